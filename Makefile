@@ -1,0 +1,127 @@
+# Roomcast developer tasks. GNU make. `make` (or `make help`) lists the targets.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+VENV       := .venv
+VENV_BIN   := $(VENV)/bin
+VENV_PY    := $(VENV_BIN)/python
+STAMP      := $(VENV)/.roomcast-installed
+EXTRAS     := test,fast
+
+ARGS        ?=
+PYTEST_ARGS ?=
+
+# Hand an interpreter given as `make PYTHON=...` to scripts/find-python.
+ifdef PYTHON
+export PYTHON
+endif
+
+# A .venv whose python no longer runs (say its base interpreter was removed) or is
+# outside 3.11-3.13 is rebuilt even though the stamp looks fresh.
+VENV_OK := $(shell $(VENV_PY) -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] < (3, 14))' >/dev/null 2>&1 && echo yes)
+
+.PHONY: help venv .venv run server lint format test clean distclean bench dist screenshot \
+        system-deps-qt FORCE
+
+help:
+	@echo "Roomcast make targets:"
+	@echo "  make run          start the desktop app (.venv/bin/roomcast \$$ARGS)"
+	@echo "  make server       start a room server (.venv/bin/roomcast-server \$$ARGS)"
+	@echo "  make test         lint, then run pytest offscreen (PYTEST_ARGS=... to narrow)"
+	@echo "  make lint         ruff check, ruff format --check, mypy"
+	@echo "  make format       ruff check --fix, ruff format"
+	@echo "  make venv         create .venv and install .[test,fast] (PYTHON=... to choose)"
+	@echo "  make clean        remove build/, dist/ and caches (keeps .venv)"
+	@echo "  make distclean    clean, and remove .venv too"
+	@echo "  make bench        benchmarks (not implemented yet)"
+	@echo "  make dist         packages (not implemented yet)"
+	@echo "  make screenshot   screenshots for docs (not implemented yet)"
+	@echo "Missing Debian packages are installed when run as root; otherwise the"
+	@echo "apt-get line to run is printed."
+
+# ---- virtualenv ---------------------------------------------------------------
+
+venv .venv: $(STAMP)
+	@:
+
+ifneq ($(VENV_OK),yes)
+$(STAMP): FORCE
+endif
+
+$(STAMP): pyproject.toml scripts/find-python
+	@if [[ "$(VENV_OK)" != yes && -e $(VENV) ]]; then \
+	    echo "==> $(VENV) is broken or has an unsupported Python; recreating it"; \
+	    rm -rf $(VENV); \
+	fi
+	@if [[ ! -x $(VENV_PY) ]]; then \
+	    py=$$(scripts/find-python); \
+	    echo "==> creating $(VENV) with $$py ($$("$$py" -c 'import platform; print(platform.python_version())'))"; \
+	    "$$py" -m venv $(VENV); \
+	fi
+	@echo "==> upgrading pip"
+	@$(VENV_PY) -m pip install --quiet --upgrade pip
+	@echo "==> installing roomcast in editable mode with extras [$(EXTRAS)]"
+	@$(VENV_PY) -m pip install --quiet -e '.[$(EXTRAS)]'
+	@touch $@
+
+FORCE:
+
+# ---- running ------------------------------------------------------------------
+
+system-deps-qt:
+	@scripts/system-deps qt
+
+run: system-deps-qt venv
+	@$(VENV_BIN)/roomcast $(ARGS)
+
+server: venv
+	@$(VENV_BIN)/roomcast-server $(ARGS)
+
+# ---- checks -------------------------------------------------------------------
+
+lint: venv
+	@echo "==> ruff check"
+	@$(VENV_BIN)/ruff check .
+	@echo "==> ruff format --check"
+	@$(VENV_BIN)/ruff format --check .
+	@echo "==> mypy"
+	@$(VENV_BIN)/mypy
+
+format: venv
+	@$(VENV_BIN)/ruff check --fix .
+	@$(VENV_BIN)/ruff format .
+
+# pytest exits 5 when it collected no tests; that is a failure here, not a pass.
+test: system-deps-qt venv lint
+	@echo "==> pytest $(PYTEST_ARGS)"
+	@rc=0; QT_QPA_PLATFORM=offscreen $(VENV_PY) -m pytest $(PYTEST_ARGS) || rc=$$?; \
+	if [[ $$rc -eq 5 ]]; then \
+	    echo "make test: pytest collected no tests (exit 5); treating that as a failure" >&2; \
+	fi; \
+	exit $$rc
+
+# ---- cleaning -----------------------------------------------------------------
+
+clean:
+	@rm -rf build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	@find . -path ./$(VENV) -prune -o -path ./.git -prune -o \
+	    \( -name '*.egg-info' -o -name __pycache__ \) -type d -prune -exec rm -rf {} +
+	@echo "==> removed build/, dist/ and caches (kept $(VENV); make distclean removes it)"
+
+distclean: clean
+	@rm -rf $(VENV)
+	@echo "==> removed $(VENV)"
+
+# ---- not yet ------------------------------------------------------------------
+
+bench:
+	@echo "make bench: not implemented yet (issue 6)" >&2; exit 1
+
+dist:
+	@echo "make dist: not implemented yet (issue 5)" >&2; exit 1
+
+screenshot:
+	@echo "make screenshot: not implemented yet (issue 3)" >&2; exit 1

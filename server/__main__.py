@@ -1,0 +1,230 @@
+"""roomcast-server: the headless room server.
+
+Bad flags, a busy port or an unreadable certificate print one line and exit
+with code 2; SIGINT and SIGTERM close every connection with 1001, flush
+history and exit 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import re
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from . import __version__
+from .app import RoomServer, ServerConfig
+from .errors import ConfigError
+from .room import DEFAULT_RETENTION
+
+log = logging.getLogger("roomcast.server")
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+
+
+def default_db_path() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("roomcast", appauthor=False)) / "history.sqlite3"
+
+
+def _bounded(
+    kind: Callable[[str], float], low: float, high: float | None = None
+) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if value < low or (high is not None and value > high):
+            bounds = f"{low:g}-{high:g}" if high is not None else f">= {low:g}"
+            raise argparse.ArgumentTypeError(f"must be {bounds}, got {text}")
+        return value
+
+    return parse
+
+
+def _size(text: str) -> int:
+    """Bytes, with an optional K/M/G (KiB/MiB/GiB) suffix: 4M, 512KiB, 65536."""
+    match = re.fullmatch(r"\s*(\d+)\s*([KMG]?)(?:i?B)?\s*", text, re.IGNORECASE)
+    if not match:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (try 4M or 65536)")
+    number, unit = match.groups()
+    value = int(number) * {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}[unit.upper()]
+    if value < 1024:
+        raise argparse.ArgumentTypeError(f"must be at least 1K, got {text}")
+    return value
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad flag prints one line (no usage block) and exits 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="roomcast-server",
+        description="Run Roomcast chat rooms over WebSocket: ws://HOST:PORT/ is the lobby, "
+        "ws://HOST:PORT/r/NAME the room NAME.",
+    )
+    p.add_argument("--version", action="version", version=f"roomcast-server {__version__}")
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to bind; 0.0.0.0 for every network (default: %(default)s)",
+    )
+    p.add_argument(
+        "--port",
+        type=_bounded(int, 0, 65535),
+        default=8765,
+        help="TCP port; 0 picks a free one (default: %(default)s)",
+    )
+    p.add_argument(
+        "--db",
+        metavar="PATH",
+        help=f"SQLite history file, or :memory: (default: {default_db_path()})",
+    )
+    p.add_argument(
+        "--retention",
+        type=_bounded(int, 1),
+        default=DEFAULT_RETENTION,
+        help="messages each room keeps (default: %(default)s)",
+    )
+    p.add_argument("--password", help="every room needs this password (or set ROOMCAST_PASSWORD)")
+    p.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="a browser origin allowed besides the server's own, "
+        "e.g. https://chat.example.com; repeatable; * allows any",
+    )
+    p.add_argument("--certfile", help="TLS certificate chain (PEM): serve wss://")
+    p.add_argument("--keyfile", help="TLS private key (PEM), if not inside --certfile")
+    p.add_argument(
+        "--rate",
+        type=_bounded(float, 0.1),
+        default=20.0,
+        help="frames per second per connection (default: %(default)g)",
+    )
+    p.add_argument(
+        "--burst",
+        type=_bounded(float, 1),
+        default=60.0,
+        help="burst of frames above --rate (default: %(default)g)",
+    )
+    p.add_argument(
+        "--max-buffer",
+        type=_size,
+        default=4 << 20,
+        metavar="SIZE",
+        help="unsent bytes per connection before it is closed as a slow consumer (default: 4M)",
+    )
+    p.add_argument(
+        "--hello-timeout",
+        type=_bounded(float, 0.1),
+        default=10.0,
+        metavar="SECONDS",
+        help="time to send the password in a password room (default: %(default)g)",
+    )
+    p.add_argument(
+        "--log-level",
+        default="info",
+        choices=["debug", "info", "warning", "error"],
+        help="(default: %(default)s)",
+    )
+    return p
+
+
+def config_from_args(args: argparse.Namespace) -> ServerConfig:
+    password = args.password if args.password is not None else os.environ.get("ROOMCAST_PASSWORD")
+    return ServerConfig(
+        host=args.host,
+        port=int(args.port),
+        db=args.db if args.db is not None else default_db_path(),
+        retention=int(args.retention),
+        password=password or None,
+        allow_origins=tuple(args.allow_origin),
+        certfile=args.certfile,
+        keyfile=args.keyfile,
+        rate=args.rate,
+        burst=args.burst,
+        max_buffer=args.max_buffer,
+        hello_timeout=args.hello_timeout,
+    )
+
+
+async def serve_until_stopped(
+    config: ServerConfig, *, ready: Callable[[RoomServer], None] | None = None
+) -> None:
+    """Run the server until SIGINT or SIGTERM, then shut down in order."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(signum, stop.set)
+        except (NotImplementedError, RuntimeError):  # Windows
+            signal.signal(signum, lambda *_: loop.call_soon_threadsafe(stop.set))
+    server = RoomServer(config)
+    await server.start()
+    if ready is not None:
+        ready(server)
+    await stop.wait()
+    log.info("stopping: closing connections and flushing history")
+    await server.close()
+
+
+def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    if sys.platform == "win32":
+        return None
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
+
+
+def _announce(server: RoomServer) -> None:
+    print(f"Roomcast server {__version__} listening on:", flush=False)
+    for url in server.urls:
+        print(f"  {url}", flush=False)
+    db = server.config.db
+    print(f"History: {db}" if str(db) != ":memory:" else "History: in memory (lost at exit)")
+    print("Rooms: / is the lobby, /r/NAME any other room. Press Ctrl+C to stop.", flush=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=args.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    if args.log_level != "debug":
+        # websockets logs every failed handshake (port scanners, browsers we
+        # refused) with a traceback; one line from us is enough.
+        logging.getLogger("websockets").setLevel(logging.WARNING)
+    try:
+        config = config_from_args(args)
+        with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+            runner.run(serve_until_stopped(config, ready=_announce))
+    except ConfigError as exc:
+        print(f"roomcast-server: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:  # a second Ctrl+C during shutdown
+        return EXIT_OK
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

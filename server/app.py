@@ -1,0 +1,724 @@
+"""RoomServer: the WebSocket server, on whatever asyncio loop is running.
+
+The same object runs headless (``roomcast-server``) and inside the desktop
+app's qasync loop. Per connection: receive → parse (``protocol.py``) →
+room rules (``room.py``) → commit (``hub.py`` + ``history.py``) →
+broadcast one encoded frame to every member.
+
+Lifecycle::
+
+    server = RoomServer(ServerConfig(port=0, db=":memory:"))
+    await server.start()          # raises ConfigError / ListenError
+    server.urls                   # ["ws://127.0.0.1:54321/"]
+    await server.close()          # 1001 to everyone, flush history; idempotent
+    await server.wait_closed()
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import http
+import logging
+import os
+import ssl
+from collections.abc import Coroutine, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from websockets.asyncio.server import Server, ServerConnection, broadcast, serve
+from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request, Response
+from websockets.typing import Subprotocol
+
+from . import __version__
+from .errors import (
+    ConfigError,
+    HistoryError,
+    InvalidFrame,
+    ListenError,
+    ProtocolError,
+    RateLimited,
+    RoomcastError,
+    ServerError,
+    Unauthorized,
+    UnsupportedData,
+)
+from .history import SQLiteHistory
+from .hub import LocalHub
+from .netinfo import is_loopback, is_wildcard, lan_ipv4_addresses
+from .notices import Notices
+from .protocol import (
+    MAX_FRAME_BYTES,
+    SUBPROTOCOL,
+    ChatMessage,
+    Error,
+    Hello,
+    HistoryPage,
+    HistoryRequest,
+    Post,
+    Presence,
+    Typing,
+    TypingNotice,
+    Welcome,
+    dumps,
+    parse_client_frame,
+    room_from_path,
+)
+from .room import DEFAULT_RETENTION, Member, RateLimiter, Room, Verdict
+
+log = logging.getLogger("roomcast.server")
+
+SERVER_NAME = f"roomcast/{__version__}"
+#: Replay pages read from history at a time (PROTOCOL.md, Delivery promise).
+REPLAY_PAGE = 500
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    """Every knob of the server, with safe defaults. The CLI fills this in."""
+
+    host: str = "127.0.0.1"
+    port: int = 8765
+    #: SQLite file, or ":memory:" for history that ends with the process.
+    db: str | Path = ":memory:"
+    retention: int = DEFAULT_RETENTION
+    #: When set, every room needs it in the first frame (PROTOCOL.md, Joining).
+    password: str | None = None
+    #: Browser origins allowed besides the server's own ("*" allows any).
+    allow_origins: tuple[str, ...] = ()
+    certfile: str | None = None
+    keyfile: str | None = None
+    #: Frames per second per connection, and the burst above that.
+    rate: float = 20.0
+    burst: float = 60.0
+    #: Refused frames within 10 s before the connection is closed with 1008.
+    abuse_after: int = 50
+    #: Unsent bytes a member may have queued before it is closed with 1013.
+    max_buffer: int = 4 * 1024 * 1024
+    #: Seconds a client of a password room has to send its hello.
+    hello_timeout: float = 10.0
+    ping_interval: float | None = 20.0
+    ping_timeout: float | None = 20.0
+    close_timeout: float = 5.0
+    #: The reason sent with 1001 when the server closes.
+    shutdown_reason: str = "server shutting down"
+
+
+@dataclass(eq=False, slots=True)
+class _Conn:
+    """Per-connection state; ``Member.peer`` points here."""
+
+    ws: ServerConnection
+    room: Room
+    limiter: RateLimiter
+    member: Member | None = None
+    #: May this client still send hello? Yes until it has joined with one or
+    #: sent anything else (PROTOCOL.md, Joining: hello is a first frame).
+    may_hello: bool = True
+    #: Joined as guest-N at connect time (no subprotocol, open room).
+    auto_guest: bool = False
+    closing: bool = False
+
+
+@dataclass
+class _Stats:
+    connections: int = 0
+    frames_in: int = 0
+    messages: int = 0
+    dropped_slow: int = 0
+    dropped_abuse: int = 0
+    extra: dict[str, int] = field(default_factory=dict)
+
+
+class RoomServer:
+    """The Roomcast room server. See the module docstring for its lifecycle."""
+
+    def __init__(self, config: ServerConfig | None = None, *, notices: Notices | None = None):
+        self.config = config or ServerConfig()
+        self.notices = notices or Notices(log)
+        self.rooms: dict[str, Room] = {}
+        self.stats = _Stats()
+        self._attached: dict[str, int] = {}
+        self._conns: set[_Conn] = set()
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._history: SQLiteHistory | None = None
+        self._hub: LocalHub | None = None
+        self._ws_server: Server | None = None
+        self._close_task: asyncio.Task[None] | None = None
+        self._closed = asyncio.Event()
+        self._closing = False
+        self._own_hosts: set[str] = set()
+
+    # ------------------------------------------------------------------
+    # Lifecycle
+    # ------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Open history and start listening. Raises ConfigError / ListenError."""
+        if self._ws_server is not None:
+            raise RuntimeError("RoomServer.start() was called twice")
+        cfg = self.config
+        ssl_context = self._ssl_context()
+        self._history = SQLiteHistory(cfg.db)
+        self._hub = LocalHub(self._history, self._deliver, self._commit_failed)
+        try:
+            self._ws_server = await serve(
+                self._handler,
+                cfg.host or None,
+                cfg.port,
+                ssl=ssl_context,
+                process_request=self._process_request,
+                select_subprotocol=_select_subprotocol,
+                # PROTOCOL.md, Transport: frames over 256 KiB are closed with
+                # 1009 as soon as their header announces the size.
+                max_size=MAX_FRAME_BYTES,
+                # permessage-deflate is off: it costs CPU per member and is a
+                # decompression-bomb surface; it would also stop us from
+                # writing one encoded frame to every member.
+                compression=None,
+                ping_interval=cfg.ping_interval,
+                ping_timeout=cfg.ping_timeout,
+                close_timeout=cfg.close_timeout,
+                server_header=SERVER_NAME,
+            )
+        except OSError as exc:
+            self._history.close()
+            raise ListenError(cfg.host, cfg.port, exc.errno, _os_reason(exc)) from None
+        self._own_hosts = self._compute_own_hosts()
+        log.info("listening on %s", ", ".join(self.urls))
+
+    async def __aenter__(self) -> RoomServer:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    async def close(self, reason: str | None = None) -> None:
+        """Close every connection with 1001 and ``reason``, flush history, stop.
+
+        Idempotent: a second call waits for the first one to finish.
+        """
+        if self._close_task is None:
+            self._close_task = asyncio.ensure_future(
+                self._close(reason or self.config.shutdown_reason)
+            )
+        await asyncio.shield(self._close_task)
+
+    async def wait_closed(self) -> None:
+        await self._closed.wait()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed.is_set()
+
+    async def _close(self, reason: str) -> None:
+        self._closing = True
+        if self._hub is not None:
+            self._hub.flush()  # commit and deliver what was posted this turn
+        if self._ws_server is not None:
+            self._ws_server.close(close_connections=True, code=1001, reason=reason)
+            await self._ws_server.wait_closed()
+        if self._hub is not None:
+            self._hub.flush()  # and what arrived while the connections closed
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._history is not None:
+            self._history.close()
+        log.info("server closed")
+        self._closed.set()
+
+    # ------------------------------------------------------------------
+    # Addresses
+    # ------------------------------------------------------------------
+
+    @property
+    def port(self) -> int:
+        if self._ws_server is None:
+            raise RuntimeError("the server is not started")
+        return int(self._ws_server.sockets[0].getsockname()[1])
+
+    @property
+    def scheme(self) -> str:
+        return "wss" if self.config.certfile else "ws"
+
+    @property
+    def urls(self) -> list[str]:
+        """Where clients can reach the lobby: every LAN address when bound to all."""
+        if self._ws_server is None:
+            return []
+        hosts: list[str] = []
+        if is_wildcard(self.config.host):
+            hosts = ["127.0.0.1", *lan_ipv4_addresses()]
+        else:
+            for sock in self._ws_server.sockets:
+                host = sock.getsockname()[0]
+                hosts.append(f"[{host}]" if ":" in host else host)
+        unique = list(dict.fromkeys(hosts))
+        return [f"{self.scheme}://{h}:{self.port}/" for h in unique]
+
+    def _compute_own_hosts(self) -> set[str]:
+        hosts = {self.config.host.lower()}
+        if is_loopback(self.config.host) or is_wildcard(self.config.host):
+            hosts |= {"localhost", "127.0.0.1", "[::1]"}
+        if is_wildcard(self.config.host):
+            hosts |= set(lan_ipv4_addresses())
+        assert self._ws_server is not None
+        for sock in self._ws_server.sockets:
+            host = str(sock.getsockname()[0])
+            hosts.add(f"[{host}]" if ":" in host else host)
+        return {f"{h}:{self.port}" for h in hosts if h}
+
+    def _ssl_context(self) -> ssl.SSLContext | None:
+        cfg = self.config
+        if not cfg.certfile and not cfg.keyfile:
+            return None
+        if not cfg.certfile:
+            raise ConfigError("--keyfile needs --certfile")
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        try:
+            context.load_cert_chain(cfg.certfile, cfg.keyfile)
+        except FileNotFoundError as exc:
+            raise ConfigError(
+                f"cannot read certificate {_culprit(exc, cfg)}: no such file"
+            ) from None
+        except PermissionError as exc:
+            raise ConfigError(
+                f"cannot read certificate {_culprit(exc, cfg)}: permission denied"
+            ) from None
+        except (ssl.SSLError, OSError) as exc:
+            raise ConfigError(f"cannot load certificate {cfg.certfile}: {exc}") from None
+        return context
+
+    # ------------------------------------------------------------------
+    # HTTP, before the upgrade (PROTOCOL.md, Transport)
+    # ------------------------------------------------------------------
+
+    def _process_request(self, ws: ServerConnection, request: Request) -> Response | None:
+        path = request.path.split("?", 1)[0]
+        if path == "/healthz":
+            return _json_response(ws, http.HTTPStatus.OK, self.health())
+        room = room_from_path(request.path)
+        if room is None:
+            return ws.respond(
+                http.HTTPStatus.NOT_FOUND,
+                f"No room at {path}: rooms are / (the lobby) and /r/NAME "
+                "(1-64 characters of A-Z a-z 0-9 _ . -).\n",
+            )
+        if "websocket" not in request.headers.get("Upgrade", "").lower():
+            response = ws.respond(
+                http.HTTPStatus.UPGRADE_REQUIRED,
+                "This is a Roomcast room: connect with a WebSocket client or the Roomcast app.\n",
+            )
+            response.headers["Upgrade"] = "websocket"
+            return response
+        origin = request.headers.get("Origin")
+        if origin is not None and not self._origin_allowed(origin):
+            log.warning("refused a browser connection from origin %s", origin)
+            return ws.respond(
+                http.HTTPStatus.FORBIDDEN,
+                f"Origin {origin} is not allowed here; the operator can allow it "
+                "with --allow-origin.\n",
+            )
+        return None
+
+    def _origin_allowed(self, origin: str) -> bool:
+        """PROTOCOL.md, Transport: the server's own address, or the allowlist.
+
+        "Own address" means the addresses this server is bound to, with its
+        port — not the request's Host header, which a DNS-rebinding page
+        controls.
+        """
+        allow = self.config.allow_origins
+        normalized = origin.strip().rstrip("/").lower()
+        if "*" in allow or normalized in (a.rstrip("/").lower() for a in allow):
+            return True
+        try:
+            parts = urlsplit(normalized)
+            port = parts.port
+        except ValueError:
+            return False
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return False
+        if port is None:
+            port = 443 if parts.scheme == "https" else 80
+        host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+        return f"{host}:{port}" in self._own_hosts
+
+    def health(self) -> dict[str, Any]:
+        """GET /healthz: this node's view (PROTOCOL.md, Transport)."""
+        return {
+            "status": "ok",
+            "rooms": sum(1 for r in self.rooms.values() if r.members),
+            "connections": len(self._conns),
+        }
+
+    # ------------------------------------------------------------------
+    # One connection
+    # ------------------------------------------------------------------
+
+    async def _handler(self, ws: ServerConnection) -> None:
+        assert ws.request is not None
+        name = room_from_path(ws.request.path)
+        assert name is not None  # _process_request refused every other path
+        try:
+            room = self._open_room(name)
+        except HistoryError as exc:
+            self.notices.error(f"room {name!r} could not be opened: {exc}")
+            await ws.close(1011, "history unavailable, try again later")
+            return
+        cfg = self.config
+        loop = asyncio.get_running_loop()
+        conn = _Conn(
+            ws,
+            room,
+            RateLimiter(cfg.rate, cfg.burst, abuse_after=cfg.abuse_after, now=loop.time()),
+        )
+        self._conns.add(conn)
+        self._attached[name] = self._attached.get(name, 0) + 1
+        try:
+            if cfg.password is not None:
+                if not await self._authenticate(conn):
+                    return
+            elif ws.subprotocol is None:
+                # PROTOCOL.md, Joining: a client that offered no subprotocol is
+                # a guest from the moment it connects, like the tutorial's.
+                conn.auto_guest = True
+                await self._join(conn, Hello())
+            async for data in ws:
+                if conn.closing:
+                    # A close is under way: keep reading (and dropping) what the
+                    # peer still sends, or its close frame is never read.
+                    continue
+                await self._on_frame(conn, data)
+        except ConnectionClosed:
+            pass
+        except Exception as exc:
+            log.exception("unexpected error on a connection to room %r", name)
+            self.notices.error(f"unexpected server error in room {name!r}: {exc!r}")
+            with contextlib.suppress(Exception):
+                await ws.close(1011, "unexpected server error")
+        finally:
+            self._conns.discard(conn)
+            if conn.member is not None:
+                self._leave(conn)
+            self._attached[name] -= 1
+            if not self._attached[name]:
+                del self._attached[name]
+                if room.idle and self.rooms.get(name) is room:
+                    del self.rooms[name]
+
+    def _open_room(self, name: str) -> Room:
+        room = self.rooms.get(name)
+        if room is None:
+            assert self._history is not None
+            latest, ids = self._history.load(name, self.config.retention)
+            room = self.rooms[name] = Room(
+                name, last_seq=latest, retention=self.config.retention, ids=ids
+            )
+        return room
+
+    async def _authenticate(self, conn: _Conn) -> bool:
+        """PROTOCOL.md, Joining: in a password room the first frame is hello+password."""
+        cfg = self.config
+        assert cfg.password is not None
+        try:
+            async with asyncio.timeout(cfg.hello_timeout):
+                data = await conn.ws.recv()
+        except TimeoutError:
+            await self._refuse(
+                conn, f"no hello with the room password within {cfg.hello_timeout:g} s"
+            )
+            return False
+        try:
+            frame = parse_client_frame(data)
+        except ProtocolError:
+            frame = None
+        if not isinstance(frame, Hello):
+            await self._refuse(conn, "this room needs a password: send hello with it first")
+            return False
+        given = (frame.password or "").encode()
+        if frame.password is None or not hmac.compare_digest(given, cfg.password.encode()):
+            await self._refuse(conn, "wrong password" if frame.password else "password required")
+            return False
+        if await self._join(conn, frame):
+            conn.may_hello = False
+        return True
+
+    async def _refuse(self, conn: _Conn, why: str) -> None:
+        log.info("refused a client of room %r: %s", conn.room.name, why)
+        await self._send_error(conn, Unauthorized(why))
+        await conn.ws.close(1008, why)
+
+    async def _on_frame(self, conn: _Conn, data: str | bytes) -> None:
+        self.stats.frames_in += 1
+        verdict = conn.limiter.take(asyncio.get_running_loop().time())
+        if verdict is not Verdict.OK:
+            await self._rate_limited(conn, verdict)
+            return
+        if isinstance(data, bytes):
+            # PROTOCOL.md, Transport: binary frames are answered, never relayed.
+            await self._ensure_joined(conn)
+            await self._send_error(
+                conn, UnsupportedData("binary frames are not supported: send JSON in text frames")
+            )
+            return
+        try:
+            frame = parse_client_frame(data)
+        except ProtocolError as exc:
+            if exc.frame_type != "hello":
+                await self._ensure_joined(conn)
+            await self._send_error(conn, exc)
+            return
+        if isinstance(frame, Hello):
+            if not conn.may_hello:
+                await self._send_error(
+                    conn, InvalidFrame("hello is only valid as a client's first frame")
+                )
+            # conn.member is None, or the guest membership given at connect
+            # time, which this hello takes the place of (PROTOCOL.md, Joining).
+            elif await self._join(conn, frame, replacing=conn.member):
+                conn.may_hello = False
+            return
+        member = await self._ensure_joined(conn)
+        if member is None:
+            return
+        if isinstance(frame, Post):
+            await self._post(conn, member, frame)
+        elif isinstance(frame, Typing):
+            payload = TypingNotice(sender=member.name).serialize().encode()
+            self._send(conn.room, conn.room.others(member), payload)
+        elif isinstance(frame, HistoryRequest):
+            await self._history_page(conn, frame)
+
+    async def _rate_limited(self, conn: _Conn, verdict: Verdict) -> None:
+        cfg = self.config
+        error = RateLimited(
+            f"slow down: at most {cfg.rate:g} frames per second (bursts of {cfg.burst:g}); "
+            "this frame was dropped"
+        )
+        await self._send_error(conn, error)
+        if verdict is Verdict.ABUSIVE and not conn.closing:
+            conn.closing = True
+            self.stats.dropped_abuse += 1
+            who = conn.member.name if conn.member else "an unjoined client"
+            self.notices.warning(
+                f"closed {who} in room {conn.room.name!r}: kept flooding after rate_limited"
+            )
+            self._spawn(conn.ws.close(1008, "rate limit exceeded repeatedly"))
+
+    async def _ensure_joined(self, conn: _Conn) -> Member | None:
+        """PROTOCOL.md, Joining: a first frame other than hello joins as guest-N."""
+        conn.may_hello = False
+        if conn.member is None:
+            await self._join(conn, Hello())
+        return conn.member
+
+    async def _join(self, conn: _Conn, hello: Hello, *, replacing: Member | None = None) -> bool:
+        """Join (or re-join) the room; False when the name is taken."""
+        room = conn.room
+        try:
+            joined = room.join(conn, hello.name, hello.token, replacing=replacing)
+        except RoomcastError as exc:  # NameTaken: the client may try another name
+            await self._send_error(conn, exc)
+            return False
+        member = conn.member = joined.member
+        if joined.replaced is not None:
+            old: _Conn = joined.replaced.peer
+            old.member = None
+            old.closing = True
+            self._spawn(old.ws.close(1000, "replaced by a new connection"))
+        self._send_presence(room, member, joined.presence)
+
+        after = upto = room.delivered_seq
+        truncated = False
+        if hello.since is not None:
+            after, upto, truncated = room.replay_window(hello.since)
+        welcome = Welcome(
+            room=room.name,
+            you=member.name,
+            token=member.token,
+            members=tuple(room.names()),
+            seq=upto,
+            replay=upto - after,
+            truncated=truncated,
+            server=SERVER_NAME,
+        )
+        await conn.ws.send(welcome.serialize())
+        # PROTOCOL.md, Delivery promise: missed messages follow the welcome,
+        # in seq order, as ordinary message frames. Live frames that arrive
+        # meanwhile wait in the member's backlog.
+        assert self._history is not None
+        while after < upto:
+            page = await self._history.after(room.name, after, upto, REPLAY_PAGE)
+            if not page:
+                break
+            for message in page:
+                await conn.ws.send(message.serialize())
+            after = page[-1].seq
+        while member.backlog:
+            waiting, member.backlog = member.backlog, []
+            member.backlog_bytes = 0
+            for payload in waiting:
+                await conn.ws.send(payload, text=True)
+        member.live = True
+        return True
+
+    def _leave(self, conn: _Conn) -> None:
+        member, conn.member = conn.member, None
+        if member is not None:
+            self._send_presence(conn.room, None, conn.room.leave(member))
+
+    def _send_presence(
+        self, room: Room, subject: Member | None, frames: Sequence[Presence]
+    ) -> None:
+        others = room.others(subject)
+        for frame in frames:
+            self._send(room, others, frame.serialize().encode())
+
+    async def _post(self, conn: _Conn, member: Member, post: Post) -> None:
+        room = conn.room
+        if self._closing:
+            await self._send_error(
+                conn,
+                ServerError("the server is shutting down; resend after reconnecting", ref=post.id),
+            )
+            return
+        result = room.post(member, post)
+        if isinstance(result, ChatMessage):
+            assert self._hub is not None
+            self._hub.submit(room, result, conn)
+            return
+        # A duplicate id (PROTOCOL.md, message.id): not stored or broadcast
+        # again. Once committed, the sender alone gets the stored copy; while
+        # its batch is in flight, the coming broadcast is the acknowledgement.
+        if result <= room.delivered_seq:
+            assert self._history is not None
+            stored = await self._history.get(room.name, result)
+            if stored is not None:
+                await conn.ws.send(stored.serialize())
+
+    async def _history_page(self, conn: _Conn, request: HistoryRequest) -> None:
+        room = conn.room
+        assert self._history is not None
+        newest = room.delivered_seq + 1
+        before = newest if request.before is None else min(request.before, newest)
+        messages = await self._history.before(room.name, before, room.first_retained, request.limit)
+        complete = not messages or messages[0].seq <= room.first_retained
+        page = HistoryPage(messages=tuple(messages), complete=complete)
+        await conn.ws.send(page.serialize())
+
+    # ------------------------------------------------------------------
+    # Fan-out
+    # ------------------------------------------------------------------
+
+    def _deliver(self, room: Room, messages: list[ChatMessage]) -> None:
+        """Hub callback: these are committed; broadcasting them acknowledges them."""
+        self.stats.messages += len(messages)
+        for message in messages:
+            # Encoded once for every member (server frames are unmasked).
+            self._send(room, list(room.members.values()), message.serialize().encode())
+
+    def _commit_failed(
+        self, room: Room, lost: list[tuple[ChatMessage, Any]], error: HistoryError
+    ) -> None:
+        self.notices.error(f"history failed in room {room.name!r}: {error}")
+        for message, sender in lost:
+            frame = Error(
+                code="internal",
+                message="your message was not stored (history failed); resend it",
+                ref=message.id,
+            )
+            self._send(
+                room, [m for m in [sender.member] if m is not None], frame.serialize().encode()
+            )
+
+    def _send(self, room: Room, members: Iterable[Member], payload: bytes) -> None:
+        """Write one encoded text frame to members; queue it for those replaying."""
+        live: list[ServerConnection] = []
+        live_members: list[Member] = []
+        for member in members:
+            if member.live:
+                live.append(member.peer.ws)
+                live_members.append(member)
+            else:
+                member.backlog.append(payload)
+                member.backlog_bytes += len(payload)
+                if member.backlog_bytes > self.config.max_buffer:
+                    self._drop_slow(member, member.backlog_bytes)
+        broadcast(live, payload, text=True)
+        limit = self.config.max_buffer
+        for member in live_members:
+            transport = member.peer.ws.transport
+            if transport is not None and transport.get_write_buffer_size() > limit:
+                self._drop_slow(member, transport.get_write_buffer_size())
+
+    def _drop_slow(self, member: Member, unsent: int) -> None:
+        """PROTOCOL.md, Close codes: a slow consumer is closed with 1013."""
+        conn: _Conn = member.peer
+        if conn.closing:
+            return
+        conn.closing = True
+        self.stats.dropped_slow += 1
+        self.notices.warning(
+            f"closed {member.name} in room {conn.room.name!r}: slow consumer "
+            f"({unsent} bytes unsent)"
+        )
+        self._leave(conn)
+        self._spawn(conn.ws.close(1013, "slow consumer: too far behind, reconnect later"))
+
+    async def _send_error(self, conn: _Conn, exc: RoomcastError) -> None:
+        with contextlib.suppress(ConnectionClosed):
+            await conn.ws.send(Error.from_exception(exc).serialize())
+
+    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
+        """Run a background task with a strong reference; log what it raises."""
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and (exc := task.exception()) is not None:
+            log.error("background task failed", exc_info=exc)
+            self.notices.error(f"background task failed: {exc!r}")
+
+
+def _select_subprotocol(ws: ServerConnection, offered: Sequence[Subprotocol]) -> Subprotocol | None:
+    """PROTOCOL.md, Transport: accept roomcast.v1; serve clients offering none too."""
+    return Subprotocol(SUBPROTOCOL) if SUBPROTOCOL in offered else None
+
+
+def _json_response(ws: ServerConnection, status: http.HTTPStatus, body: dict[str, Any]) -> Response:
+    response = ws.respond(status, dumps(body) + "\n")
+    del response.headers["Content-Type"]
+    response.headers["Content-Type"] = "application/json"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _os_reason(exc: OSError) -> str:
+    import errno
+
+    known = {
+        errno.EADDRINUSE: "address already in use (is another server running on that port?)",
+        errno.EACCES: "permission denied (ports below 1024 need privileges)",
+        errno.EADDRNOTAVAIL: "that address does not belong to this machine",
+    }
+    if exc.errno in known:
+        return known[exc.errno]
+    return exc.strerror or str(exc)
+
+
+def _culprit(exc: OSError, cfg: ServerConfig) -> str:
+    """The file an OSError from load_cert_chain is about (ssl leaves filename None)."""
+    if exc.filename:
+        return str(exc.filename)
+    for path in (cfg.certfile, cfg.keyfile):
+        if path and not os.access(path, os.R_OK):
+            return path
+    return str(cfg.certfile)

@@ -1,0 +1,200 @@
+"""Small helpers shared by the tests: real servers on port 0, real clients."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import re
+import select
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
+
+from server.app import RoomServer, ServerConfig
+from server.protocol import SUBPROTOCOL
+
+ROOT = Path(__file__).resolve().parents[1]
+REQUIRE_ALL = os.environ.get("ROOMCAST_REQUIRE_ALL") == "1"
+#: Generous: a loaded CI machine is slow, and a wait that times out fails.
+WAIT = 10.0
+
+
+def need(available: bool, reason: str) -> None:
+    """Skip when a service is missing, or fail under ROOMCAST_REQUIRE_ALL=1 (CI)."""
+    if available:
+        return
+    if REQUIRE_ALL:
+        pytest.fail(f"ROOMCAST_REQUIRE_ALL=1 and {reason}")
+    pytest.skip(reason)
+
+
+@asynccontextmanager
+async def running_server(**overrides: Any) -> AsyncIterator[RoomServer]:
+    """A RoomServer on 127.0.0.1, port 0, in-memory history unless told otherwise."""
+    settings: dict[str, Any] = {"host": "127.0.0.1", "port": 0, "db": ":memory:"}
+    settings.update(overrides)
+    server = RoomServer(ServerConfig(**settings))
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.close()
+
+
+class Peer:
+    """A real websockets client with JSON helpers that never wait forever."""
+
+    def __init__(self, ws: ClientConnection) -> None:
+        self.ws = ws
+
+    async def send(self, frame: dict[str, Any] | str | bytes) -> None:
+        await self.ws.send(json.dumps(frame) if isinstance(frame, dict) else frame)
+
+    async def recv(self, timeout: float = WAIT) -> dict[str, Any]:
+        """The next frame, decoded."""
+        async with asyncio.timeout(timeout):
+            data = await self.ws.recv()
+        return json.loads(data)
+
+    async def until(self, kind: str, timeout: float = WAIT, **match: Any) -> dict[str, Any]:
+        """Skip frames until one of this type (and these field values) arrives."""
+        async with asyncio.timeout(timeout):
+            while True:
+                frame = json.loads(await self.ws.recv())
+                if frame.get("type") == kind and all(frame.get(k) == v for k, v in match.items()):
+                    return frame
+
+    async def quiet(self, seconds: float = 0.2) -> list[dict[str, Any]]:
+        """Frames that arrive within ``seconds`` (to show that nothing else does)."""
+        frames = []
+        try:
+            async with asyncio.timeout(seconds):
+                while True:
+                    frames.append(json.loads(await self.ws.recv()))
+        except TimeoutError:
+            pass
+        return frames
+
+    async def closed(self, timeout: float = WAIT) -> tuple[int | None, str | None]:
+        """Wait for the server to close; (code, reason) it sent."""
+        async with asyncio.timeout(timeout):
+            try:
+                while True:
+                    await self.ws.recv()
+            except ConnectionClosed as exc:
+                return (exc.rcvd.code, exc.rcvd.reason) if exc.rcvd else (None, None)
+
+    async def close(self) -> None:
+        await self.ws.close()
+
+
+@asynccontextmanager
+async def peer(
+    url: str, *, subprotocols: Sequence[str] | None = (SUBPROTOCOL,), **kwargs: Any
+) -> AsyncIterator[Peer]:
+    """Connect a client; subprotocols=None connects like the tutorial's client."""
+    protocols = list(subprotocols) if subprotocols else None
+    async with connect(url, subprotocols=protocols, open_timeout=WAIT, **kwargs) as ws:  # type: ignore[arg-type]
+        yield Peer(ws)
+
+
+@asynccontextmanager
+async def member(
+    url: str, name: str | None = None, **hello: Any
+) -> AsyncIterator[tuple[Peer, dict[str, Any]]]:
+    """Connect with roomcast.v1, send hello, return the peer and its welcome."""
+    async with peer(url) as p:
+        frame: dict[str, Any] = {"type": "hello", **hello}
+        if name is not None:
+            frame["name"] = name
+        await p.send(frame)
+        welcome = await p.until("welcome")
+        yield p, welcome
+
+
+def run_module(
+    module: str, *args: str, env: dict[str, str] | None = None, timeout: float = 30
+) -> subprocess.CompletedProcess[str]:
+    """``python -m MODULE ARGS`` to completion from the repo root (a hang fails)."""
+    return subprocess.run(
+        [sys.executable, "-m", module, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+@dataclass
+class ServerProcess:
+    """``python -m server`` in a subprocess, as an operator runs it."""
+
+    proc: subprocess.Popen[str]
+    url: str
+    #: What it printed on stdout before serving (the banner).
+    banner: list[str]
+
+    async def exited(self, timeout: float = WAIT) -> tuple[int, str]:
+        """Wait (off the event loop) for the exit: (exit code, stderr)."""
+        _, err = await asyncio.to_thread(self.proc.communicate, timeout=timeout)
+        return self.proc.returncode, err
+
+    async def stop(self, signum: int = signal.SIGTERM) -> tuple[int, str]:
+        """Send ``signum`` and wait for the exit: (exit code, stderr)."""
+        self.proc.send_signal(signum)
+        return await self.exited()
+
+
+@contextlib.contextmanager
+def server_process(*args: str, timeout: float = WAIT) -> Iterator[ServerProcess]:
+    """roomcast-server on port 0 (killed at the end if still running).
+
+    It reads the pipe's raw bytes: the banner arrives in one flush, and a
+    ``readline`` on a buffered pipe would keep lines where ``select`` cannot
+    see them. The banner is complete once its ``Rooms:`` line has arrived.
+    """
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "server", "--port", "0", *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        fd = proc.stdout.fileno()
+        data = b""
+        end = time.monotonic() + timeout
+        while b"\nRooms:" not in data and time.monotonic() < end:
+            ready, _, _ = select.select([fd], [], [], 0.1)
+            if ready:
+                chunk = os.read(fd, 65536)
+                if not chunk:
+                    break
+                data += chunk
+            elif proc.poll() is not None:
+                break
+        found = re.search(r"(wss?://\S+)", data.decode())
+        if found is None or b"\nRooms:" not in data:
+            proc.kill()
+            _, err = proc.communicate(timeout=WAIT)
+            raise AssertionError(f"server did not start: {data.decode()}{err}")
+        yield ServerProcess(proc, found.group(1), data.decode().splitlines())
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.communicate(timeout=WAIT)

@@ -1,0 +1,122 @@
+"""server/room.py: the room's rules, without any I/O."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from server.errors import NameTaken
+from server.protocol import ChatMessage, Post, Presence
+from server.room import RateLimiter, Room, Verdict, utc_timestamp
+
+
+def test_join_leave_and_presence() -> None:
+    room = Room("lobby")
+    a = room.join("peer-a", "alice")
+    assert a.presence == (Presence(event="join", name="alice", count=1),)
+    b = room.join("peer-b")
+    assert b.member.name == "guest-1"
+    assert room.names() == ["alice", "guest-1"]
+    assert room.leave(a.member) == (Presence(event="leave", name="alice", count=1),)
+    assert room.leave(a.member) == ()  # idempotent
+
+
+def test_name_taken_changes_nothing() -> None:
+    room = Room("lobby")
+    room.join("p1", "alice")
+    with pytest.raises(NameTaken) as info:
+        room.join("p2", "alice")
+    assert info.value.code == "name_taken"
+    assert room.names() == ["alice"]
+
+
+def test_token_replaces_without_presence() -> None:
+    room = Room("lobby")
+    first = room.join("p1", "alice").member
+    second = room.join("p2", "alice", first.token)
+    assert second.replaced is first
+    assert second.presence == ()
+    assert second.member.token == first.token
+    assert room.members["alice"].peer == "p2"
+    # The stale member's leave is a no-op: it no longer holds the name.
+    assert room.leave(first) == ()
+
+
+def test_guest_hello_replaces_guest_membership() -> None:
+    room = Room("lobby")
+    guest = room.join("p").member
+    joined = room.join("p", "carol", replacing=guest)
+    assert joined.presence == (
+        Presence(event="leave", name="guest-1", count=0),
+        Presence(event="join", name="carol", count=1),
+    )
+    assert room.names() == ["carol"]
+
+
+def test_post_assigns_seq_and_detects_duplicates() -> None:
+    room = Room("lobby", last_seq=41)
+    m = room.join("p", "alice").member
+    first = room.post(m, Post(content="hi", id="c1"), ts="T")
+    assert first == ChatMessage(seq=42, ts="T", sender="alice", content="hi", id="c1")
+    assert room.post(m, Post(content="hi again", id="c1")) == 42
+    generated = room.post(m, Post(content="no id"))
+    assert isinstance(generated, ChatMessage)
+    assert re.fullmatch(r"s-[0-9a-f]{16}", generated.id)
+    assert generated.seq == 43
+
+
+def test_rollback_keeps_seq_gap_free() -> None:
+    room = Room("lobby")
+    m = room.join("p", "alice").member
+    room.post(m, Post(content="a", id="a"))
+    room.committed(1)
+    room.post(m, Post(content="b", id="b"))
+    room.post(m, Post(content="c", id="c"))
+    assert room.rollback() == ["b", "c"]
+    again = room.post(m, Post(content="b", id="b"))
+    assert isinstance(again, ChatMessage)
+    assert again.seq == 2
+
+
+def test_idempotency_window_is_retention() -> None:
+    room = Room("lobby", retention=2)
+    m = room.join("p", "alice").member
+    for n in range(3):
+        room.post(m, Post(content="x", id=f"i{n}"))
+    assert list(room.ids) == ["i1", "i2"]
+
+
+@pytest.mark.parametrize(
+    ("delivered", "since", "window"),
+    [
+        (0, 0, (0, 0, False)),
+        (10, 4, (4, 10, False)),
+        (10, 10, (10, 10, False)),
+        (10, 99, (10, 10, False)),  # a client ahead of us (a wiped server): nothing
+        (20, 0, (10, 20, True)),  # retention 10: seqs 11..20 are kept
+        (20, 10, (10, 20, False)),
+        (20, 9, (10, 20, True)),
+    ],
+)
+def test_replay_window(delivered: int, since: int, window: tuple[int, int, bool]) -> None:
+    room = Room("lobby", last_seq=delivered, retention=10)
+    assert room.replay_window(since) == window
+
+
+def test_rate_limiter_bucket_and_abuse() -> None:
+    limiter = RateLimiter(rate=1, burst=2, abuse_after=3, abuse_window=10, now=0)
+    assert [limiter.take(0) for _ in range(2)] == [Verdict.OK, Verdict.OK]
+    assert limiter.take(0) is Verdict.LIMITED
+    assert limiter.take(1.0) is Verdict.OK  # one token back after a second
+    assert limiter.take(1.0) is Verdict.LIMITED
+    assert limiter.take(1.0) is Verdict.ABUSIVE  # third refusal within the window
+    fresh = RateLimiter(rate=1, burst=1, abuse_after=2, abuse_window=1, now=0)
+    assert fresh.take(0) is Verdict.OK
+    assert fresh.take(0) is Verdict.LIMITED
+    assert fresh.take(5.0) is Verdict.OK
+    assert fresh.take(5.0) is Verdict.LIMITED  # the old refusal has expired
+
+
+def test_utc_timestamp_is_rfc3339_with_milliseconds() -> None:
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", utc_timestamp())
