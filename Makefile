@@ -24,7 +24,7 @@ endif
 VENV_OK := $(shell $(VENV_PY) -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] < (3, 14))' >/dev/null 2>&1 && echo yes)
 
 .PHONY: help venv .venv run server lint format test clean distclean bench dist screenshot \
-        system-deps-qt FORCE
+        system-deps-qt system-deps-test FORCE
 
 help:
 	@echo "Roomcast make targets:"
@@ -36,9 +36,9 @@ help:
 	@echo "  make venv         create .venv and install .[test,fast] (PYTHON=... to choose)"
 	@echo "  make clean        remove build/, dist/ and caches (keeps .venv)"
 	@echo "  make distclean    clean, and remove .venv too"
-	@echo "  make bench        benchmarks (not implemented yet)"
+	@echo "  make bench        benchmarks (the window's ingest, memory and stalls)"
 	@echo "  make dist         packages (not implemented yet)"
-	@echo "  make screenshot   screenshots for docs (not implemented yet)"
+	@echo "  make screenshot   the window after a short conversation, under Xvfb"
 	@echo "Missing Debian packages are installed when run as root; otherwise the"
 	@echo "apt-get line to run is printed."
 
@@ -71,6 +71,9 @@ FORCE:
 
 # ---- running ------------------------------------------------------------------
 
+system-deps-test:
+	@scripts/system-deps qt node
+
 system-deps-qt:
 	@scripts/system-deps qt
 
@@ -95,7 +98,7 @@ format: venv
 	@$(VENV_BIN)/ruff format .
 
 # pytest exits 5 when it collected no tests; that is a failure here, not a pass.
-test: system-deps-qt venv lint
+test: system-deps-test venv lint
 	@echo "==> pytest $(PYTEST_ARGS)"
 	@rc=0; QT_QPA_PLATFORM=offscreen $(VENV_PY) -m pytest $(PYTEST_ARGS) || rc=$$?; \
 	if [[ $$rc -eq 5 ]]; then \
@@ -117,11 +120,14 @@ distclean: clean
 
 # ---- not yet ------------------------------------------------------------------
 
-bench:
-	@echo "make bench: not implemented yet (issue 6)" >&2; exit 1
+# The window's figures (ingest, memory, stalls); the server benchmark is issue 6.
+bench: system-deps-qt venv
+	@QT_QPA_PLATFORM=offscreen $(VENV_PY) -m bench.desktop_ingest $(ARGS)
 
 dist:
 	@echo "make dist: not implemented yet (issue 5)" >&2; exit 1
 
-screenshot:
-	@echo "make screenshot: not implemented yet (issue 3)" >&2; exit 1
+# A real window under Xvfb after a short conversation: docs/screenshots/conversation.png
+screenshot: venv
+	@scripts/system-deps qt xvfb
+	@QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1280x800x24" $(VENV_PY) scripts/screenshot.py

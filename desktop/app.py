@@ -1,66 +1,65 @@
-"""The ``roomcast`` desktop app.
+"""``roomcast``: the desktop app's entry point.
 
-For now this shows a placeholder window; the chat window lands in the next release.
+Arguments are parsed, and the display is checked, before PySide6 is
+imported, so ``--help`` and ``--version`` are fast and work headless, and a
+missing display gives one clear line instead of Qt's abort.
 
-Arguments are parsed, and the display is checked, before PySide6 is imported, so
-``--help`` and ``--version`` are fast and work headless, and a missing display
-gives one clear line instead of Qt's abort. ``PlaceholderWindow`` is still
-importable from here: it is built on first access (see ``__getattr__`` below).
+One asyncio loop through qasync, started and stopped the way that is known
+to be clean with qasync 0.28 and PySide6: ``setQuitOnLastWindowClosed(False)``
+and ``lastWindowClosed`` setting an event that the main coroutine awaits;
+then the session closes its websocket with 1000 before its tasks end; then
+the loop ends. (``asyncio.run()`` after ``set_event_loop(QEventLoop)`` would
+silently run a plain loop with Qt frozen.)
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import functools
+import getpass
+import logging
+import logging.handlers
 import os
 import signal
 import sys
-from typing import TYPE_CHECKING, Any, cast
+import traceback
+from pathlib import Path
+from types import TracebackType
+from typing import Any
 
 from server import __version__
 
-if TYPE_CHECKING:
-    from PySide6.QtWidgets import QLabel, QMainWindow
-
-    # What type checkers see; at run time the class comes from
-    # _placeholder_window_class(), through the module __getattr__ below.
-    class PlaceholderWindow(QMainWindow):
-        label: QLabel
-
-        def __init__(self, url: str | None = None, name: str | None = None) -> None: ...
-
-    _PlaceholderWindowType = type[PlaceholderWindow]
-
-PLACEHOLDER_TEXT = (
-    "Roomcast — the chat window arrives in the next release. Run roomcast-server to host a room."
-)
 NO_DISPLAY_MESSAGE = (
     "roomcast: no display found (DISPLAY and WAYLAND_DISPLAY are unset); "
     "for a headless room server run roomcast-server"
 )
 EXIT_NO_DISPLAY = 2
-
 # How often Qt hands control back to Python so that SIGINT/SIGTERM handlers run
 # while Qt idles in C++.
 SIGNAL_POLL_MS = 200
 
+log = logging.getLogger("roomcast")
+
 
 def _ws_url(value: str) -> str:
-    if not value.startswith(("ws://", "wss://")):
-        raise argparse.ArgumentTypeError(f"expected a ws:// or wss:// URL, got {value!r}")
+    for url in value.replace(",", " ").split():
+        if not url.startswith(("ws://", "wss://")):
+            raise argparse.ArgumentTypeError(f"expected a ws:// or wss:// URL, got {url!r}")
     return value
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="roomcast",
-        description="Roomcast desktop chat. This release shows a placeholder window;"
-        " to host a room, run roomcast-server.",
+        description="Roomcast desktop chat: join a room on any ws:// or wss:// server, "
+        "or inspect any WebSocket server's traffic.",
     )
     parser.add_argument("--version", action="version", version=f"roomcast {__version__}")
     parser.add_argument(
-        "url", nargs="?", type=_ws_url, help="room to join, e.g. ws://127.0.0.1:8765/"
+        "url",
+        nargs="*",
+        type=_ws_url,
+        help="room to join at once, e.g. ws://127.0.0.1:8765/r/team (several: failover)",
     )
     parser.add_argument("--name", help="your display name in the room")
     # Closes the window after MS milliseconds: for tests and smoke tests.
@@ -68,10 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# Qt platform plugins that need a display server; any other (offscreen, minimal,
-# vnc, eglfs, linuxfb, ...) draws somewhere else.
 def _needs_display_server(platform_spec: str) -> bool:
-    # QT_QPA_PLATFORM may be "name:options" or a ";"-separated fallback list.
+    """Qt platform plugins xcb and wayland need a display; offscreen, vnc… do not."""
     names = [part.split(":", 1)[0].strip() for part in platform_spec.split(";")]
     names = [name for name in names if name]
     if not names:
@@ -89,48 +86,52 @@ def display_missing(environ: Any = None) -> bool:
     return not (env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
 
 
-@functools.cache
-def _placeholder_window_class() -> type[PlaceholderWindow]:
-    from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QLabel, QMainWindow
+def log_file() -> Path:
+    import platformdirs
 
-    class PlaceholderWindow(QMainWindow):
-        """Stands in for the chat window until it lands."""
-
-        def __init__(self, url: str | None = None, name: str | None = None) -> None:
-            super().__init__()
-            self.setWindowTitle("Roomcast")
-            self.resize(640, 400)
-            self.label = QLabel(PLACEHOLDER_TEXT)
-            self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            self.label.setWordWrap(True)
-            self.label.setMargin(24)
-            self.setCentralWidget(self.label)
-            status = "Not connected"
-            if url:
-                status += f" — joining {url} arrives with the chat window"
-            if name:
-                status += f" (as {name})"
-            self.statusBar().showMessage(status)
-
-    return cast("_PlaceholderWindowType", PlaceholderWindow)
+    return Path(platformdirs.user_log_dir("roomcast", appauthor=False)) / "roomcast.log"
 
 
-def __getattr__(name: str) -> Any:
-    # PEP 562: `from desktop.app import PlaceholderWindow` imports PySide6 only then.
-    if name == "PlaceholderWindow":
-        return _placeholder_window_class()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+def setup_logging() -> Path | None:
+    """Log to a rotating file in the user log directory (and warnings to stderr)."""
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    path: Path | None = log_file()
+    assert path is not None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+            path, maxBytes=1 << 20, backupCount=3, encoding="utf-8"
+        )
+    except OSError as exc:
+        print(f"roomcast: cannot write the log file {path}: {exc}", file=sys.stderr)
+        path = None
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+    console = logging.StreamHandler(sys.stderr)
+    console.setLevel(logging.WARNING)
+    root.addHandler(console)
+    logging.getLogger("websockets").setLevel(logging.WARNING)
+    return path
 
 
 def _run_gui(args: argparse.Namespace) -> int:
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtWidgets import QApplication, QInputDialog
     from qasync import QEventLoop
 
+    from server.notices import Severity
+
+    from .main_window import MainWindow
+    from .models import MessageListModel
+    from .session import ChatSession
+
+    log_path = setup_logging()
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "roomcast"])
     assert isinstance(app, QApplication)
     app.setApplicationName("Roomcast")
+    app.setOrganizationName("Roomcast")
     app.setApplicationVersion(__version__)
     # The window closing ends main_coro(), which ends the loop: Qt must not quit
     # on its own underneath a running coroutine.
@@ -138,8 +139,31 @@ def _run_gui(args: argparse.Namespace) -> int:
 
     loop = QEventLoop(app)
     asyncio.set_event_loop(loop)
+    collector = MainThreadGC()
 
-    window = _placeholder_window_class()(url=args.url, name=args.name)
+    model = MessageListModel()
+    session = ChatSession(model)
+    window = MainWindow(session, QSettings())
+
+    def report(text: str) -> None:
+        session.report(Severity.ERROR, text)
+
+    # Nothing raises into the Qt event loop unseen: slots and callbacks that
+    # fail are logged with their traceback and shown as a notice.
+    def excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        log.error("unexpected error\n%s", "".join(traceback.format_exception(kind, exc, tb)))
+        where = f" (details in {log_path})" if log_path else ""
+        report(f"Unexpected error: {exc!r}{where}")
+
+    def loop_exception(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        exc = context.get("exception")
+        log.error("asyncio: %s", context.get("message"), exc_info=exc)
+        report(f"Unexpected error: {exc!r}" if exc else str(context.get("message")))
+
+    previous_hook = sys.excepthook
+    sys.excepthook = excepthook
+    loop.set_exception_handler(loop_exception)
+
     closed = asyncio.Event()
     app.lastWindowClosed.connect(closed.set)
 
@@ -160,20 +184,72 @@ def _run_gui(args: argparse.Namespace) -> int:
 
     async def main_coro() -> None:
         window.show()
+        name = args.name or window.connection_bar.name_edit.text()
+        if not name and args.quit_after is None:
+            # First run: ask once, prefilled from the OS user name.
+            name, ok = QInputDialog.getText(
+                window, "Roomcast", "Your display name:", text=_os_user()
+            )
+            name = name.strip()[:32] if ok else ""
+            if name:
+                window.connection_bar.name_edit.setText(name)
+                window.settings.setValue("name", name)
+        if args.url:
+            window.connect_to(" ".join(args.url), name or None)
         await closed.wait()
+        await session.aclose()
 
     try:
         loop.run_until_complete(main_coro())
     finally:
         signal_tick.stop()
+        collector.stop()
         for signum, handler in previous.items():
             if handler is not None:  # None: installed from C, cannot be restored
                 signal.signal(signum, handler)
+        sys.excepthook = previous_hook
         app.lastWindowClosed.disconnect(closed.set)
         window.deleteLater()
         asyncio.set_event_loop(None)
         loop.close()
     return 0
+
+
+class MainThreadGC:
+    """Python's cyclic GC, run only on the main thread, from a Qt timer.
+
+    The GC may otherwise run on any thread that allocates — qasync resolves
+    host names on QThreads — and free a QObject there: Qt then cannot stop its
+    timers ("Timers cannot be stopped from another thread") and a later timer
+    event crashes the process. Collecting here, between events, avoids that.
+    """
+
+    def __init__(self, interval_ms: int = 5000) -> None:
+        import gc
+
+        from PySide6.QtCore import QTimer
+
+        self._gc = gc
+        gc.disable()
+        self._timer = QTimer()
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self._collect)
+        self._timer.start()
+
+    def _collect(self) -> None:
+        self._gc.collect()
+
+    def stop(self) -> None:
+        self._timer.stop()
+        self._gc.collect()
+        self._gc.enable()
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()[:32]
+    except (KeyError, OSError):
+        return ""
 
 
 def main(argv: list[str] | None = None) -> int:

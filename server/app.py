@@ -458,7 +458,7 @@ class RoomServer:
         self.stats.frames_in += 1
         verdict = conn.limiter.take(asyncio.get_running_loop().time())
         if verdict is not Verdict.OK:
-            await self._rate_limited(conn, verdict)
+            await self._rate_limited(conn, verdict, data)
             return
         if isinstance(data, bytes):
             # PROTOCOL.md, Transport: binary frames are answered, never relayed.
@@ -495,11 +495,20 @@ class RoomServer:
         elif isinstance(frame, HistoryRequest):
             await self._history_page(conn, frame)
 
-    async def _rate_limited(self, conn: _Conn, verdict: Verdict) -> None:
+    async def _rate_limited(self, conn: _Conn, verdict: Verdict, data: str | bytes) -> None:
         cfg = self.config
+        # The dropped message's id goes in ref, so that its sender can mark it
+        # failed at once (PROTOCOL.md, error.ref). Parsing costs little here:
+        # a peer that keeps flooding is closed after `abuse_after` of these.
+        ref = None
+        if isinstance(data, str):
+            with contextlib.suppress(ProtocolError):
+                frame = parse_client_frame(data)
+                ref = frame.id if isinstance(frame, Post) else None
         error = RateLimited(
             f"slow down: at most {cfg.rate:g} frames per second (bursts of {cfg.burst:g}); "
-            "this frame was dropped"
+            "this frame was dropped",
+            ref=ref,
         )
         await self._send_error(conn, error)
         if verdict is Verdict.ABUSIVE and not conn.closing:

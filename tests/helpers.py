@@ -12,7 +12,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -198,3 +198,15 @@ def server_process(*args: str, timeout: float = WAIT) -> Iterator[ServerProcess]
         if proc.poll() is None:
             proc.kill()
         proc.communicate(timeout=WAIT)
+
+
+async def until(predicate: Callable[[], object], timeout: float = WAIT, what: str = "") -> None:
+    """Wait for a condition (polling the running loop, Qt's included); fail on timeout."""
+    try:
+        async with asyncio.timeout(timeout):
+            while not predicate():
+                await asyncio.sleep(0.02)
+    except TimeoutError:
+        raise AssertionError(
+            f"timed out after {timeout} s waiting for {what or predicate}"
+        ) from None

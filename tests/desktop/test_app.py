@@ -1,16 +1,17 @@
-"""The placeholder desktop app: argument handling, the no-display exit, a clean run."""
+"""The roomcast command: arguments, the no-display exit, a clean run and exit."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
-from pytestqt.qtbot import QtBot
 
-from desktop.app import NO_DISPLAY_MESSAGE, PLACEHOLDER_TEXT
-from tests.helpers import run_module
+from desktop.app import NO_DISPLAY_MESSAGE
+from tests.helpers import ROOT, member, run_module, running_server
 
 DISPLAY_VARS = ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
 
@@ -54,24 +55,48 @@ def test_no_display_exits_2_with_one_line() -> None:
     assert "Traceback" not in result.stdout + result.stderr
 
 
-def test_offscreen_run_quits_cleanly() -> None:
-    env = {**env_without_display(), "QT_QPA_PLATFORM": "offscreen"}
-    result = run_desktop("--quit-after", "300", env=env)
+def gui_env(home: Path) -> dict[str, str]:
+    """Offscreen, with settings and logs in a throwaway home."""
+    return {**env_without_display(), "QT_QPA_PLATFORM": "offscreen", "HOME": str(home)}
+
+
+def test_offscreen_run_quits_cleanly(tmp_path: Path) -> None:
+    result = run_desktop("--quit-after", "300", env=gui_env(tmp_path))
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "Traceback" not in output
     assert "Task was destroyed but it is pending" not in output
 
 
-def test_placeholder_window(qtbot: QtBot) -> None:
-    from desktop.app import PlaceholderWindow
+async def test_url_on_the_command_line_connects_at_once(tmp_path: Path) -> None:
+    async with running_server() as server, member(server.urls[0], "bob") as (bob, _):
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "desktop",
+            server.urls[0],
+            "--name",
+            "alice",
+            "--quit-after",
+            "3000",
+            cwd=ROOT,
+            env=gui_env(tmp_path),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        joined = await bob.until("presence", event="join")
+        assert joined == {"type": "presence", "event": "join", "name": "alice", "count": 2}
+        # Closing the window closes the socket with 1000: bob sees alice leave.
+        left = await bob.until("presence", event="leave", timeout=20)
+        assert left["name"] == "alice"
+        out, err = await proc.communicate()
+        assert proc.returncode == 0, err.decode()
+        assert b"Traceback" not in out + err
+        assert b"Task was destroyed but it is pending" not in err
 
-    window = PlaceholderWindow()
-    qtbot.addWidget(window)
-    assert window.windowTitle() == "Roomcast"
-    assert window.label.text() == PLACEHOLDER_TEXT
-    assert window.label.text() == (
-        "Roomcast — the chat window arrives in the next release. "
-        "Run roomcast-server to host a room."
-    )
-    assert window.statusBar().currentMessage() == "Not connected"
+
+def test_bad_url_on_the_command_line_is_a_usage_error() -> None:
+    result = run_desktop("http://example.com/")
+    assert result.returncode == 2
+    assert "expected a ws:// or wss:// URL, got 'http://example.com/'" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,403 @@
+"""How fast the message list takes rows in, and whether it ever freezes the window.
+
+Run (no display needed)::
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python -m bench.desktop_ingest [--quick]
+
+1. **Ingest**: 100,000 chat rows reach a ``MessageListModel`` shown in a
+   600x800 ``MessageView``, in bursts of 1,000 from a zero-delay timer (as a
+   busy connection would hand them over), while the model batches them every
+   16 ms and the view follows the bottom. Measured: the wall time until every
+   row is inserted and the view has painted, and the peak RSS of the process,
+   split into Python + Qt, the Row objects themselves, and model + view.
+2. **Stall**: 5,000 rows/s (50 every 10 ms) for 10 s while a 5 ms heartbeat
+   timer records the longest gap between its ticks: the longest time the
+   event loop (and so the whole window, and the qasync network code) could
+   not run. First on top of the 100,000 rows (an extra, harder case), then
+   into an empty list in a process without them (the target).
+
+The rows are built before timing starts: parsing frames and building rows is
+the session's work; this measures the model and the view. Python's own
+cyclic-GC pauses during each phase are reported too: every Row is a
+GC-tracked object, so a full collection grows with the number of rows.
+
+``--quick`` (20,000 rows, 3 s streams) is for smoke runs; ``--check`` makes
+the exit status 1 when a target is missed. The last line of output is one
+JSON object with every number.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import math
+import os
+import random
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+try:
+    import resource
+except ImportError:  # Windows
+    resource = None  # type: ignore[assignment]
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
+from desktop.models import MessageListModel
+from desktop.rows import Direction, Row, RowKind, SendState
+from desktop.widgets.message_view import MessageView
+from server.protocol import ChatMessage
+
+TARGET_INGEST_S = 2.0
+TARGET_RSS_MB = 150.0
+TARGET_STALL_MS = 50.0
+
+_SENTENCE = (
+    "the a room server message hello world deploy fixed ok thanks see you later "
+    "build green red pipeline lunch coffee meeting review merge branch tests pass "
+    "fail why how when what is it done yet café naïve übersicht <b>bold</b> & co"
+)
+WORDS = _SENTENCE.split()
+EMOJI = ["👍", "🎉", "😂", "🚀", "❤️"]
+AUTHORS = [f"user{i:02d}" for i in range(20)]
+
+
+def make_rows(count: int, start_seq: int = 1, seed: int = 7) -> list[Row]:
+    """Chat rows like a busy room's, each with its raw frame (the session keeps it).
+
+    Lengths: 55 % short (1–8 words), 35 % medium (9–25), 10 % long (26–80,
+    several wrapped lines at 600 px); 2 % span several lines; 15 % carry an
+    emoji and 3 % some CJK (both make Python store the strings wider); one
+    author in 20 is us. Frames are encoded like the server does.
+    """
+    rng = random.Random(seed)
+    base = datetime(2025, 1, 1, tzinfo=UTC)
+    rows: list[Row] = []
+    for i in range(count):
+        seq = start_seq + i
+        roll = rng.random()
+        if roll < 0.55:
+            n_words = rng.randint(1, 8)
+        elif roll < 0.90:
+            n_words = rng.randint(9, 25)
+        else:
+            n_words = rng.randint(26, 80)
+        text = " ".join(rng.choice(WORDS) for _ in range(n_words))
+        if rng.random() < 0.02:
+            text = text.replace(" ", "\n", 3)
+        if rng.random() < 0.15:
+            text += " " + rng.choice(EMOJI)
+        if rng.random() < 0.03:
+            text += " 東京で会いましょう"
+        author = rng.choice(AUTHORS)
+        ts = base + timedelta(seconds=seq)
+        mine = author == "user00"
+        ts_text = ts.isoformat().replace("+00:00", "Z")
+        raw = ChatMessage(seq=seq, ts=ts_text, sender=author, content=text, id=f"c{seq}")
+        rows.append(
+            Row(
+                kind=RowKind.CHAT,
+                text=text,
+                time=ts,
+                author=author,
+                seq=seq,
+                id=f"c{seq}",
+                mine=mine,
+                state=SendState.SENT if mine else None,
+                direction=Direction.IN,
+                raw=raw.serialize(),
+            )
+        )
+    return rows
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process so far, in MB (NaN on Windows)."""
+    if resource is None:
+        return math.nan
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+class PaintCounter(QObject):
+    """Counts paint events of a widget: proof that the view really painted."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False
+
+
+def wait_until(app: QApplication, done: Callable[[], bool], timeout_s: float = 120.0) -> None:
+    deadline = time.perf_counter() + timeout_s
+    while not done():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("benchmark step did not finish")
+        app.processEvents()
+
+
+@dataclass
+class IngestResult:
+    rows: int
+    seconds: float
+    paints: int
+    at_bottom: bool
+
+
+def ingest(
+    app: QApplication, view: MessageView, model: MessageListModel, rows: Sequence[Row]
+) -> IngestResult:
+    """Feed ``rows`` in bursts of 1,000; time until all are in and painted."""
+    burst = 1_000
+    counter = PaintCounter()
+    view.viewport().installEventFilter(counter)
+    fed = 0
+
+    def feed() -> None:
+        nonlocal fed
+        model.extend(rows[fed : fed + burst])
+        fed += burst
+        if fed >= len(rows):
+            feeder.stop()
+
+    feeder = QTimer()
+    feeder.setInterval(0)
+    feeder.timeout.connect(feed)
+    start = time.perf_counter()
+    feeder.start()
+    wait_until(app, lambda: fed >= len(rows) and model.pending_count == 0)
+    painted = counter.count
+    view.viewport().repaint()  # synchronous: the last rows are on screen
+    wait_until(app, lambda: counter.count > painted)
+    seconds = time.perf_counter() - start
+    view.viewport().removeEventFilter(counter)
+    return IngestResult(model.rowCount(), seconds, counter.count, view.is_at_bottom())
+
+
+@dataclass
+class StallResult:
+    rows: int
+    seconds: float
+    max_gap_ms: float
+    p99_gap_ms: float
+    paints: int
+    at_bottom: bool
+
+    @property
+    def rows_per_s(self) -> float:
+        return self.rows / self.seconds
+
+
+def stall(
+    app: QApplication,
+    view: MessageView,
+    model: MessageListModel,
+    rows: Sequence[Row],
+    seconds: float,
+) -> StallResult:
+    """Feed 50 rows every 10 ms for ``seconds``; the longest 5 ms heartbeat gap."""
+    per_tick = 50
+    ticks = int(seconds * 100)
+    needed = ticks * per_tick
+    assert len(rows) >= needed
+    counter = PaintCounter()
+    view.viewport().installEventFilter(counter)
+    gaps: list[float] = []
+    last = time.perf_counter()
+    sent = 0
+
+    def beat() -> None:
+        nonlocal last
+        now = time.perf_counter()
+        gaps.append(now - last)
+        last = now
+
+    def feed() -> None:
+        nonlocal sent
+        model.extend(rows[sent : sent + per_tick])
+        sent += per_tick
+        if sent >= needed:
+            feeder.stop()
+
+    heartbeat = QTimer()
+    heartbeat.setTimerType(Qt.TimerType.PreciseTimer)
+    heartbeat.setInterval(5)
+    heartbeat.timeout.connect(beat)
+    feeder = QTimer()
+    feeder.setTimerType(Qt.TimerType.PreciseTimer)
+    feeder.setInterval(10)
+    feeder.timeout.connect(feed)
+    start = time.perf_counter()
+    last = start
+    heartbeat.start()
+    feeder.start()
+    wait_until(app, lambda: sent >= needed and model.pending_count == 0)
+    elapsed = time.perf_counter() - start
+    heartbeat.stop()
+    view.viewport().removeEventFilter(counter)
+    gaps.sort()
+    p99 = gaps[int(len(gaps) * 0.99)] if gaps else 0.0
+    return StallResult(
+        rows=sent,
+        seconds=elapsed,
+        max_gap_ms=(gaps[-1] if gaps else 0.0) * 1000,
+        p99_gap_ms=p99 * 1000,
+        paints=counter.count,
+        at_bottom=view.is_at_bottom(),
+    )
+
+
+class GcPauses:
+    """The longest cyclic-GC pause since the last :meth:`take`.
+
+    Every Row is a GC-tracked object, and a full (generation 2) collection
+    walks all of them: at 100,000+ rows that is tens of milliseconds, the
+    largest single pause in the stream tests. Reported so a stall can be told
+    apart from the model's and the view's own work.
+    """
+
+    def __init__(self) -> None:
+        self._longest = 0.0
+        self._started = 0.0
+        gc.callbacks.append(self._on_gc)
+
+    def _on_gc(self, phase: str, info: dict[str, int]) -> None:
+        now = time.perf_counter()
+        if phase == "start":
+            self._started = now
+        else:
+            self._longest = max(self._longest, (now - self._started) * 1000)
+
+    def take(self) -> float:
+        longest, self._longest = self._longest, 0.0
+        return longest
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.desktop_ingest", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--quick", action="store_true", help="20,000 rows and 3 s streams")
+    parser.add_argument("--rows", type=int, help="rows to ingest (default 100,000)")
+    parser.add_argument("--seconds", type=float, help="length of each stream (default 10)")
+    parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
+    args = parser.parse_args(argv)
+    n_rows = args.rows or (20_000 if args.quick else 100_000)
+    seconds = args.seconds or (3.0 if args.quick else 10.0)
+
+    app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
+    stream_rows = int(seconds * 100) * 50
+    model = MessageListModel()
+    view = MessageView(model)
+    view.resize(600, 800)
+    view.show()
+    wait_until(app, view.isVisible)
+    app.processEvents()
+    rss_base = peak_rss_mb()  # Python, Qt, fonts and an empty window
+    rows = make_rows(n_rows)
+    rss_rows = peak_rss_mb()  # plus the rows, as the session would hold them
+
+    pauses = GcPauses()
+    ingested = ingest(app, view, model, rows)
+    rss = peak_rss_mb()
+    gc_ingest = pauses.take()
+    stream = make_rows(stream_rows, start_seq=n_rows + 1, seed=8)
+    pauses.take()
+    on_top = stall(app, view, model, stream, seconds)
+    gc_on_top = pauses.take()
+    rss_end = peak_rss_mb()
+    # The plain stream starts from an empty list, in a process without those rows.
+    model.clear()
+    del rows, stream
+    gc.collect()
+    stream = make_rows(stream_rows, seed=9)
+    pauses.take()
+    fresh = stall(app, view, model, stream, seconds)
+    gc_fresh = pauses.take()
+    view.close()
+
+    ok_ingest = ingested.seconds < TARGET_INGEST_S
+    ok_rss = rss < TARGET_RSS_MB
+    ok_stall = fresh.max_gap_ms < TARGET_STALL_MS
+    table = [
+        ("metric", "value", "target", "ok"),
+        (
+            f"{n_rows:,} rows inserted and painted",
+            f"{ingested.seconds:.2f} s",
+            f"< {TARGET_INGEST_S:g} s",
+            ok_ingest,
+        ),
+        ("peak RSS after ingest", f"{rss:.0f} MB", f"< {TARGET_RSS_MB:g} MB", ok_rss),
+        ("  Python + Qt + empty window", f"{rss_base:.0f} MB", "", ""),
+        ("  + the Row objects", f"{rss_rows - rss_base:.0f} MB", "", ""),
+        ("  + model and view", f"{rss - rss_rows:.0f} MB", "", ""),
+        (
+            f"max stall, 5,000 rows/s x {seconds:g} s",
+            f"{fresh.max_gap_ms:.1f} ms",
+            f"< {TARGET_STALL_MS:g} ms",
+            ok_stall,
+        ),
+        ("  p99 heartbeat gap", f"{fresh.p99_gap_ms:.1f} ms", "", ""),
+        ("  rows delivered / s", f"{fresh.rows_per_s:,.0f}", "5,000", ""),
+        (
+            f"max stall, same on top of {n_rows:,} rows",
+            f"{on_top.max_gap_ms:.1f} ms",
+            "(extra)",
+            on_top.max_gap_ms < TARGET_STALL_MS,
+        ),
+        ("  p99 heartbeat gap", f"{on_top.p99_gap_ms:.1f} ms", "", ""),
+        ("peak RSS after the stream on top", f"{rss_end:.0f} MB", "", ""),
+    ]
+    table += [
+        ("longest Python GC pause: ingest", f"{gc_ingest:.1f} ms", "", ""),
+        ("  plain stream / on top", f"{gc_fresh:.1f} / {gc_on_top:.1f} ms", "", ""),
+    ]
+    widths = [max(len(str(line[i])) for line in table) for i in range(4)]
+    for line in table:
+        cells = [("yes" if c else "NO") if isinstance(c, bool) else str(c) for c in line]
+        print("  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip())
+    result = {
+        "rows": n_rows,
+        "ingest_s": round(ingested.seconds, 3),
+        "ingest_paints": ingested.paints,
+        "ingest_at_bottom": ingested.at_bottom,
+        "peak_rss_mb": round(rss, 1),
+        "rss_baseline_mb": round(rss_base, 1),
+        "rss_rows_mb": round(rss_rows - rss_base, 1),
+        "rss_model_view_mb": round(rss - rss_rows, 1),
+        "stream_seconds": seconds,
+        "stall_max_ms": round(fresh.max_gap_ms, 1),
+        "stall_p99_ms": round(fresh.p99_gap_ms, 1),
+        "stall_rows_per_s": round(fresh.rows_per_s),
+        "stall_paints": fresh.paints,
+        "stall_on_top_max_ms": round(on_top.max_gap_ms, 1),
+        "stall_on_top_p99_ms": round(on_top.p99_gap_ms, 1),
+        "stall_on_top_rows": on_top.rows + n_rows,
+        "peak_rss_end_mb": round(rss_end, 1),
+        "gc_pause_max_ms": {
+            "ingest": round(gc_ingest, 1),
+            "stall": round(gc_fresh, 1),
+            "stall_on_top": round(gc_on_top, 1),
+        },
+        "targets_met": ok_ingest and ok_rss and ok_stall,
+        "python": sys.version.split()[0],
+        "qt_platform": os.environ.get("QT_QPA_PLATFORM", ""),
+    }
+    print(json.dumps(result))
+    return 0 if (result["targets_met"] or not args.check) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,254 @@
+"""ChatSession: the one object that owns the app's async work.
+
+It wraps a Qt-free :class:`~desktop.client.RoomClient` (and, when hosting,
+a :class:`~server.app.RoomServer`) and turns what they report into rows in
+the :class:`~desktop.models.MessageListModel` and into Qt signals. Widgets
+never see the client; the client never sees Qt.
+
+Every task it starts is kept (strong reference), caught at the top,
+logged and surfaced as a notice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Coroutine
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from server.notices import Notice, Severity
+from server.protocol import (
+    ChatMessage,
+    Error,
+    HistoryPage,
+    Presence,
+    TypingNotice,
+    Welcome,
+)
+
+from .client import ConnectionState, Incoming, OutboxEntry, RoomClient, Status
+from .models import MessageListModel
+from .rows import Direction, Row, RowKind, SendState, binary_summary, parse_ts, pretty_json
+
+log = logging.getLogger("roomcast.session")
+
+HISTORY_PAGE = 50
+
+
+def split_urls(text: str) -> list[str]:
+    """ "ws://a, ws://b" or "ws://a ws://b" → ["ws://a", "ws://b"] (failover list)."""
+    return [u for u in text.replace(",", " ").split() if u]
+
+
+class ChatSession(QObject):
+    """Connection, rows and notices for one window."""
+
+    statusChanged = Signal(object)  # client.Status
+    notice = Signal(object)  # server.notices.Notice
+    membersChanged = Signal(list, str)  # names, you
+    typingReceived = Signal(str)  # who is typing
+
+    def __init__(self, model: MessageListModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.client: RoomClient | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._status = Status(state=ConnectionState.DISCONNECTED)
+        self._older_pending = False
+
+    # -- state -------------------------------------------------------------
+
+    @property
+    def status(self) -> Status:
+        return self._status
+
+    @property
+    def can_send(self) -> bool:
+        return self.client is not None
+
+    # -- actions (called by the window) ---------------------------------------
+
+    def connect_to(self, urls_text: str, name: str | None, password: str | None = None) -> bool:
+        """Start connecting. False (and a notice) when the address is unusable."""
+        urls = split_urls(urls_text)
+        if not urls:
+            self.report(Severity.WARNING, "Enter a ws:// or wss:// address to connect to")
+            return False
+        client = RoomClient(
+            name=name or None,
+            password=password,
+            on_status=self._on_status,
+            on_frame=self._on_frame,
+            on_notice=self._on_client_notice,
+            on_outbox=self._on_outbox,
+        )
+        try:
+            client.start(urls)
+        except ValueError as exc:
+            self.report(Severity.WARNING, str(exc))
+            return False
+        old, self.client = self.client, client
+        if old is not None:
+            self.spawn(old.stop(), "closing the previous connection")
+        return True
+
+    def disconnect(self) -> None:
+        client, self.client = self.client, None
+        if client is not None:
+            self.spawn(client.stop(), "disconnecting")
+
+    def send(self, text: str) -> None:
+        if self.client is None:
+            self.report(Severity.WARNING, "Not connected: the message was not sent")
+            return
+        self.client.send_message(text)
+
+    def send_typing(self) -> None:
+        if self.client is not None and self._status.roomcast:
+            self.client.send_typing()
+
+    def retry(self, message_id: str) -> None:
+        if self.client is not None:
+            self.client.retry(message_id)
+
+    def retry_now(self) -> None:
+        if self.client is not None:
+            self.client.retry_now()
+
+    def request_older(self) -> None:
+        """Scroll-back (PROTOCOL.md, history): the messages before the oldest shown."""
+        if self.client is None or not self._status.roomcast or self._older_pending:
+            return
+        lowest = self.model.lowest_seq()
+        if lowest is not None and lowest <= 1:
+            return
+        self._older_pending = True
+        self.client.request_history(lowest, HISTORY_PAGE)
+
+    async def aclose(self) -> None:
+        """Orderly shutdown: the client closes with 1000, then our tasks end."""
+        client, self.client = self.client, None
+        if client is not None:
+            await client.stop()
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        self.model.flush()
+
+    def spawn(self, coro: Coroutine[Any, Any, Any], what: str) -> asyncio.Task[Any]:
+        """Run a task we own: kept alive, and its failure becomes a notice."""
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+
+        def done(t: asyncio.Task[Any]) -> None:
+            self._tasks.discard(t)
+            if not t.cancelled() and (exc := t.exception()) is not None:
+                log.error("%s failed", what, exc_info=exc)
+                self.report(Severity.ERROR, f"Unexpected error while {what}: {exc}")
+
+        task.add_done_callback(done)
+        return task
+
+    # -- client callbacks -----------------------------------------------------
+
+    def _on_status(self, status: Status) -> None:
+        previous, self._status = self._status, status
+        if status.state is not previous.state:
+            self._status_row(previous, status)
+        if status.members != previous.members or status.you != previous.you:
+            self.membersChanged.emit(list(status.members), status.you or "")
+        self.statusChanged.emit(status)
+
+    def _status_row(self, previous: Status, status: Status) -> None:
+        if status.state is ConnectionState.CONNECTED:
+            text = f"Connected to {status.url}"
+            if not status.roomcast:
+                text += " (not a Roomcast server: showing its frames as they come)"
+            self._system(text, Severity.INFO)
+        elif status.state is ConnectionState.DISCONNECTED and previous.state is not (
+            ConnectionState.DISCONNECTED
+        ):
+            self._system(status.detail or "Disconnected", Severity.INFO)
+
+    def _on_client_notice(self, notice: Notice) -> None:
+        if notice.severity >= Severity.WARNING:
+            self._system(notice.text, notice.severity)
+        self.notice.emit(notice)
+
+    def _on_outbox(self, entry: OutboxEntry) -> None:
+        if self.model.row_for_id(entry.id) is None:
+            self.model.append(
+                Row(
+                    kind=RowKind.CHAT,
+                    text=entry.content,
+                    author=self._status.you or "you",
+                    id=entry.id,
+                    mine=True,
+                    state=entry.state,
+                    direction=Direction.OUT,
+                )
+            )
+            return
+        self.model.set_state(entry.id, entry.state, entry.seq)
+        if entry.state is SendState.FAILED and entry.error:
+            self._system(f"Message not sent: {entry.error}", Severity.WARNING)
+
+    def _on_frame(self, incoming: Incoming) -> None:
+        frame = incoming.frame
+        raw = incoming.raw
+        if incoming.kind == "binary":
+            assert isinstance(raw, bytes)
+            self.model.append(Row(kind=RowKind.BINARY, text=binary_summary(raw), raw=raw))
+        elif incoming.kind == "text":
+            self.model.append(Row(kind=RowKind.TEXT, text=str(raw), raw=raw))
+        elif incoming.kind == "json":
+            self.model.append(Row(kind=RowKind.JSON, text=pretty_json(incoming.data), raw=raw))
+        elif isinstance(frame, ChatMessage):
+            self.model.append(self._chat_row(frame, raw))
+        elif isinstance(frame, Welcome):
+            self._system(
+                f"Joined room {frame.room} as {frame.you} ({len(frame.members)} here)",
+                Severity.INFO,
+            )
+            if frame.truncated:
+                self._system(
+                    "Some messages could not be restored: the gap was longer than the room keeps",
+                    Severity.WARNING,
+                )
+        elif isinstance(frame, Presence):
+            verb = "joined" if frame.event == "join" else "left"
+            self._system(f"{frame.name} {verb} ({frame.count} here)", Severity.INFO)
+        elif isinstance(frame, HistoryPage):
+            self._older_pending = False
+            self.model.prepend_history([self._chat_row(m, None) for m in frame.messages])
+        elif isinstance(frame, TypingNotice):
+            self.typingReceived.emit(frame.sender)
+        elif isinstance(frame, Error):
+            self._system(f"Server error ({frame.code}): {frame.message}", Severity.WARNING)
+
+    def _chat_row(self, message: ChatMessage, raw: str | bytes | None) -> Row:
+        mine = message.sender == self._status.you
+        return Row(
+            kind=RowKind.CHAT,
+            text=message.content,
+            time=parse_ts(message.ts),
+            author=message.sender,
+            seq=message.seq,
+            id=message.id,
+            mine=mine,
+            state=SendState.SENT if mine else None,
+            raw=raw if raw is not None else message.serialize(),
+        )
+
+    # -- helpers ----------------------------------------------------------------
+
+    def _system(self, text: str, severity: Severity) -> None:
+        self.model.append(Row(kind=RowKind.SYSTEM, text=text, severity=severity))
+
+    def report(self, severity: Severity, text: str) -> None:
+        """Show a notice: the status bar, and a row for warnings and errors."""
+        log.log(int(severity), "%s", text)
+        if severity >= Severity.WARNING:
+            self._system(text, severity)
+        self.notice.emit(Notice(severity, text))

@@ -1,0 +1,1 @@
+"""Qt views for the main window: they show data and emit signals, nothing more."""

@@ -1,0 +1,222 @@
+"""The window against real servers: Roomcast, the Node.js ws tutorial server, an echo server.
+
+Real widgets offscreen, real sockets, the qasync loop (tests/desktop/conftest.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from pytestqt.qtbot import QtBot
+
+from desktop.client import ConnectionState
+from desktop.main_window import MainWindow
+from desktop.models import MessageListModel
+from desktop.rows import RowKind, SendState
+from desktop.session import ChatSession
+from server.app import RoomServer, ServerConfig
+from tests.helpers import member, running_server, until
+from tests.peers import echo_server, node_broadcast_server
+
+
+@contextlib.asynccontextmanager
+async def open_window(qtbot: QtBot, tmp_path: Path) -> AsyncIterator[MainWindow]:
+    model = MessageListModel()
+    session = ChatSession(model)
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(session, settings)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        yield window
+    finally:
+        await session.aclose()
+
+
+def rows_of(window: MainWindow, kind: RowKind) -> list:  # type: ignore[type-arg]
+    window.session.model.flush()
+    return [r for r in window.session.model.rows if r.kind is kind]
+
+
+def chat_texts(window: MainWindow) -> list[str]:
+    return [r.text for r in rows_of(window, RowKind.CHAT)]
+
+
+def system_texts(window: MainWindow) -> list[str]:
+    return [r.text for r in rows_of(window, RowKind.SYSTEM)]
+
+
+async def type_and_send(qtbot: QtBot, window: MainWindow, text: str) -> None:
+    window.composer.setFocus()
+    qtbot.keyClicks(window.composer, text)
+    qtbot.keyClick(window.composer, Qt.Key.Key_Return)
+
+
+async def connected(window: MainWindow) -> None:
+    await until(lambda: window.session.status.state is ConnectionState.CONNECTED, what="connected")
+
+
+async def test_connect_send_with_keyboard_and_receive(qtbot: QtBot, tmp_path: Path) -> None:
+    async with running_server() as server, open_window(qtbot, tmp_path) as window:
+        url = server.urls[0] + "r/team"
+        async with member(url, "bob") as (bob, _):
+            window.connection_bar.set_url(url)
+            window.connection_bar.name_edit.setText("alice")
+            qtbot.mouseClick(window.connection_bar.connect_button, Qt.MouseButton.LeftButton)
+            await connected(window)
+            assert window.state_label.text() == f"Connected to room team on {url} as alice"
+            await until(lambda: window.members_label.text() == "2 members")
+            assert window.members.members() == ["bob", "alice (you)"]
+
+            await type_and_send(qtbot, window, "hello bob")
+            assert window.composer.toPlainText() == ""
+            got = await bob.until("message")
+            assert (got["from"], got["content"]) == ("alice", "hello bob")
+            await until(lambda: rows_of(window, RowKind.CHAT)[-1].state is SendState.SENT)
+
+            await bob.send({"type": "message", "content": "<img src=x onerror=alert(1)> <b>hi</b>"})
+            await until(lambda: len(chat_texts(window)) == 2)
+            row = rows_of(window, RowKind.CHAT)[-1]
+            # Plain text, literally: never interpreted as HTML.
+            assert row.text == "<img src=x onerror=alert(1)> <b>hi</b>"
+            assert (row.author, row.mine) == ("bob", False)
+            assert window.view.itemDelegate().display_text(row) == row.text
+
+
+async def test_shift_enter_adds_a_line(qtbot: QtBot, tmp_path: Path) -> None:
+    async with running_server() as server, open_window(qtbot, tmp_path) as window:
+        window.connect_to(server.urls[0], "alice")
+        await connected(window)
+        qtbot.keyClicks(window.composer, "one")
+        qtbot.keyClick(window.composer, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+        qtbot.keyClicks(window.composer, "two")
+        assert window.composer.toPlainText() == "one\ntwo"
+        qtbot.keyClick(window.composer, Qt.Key.Key_Return)
+        await until(lambda: chat_texts(window) == ["one\ntwo"])
+
+
+async def test_composer_says_why_it_cannot_send(qtbot: QtBot, tmp_path: Path) -> None:
+    async with open_window(qtbot, tmp_path) as window:
+        assert window.composer.isReadOnly()
+        assert window.composer.placeholderText() == (
+            "Not connected: connect to a server to send messages"
+        )
+        assert window.state_label.text() == "Disconnected"
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("ws://127.0.0.1:1/", "Connection refused by 127.0.0.1:1 — is the server running?"),
+        ("ws://nonexistent.invalid:8765/", "Unknown host: nonexistent.invalid"),
+    ],
+)
+async def test_connection_errors_are_shown(
+    qtbot: QtBot, tmp_path: Path, url: str, expected: str
+) -> None:
+    async with open_window(qtbot, tmp_path) as window:
+        window.connect_to(url, "alice")
+        await until(lambda: expected in system_texts(window), what=expected)
+        await until(lambda: window.session.status.state is ConnectionState.RECONNECTING)
+        assert window.state_label.text().startswith("Reconnecting in ")
+        assert window.state_label.text().endswith(f"(attempt 1) — {expected}")
+        assert window.retry_button.isVisible()
+
+
+async def test_handshake_rejected_shows_the_http_status(qtbot: QtBot, tmp_path: Path) -> None:
+    async with running_server() as server, open_window(qtbot, tmp_path) as window:
+        window.connect_to(server.urls[0] + "nope", "alice")
+        text = "The server refused the WebSocket upgrade: HTTP 404 Not Found"
+        await until(lambda: text in system_texts(window), what=text)
+
+
+async def test_bad_password_stops_and_says_why(qtbot: QtBot, tmp_path: Path) -> None:
+    async with running_server(password="right") as server, open_window(qtbot, tmp_path) as window:
+        window.connect_to(server.urls[0], "alice")  # no password given
+        text = "Refused by the server: password required"
+        await until(lambda: text in system_texts(window), what=text)
+        await until(lambda: window.session.status.state is ConnectionState.DISCONNECTED)
+        # No reconnect loop after an auth failure, until the user acts.
+        assert window.connection_bar.connect_button.text() == "Connect"
+        assert window.composer.isReadOnly()
+
+
+async def test_host_stopped_hosting_then_reconnect_with_resume(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    db = tmp_path / "history.sqlite3"
+    first = RoomServer(ServerConfig(port=0, db=db))
+    await first.start()
+    port = first.port
+    url = first.urls[0]
+    async with open_window(qtbot, tmp_path) as window:
+        window.connect_to(url, "alice")
+        await connected(window)
+        await type_and_send(qtbot, window, "before")
+        await until(lambda: rows_of(window, RowKind.CHAT)[-1].state is SendState.SENT)
+        await first.close("host stopped hosting")
+        await until(lambda: "The host stopped hosting" in system_texts(window))
+        assert window.session.status.state is ConnectionState.RECONNECTING
+        # Typed while the server is gone: kept in the outbox.
+        await type_and_send(qtbot, window, "while away")
+        # Someone talks while this window is away (a server on another port,
+        # same database: the window cannot reach it), then the server comes
+        # back on the window's port and database.
+        async with running_server(db=db) as interim, member(interim.urls[0], "bob") as (bob, _):
+            await bob.send({"type": "message", "content": "missed 1", "id": "b1"})
+            await bob.until("message", id="b1")
+        second = RoomServer(ServerConfig(port=port, db=db))
+        await second.start()
+        try:
+            window.session.retry_now()
+            await until(
+                lambda: any(
+                    r.text == "while away" and r.state is SendState.SENT
+                    for r in rows_of(window, RowKind.CHAT)
+                ),
+                what="the outbox message acknowledged",
+            )
+            async with member(url, "bob") as (bob, _):
+                await bob.send({"type": "message", "content": "live", "id": "b2"})
+                await until(lambda: chat_texts(window)[-1:] == ["live"], what="live message")
+            texts = chat_texts(window)
+            # Every message once, in seq order: the replayed one, then the outbox.
+            assert texts == ["before", "missed 1", "while away", "live"]
+            seqs = [r.seq for r in rows_of(window, RowKind.CHAT)]
+            assert seqs == [1, 2, 3, 4]
+            assert all(r.state is SendState.SENT for r in rows_of(window, RowKind.CHAT) if r.mine)
+        finally:
+            await second.close()
+
+
+async def test_node_ws_tutorial_server(qtbot: QtBot, tmp_path: Path) -> None:
+    with node_broadcast_server() as url:
+        async with open_window(qtbot, tmp_path) as a, open_window(qtbot, tmp_path / "b") as b:
+            a.connect_to(url, "alice")
+            b.connect_to(url, "bob")
+            await connected(a)
+            await connected(b)
+            await until(lambda: not a.session.status.roomcast and not b.session.status.roomcast)
+            assert a.state_label.text() == f"Connected to {url} (not a Roomcast server)"
+            await type_and_send(qtbot, a, "hi from alice")
+            # The tutorial shape arrives at b as JSON, shown pretty-printed.
+            await until(lambda: any("hi from alice" in r.text for r in rows_of(b, RowKind.JSON)))
+            row = next(r for r in rows_of(b, RowKind.JSON) if "hi from alice" in r.text)
+            assert '"type": "message"' in row.text
+            assert rows_of(a, RowKind.CHAT)[-1].state is SendState.SENT
+
+
+async def test_echo_server_frames_are_shown_never_dropped(qtbot: QtBot, tmp_path: Path) -> None:
+    async with echo_server() as url, open_window(qtbot, tmp_path) as window:
+        window.connect_to(url, "alice")
+        await connected(window)
+        await until(lambda: not window.session.status.roomcast)
+        window.session.client.send_raw("plain text, not JSON")  # type: ignore[union-attr]
+        window.session.client.send_raw('{"weird": [1, 2, {"x": null}]}')  # type: ignore[union-attr]
+        await until(lambda: len(rows_of(window, RowKind.TEXT)) == 1)
+        await until(lambda: any('"weird"' in r.text for r in rows_of(window, RowKind.JSON)))
+        assert rows_of(window, RowKind.TEXT)[0].text == "plain text, not JSON"
