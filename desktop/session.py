@@ -156,6 +156,14 @@ class ChatSession(QObject):
         previous, self._status = self._status, status
         if status.state is not previous.state:
             self._status_row(previous, status)
+            # A first visit shows the room's latest messages; the view asks
+            # for older pages as the user scrolls up.
+            if (
+                status.state is ConnectionState.CONNECTED
+                and status.roomcast
+                and self.model.lowest_seq() is None
+            ):
+                self.request_older()
         if status.members != previous.members or status.you != previous.you:
             self.membersChanged.emit(list(status.members), status.you or "")
         self.statusChanged.emit(status)

@@ -220,3 +220,54 @@ async def test_echo_server_frames_are_shown_never_dropped(qtbot: QtBot, tmp_path
         await until(lambda: len(rows_of(window, RowKind.TEXT)) == 1)
         await until(lambda: any('"weird"' in r.text for r in rows_of(window, RowKind.JSON)))
         assert rows_of(window, RowKind.TEXT)[0].text == "plain text, not JSON"
+
+
+async def test_first_visit_shows_recent_history_and_scrolls_back(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    async with running_server(rate=10_000, burst=10_000) as server:
+        url = server.urls[0]
+        async with member(url, "bob") as (bob, _):
+            for n in range(1, 61):
+                await bob.send({"type": "message", "content": f"old {n}", "id": f"o{n}"})
+            await bob.until("message", id="o60")
+            async with open_window(qtbot, tmp_path) as window:
+                window.resize(600, 400)
+                window.connect_to(url, "alice")
+                # The latest page (PROTOCOL.md, history: 50 by default here).
+                await until(lambda: len(chat_texts(window)) == 50, what="the first page")
+                assert chat_texts(window)[0] == "old 11"
+                assert chat_texts(window)[-1] == "old 60"
+                # Scrolling to the top asks for the rest.
+                window.view.scrollToTop()
+                window.view.verticalScrollBar().setValue(0)
+                await until(lambda: len(chat_texts(window)) == 60, what="the older page")
+                assert chat_texts(window) == [f"old {n}" for n in range(1, 61)]
+
+
+async def test_truncated_resume_shows_a_visible_row(qtbot: QtBot, tmp_path: Path) -> None:
+    db = tmp_path / "history.sqlite3"
+    first = RoomServer(ServerConfig(port=0, db=db, retention=3))
+    await first.start()
+    port, url = first.port, first.urls[0]
+    async with open_window(qtbot, tmp_path) as window:
+        window.connect_to(url, "alice")
+        await connected(window)
+        await first.close()
+        await until(lambda: window.session.status.state is ConnectionState.RECONNECTING)
+        async with (
+            running_server(db=db, retention=3) as interim,
+            member(interim.urls[0], "bob") as (bob, _),
+        ):
+            for n in range(1, 11):
+                await bob.send({"type": "message", "content": f"m{n}", "id": f"m{n}"})
+            await bob.until("message", id="m10")
+        second = RoomServer(ServerConfig(port=port, db=db, retention=3))
+        await second.start()
+        try:
+            window.session.retry_now()
+            text = "Some messages could not be restored: the gap was longer than the room keeps"
+            await until(lambda: text in system_texts(window), what=text)
+            await until(lambda: chat_texts(window) == ["m8", "m9", "m10"])
+        finally:
+            await second.close()
