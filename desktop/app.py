@@ -62,6 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="room to join at once, e.g. ws://127.0.0.1:8765/r/team (several: failover)",
     )
     parser.add_argument("--name", help="your display name in the room")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="host a room offscreen, exchange a message both ways with a second client, "
+        "stop, and say whether it all worked (exit code 0 when it did)",
+    )
     # Closes the window after MS milliseconds: for tests and smoke tests.
     parser.add_argument("--quit-after", type=int, metavar="MS", help=argparse.SUPPRESS)
     return parser
@@ -254,6 +260,10 @@ def _os_user() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.self_test:
+        from .selftest import run_self_test
+
+        return run_self_test()
     if display_missing():
         print(NO_DISPLAY_MESSAGE, file=sys.stderr)
         return EXIT_NO_DISPLAY

@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
+    QMessageBox,
     QPushButton,
     QSplitter,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -27,8 +30,10 @@ from server import __version__
 from server.notices import Notice, Severity
 
 from .client import ConnectionState, Status
+from .hosting import HostSettings
 from .session import ChatSession
 from .widgets.controls import Composer, ConnectionBar, MemberList
+from .widgets.hosting import HostDialog, InvitePanel
 from .widgets.message_view import MessageView
 
 #: At most one typing hint per this many seconds (PROTOCOL.md, typing: a hint).
@@ -49,7 +54,7 @@ def describe(status: Status) -> str:
         return f"Reconnecting{wait} (attempt {status.attempt}){reason}"
     where = f"room {status.room} on {status.url}" if status.room else str(status.url)
     if state is ConnectionState.HOSTING:
-        return f"Hosting {where}"
+        return f"Hosting room {status.room} at {status.url}"
     if not status.roomcast:
         return f"Connected to {status.url} (not a Roomcast server)"
     return f"Connected to {where} as {status.you}"
@@ -67,13 +72,33 @@ class MainWindow(QMainWindow):
         self.view = MessageView(session.model, self)
         self.view.setAccessibleName("Messages")
         self.members = MemberList(self)
+        self.invite_panel = InvitePanel(self)
+        self.invite_panel.hide()
         self.composer = Composer(self)
+        side = QWidget(self)
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(self.invite_panel)
+        side_layout.addWidget(self.members, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.view)
-        self.splitter.addWidget(self.members)
+        self.splitter.addWidget(side)
         self.splitter.setStretchFactor(0, 4)
         self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([660, 240])
         self.members.hide()
+
+        toolbar = QToolBar("Room", self)
+        toolbar.setObjectName("room-toolbar")
+        toolbar.setMovable(False)
+        self.host_button = QPushButton("Host a room", self)
+        self.host_button.setAccessibleName("Host a room or stop hosting")
+        self.host_button.clicked.connect(self._host_clicked)
+        toolbar.addWidget(self.host_button)
+        self.addToolBar(toolbar)
+        self.host_dialog: HostDialog | None = None
+        self.confirm_box: QMessageBox | None = None
+        self._close_confirmed = False
 
         central = QWidget(self)
         layout = QVBoxLayout(central)
@@ -118,6 +143,8 @@ class MainWindow(QMainWindow):
         self.session.notice.connect(self._on_notice)
         self.session.membersChanged.connect(self._on_members)
         self.session.typingReceived.connect(self._on_typing)
+        self.session.hostingChanged.connect(self._on_hosting)
+        self.session.inviteChanged.connect(self._on_invite)
         self._load_settings()
         self._on_status(self.session.status)
 
@@ -138,6 +165,69 @@ class MainWindow(QMainWindow):
             if name:
                 self.settings.setValue("name", name)
             self.settings.setValue("recent_urls", self.connection_bar.recent_urls())
+
+    # -- hosting ----------------------------------------------------------------
+
+    def _host_clicked(self) -> None:
+        if self.session.server is None:
+            self.open_host_dialog()
+        else:
+            self.ask_to_stop_hosting(
+                lambda: self.session.spawn(self.session.stop_hosting(), "stopping hosting")
+            )
+
+    def open_host_dialog(self) -> HostDialog:
+        """The "Host a room" dialog, prefilled with what was hosted last."""
+        last = HostSettings(
+            room=self.settings.value("host/room", "chat", str) or "chat",
+            host=self.settings.value("host/host", HostSettings.host, str) or HostSettings.host,
+            port=int(self.settings.value("host/port", HostSettings.port) or HostSettings.port),
+        )
+        dialog = self.host_dialog = HostDialog(self, previous=last)
+        dialog.accepted.connect(lambda: self._start_hosting(dialog.settings()))
+        dialog.open()
+        return dialog
+
+    def _start_hosting(self, chosen: HostSettings) -> None:
+        self.settings.setValue("host/room", chosen.room)
+        self.settings.setValue("host/host", chosen.host)
+        self.settings.setValue("host/port", chosen.port)
+        name = self.connection_bar.name_edit.text().strip() or None
+        self.session.spawn(self.session.host(chosen, name), "starting to host")
+
+    def ask_to_stop_hosting(self, then: Callable[[], object]) -> None:
+        """Confirm first when others are connected; then run ``then``."""
+        others = self.session.others_connected
+        if not others:
+            then()
+            return
+        box = self.confirm_box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Stop hosting?")
+        people = f"{others} other {'person is' if others == 1 else 'people are'}"
+        box.setText(f"{people} connected to your room. Stop hosting and disconnect them?")
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+
+        def finished(answer: int) -> None:
+            if answer == QMessageBox.StandardButton.Yes:
+                then()
+
+        box.finished.connect(finished)
+        box.open()  # not exec(): no nested event loop under qasync
+
+    def _on_hosting(self, settings: HostSettings | None) -> None:
+        self.host_button.setText("Stop hosting" if settings else "Host a room")
+        if settings is not None and self.session.invite:
+            self.connection_bar.set_url(self.session.invite[0])
+        self.invite_panel.setVisible(settings is not None)
+        if settings is None:
+            self.invite_panel.clear()
+
+    def _on_invite(self, addresses: list[str]) -> None:
+        hosting = self.session.hosting
+        if addresses and hosting is not None:
+            self.invite_panel.set_invite(addresses, hosting.room, hosting.password is not None)
 
     def _typing(self) -> None:
         now = time.monotonic()

@@ -12,13 +12,18 @@ logged and surfaced as a notice.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Coroutine
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from server.notices import Notice, Severity
+from server.app import RoomServer, ServerConfig
+from server.errors import ConfigError, ListenError
+from server.netinfo import is_wildcard, lan_ipv4_addresses
+from server.notices import Notice, Notices, Severity
 from server.protocol import (
     ChatMessage,
     Error,
@@ -29,6 +34,14 @@ from server.protocol import (
 )
 
 from .client import ConnectionState, Incoming, OutboxEntry, RoomClient, Status
+from .hosting import (
+    HOST_STOPPED_REASON,
+    LOCAL_ONLY,
+    HostSettings,
+    host_error_text,
+    hosted_db_path,
+    invite_urls,
+)
 from .models import MessageListModel
 from .rows import Direction, Row, RowKind, SendState, binary_summary, parse_ts, pretty_json
 
@@ -49,11 +62,24 @@ class ChatSession(QObject):
     notice = Signal(object)  # server.notices.Notice
     membersChanged = Signal(list, str)  # names, you
     typingReceived = Signal(str)  # who is typing
+    hostingChanged = Signal(object)  # HostSettings while hosting, None when not
+    inviteChanged = Signal(list)  # the join addresses while hosting
 
-    def __init__(self, model: MessageListModel, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        model: MessageListModel,
+        parent: QObject | None = None,
+        *,
+        hosted_db: str | Path | None = None,
+    ) -> None:
         super().__init__(parent)
         self.model = model
         self.client: RoomClient | None = None
+        #: The embedded room server while hosting (same loop, no thread).
+        self.server: RoomServer | None = None
+        self.hosting: HostSettings | None = None
+        self.invite: list[str] = []
+        self._hosted_db = hosted_db
         self._tasks: set[asyncio.Task[Any]] = set()
         self._status = Status(state=ConnectionState.DISCONNECTED)
         self._older_pending = False
@@ -128,13 +154,88 @@ class ChatSession(QObject):
         self.client.request_history(lowest, HISTORY_PAGE)
 
     async def aclose(self) -> None:
-        """Orderly shutdown: the client closes with 1000, then our tasks end."""
+        """Orderly shutdown: our client closes with 1000, then the hosted server
+        closes (1001 to the others) and flushes, then our tasks end."""
         client, self.client = self.client, None
         if client is not None:
             await client.stop()
+        await self.stop_hosting()
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
         self.model.flush()
+
+    # -- hosting -------------------------------------------------------------
+
+    async def host(self, settings: HostSettings, name: str | None) -> bool:
+        """Run a RoomServer on this loop, then join it like any member.
+
+        False (and an error notice) when it cannot start: port in use,
+        permission denied, a database that cannot be opened.
+        """
+        if self.server is not None:
+            self.report(Severity.WARNING, "Already hosting: stop hosting first")
+            return False
+        config = ServerConfig(
+            host=settings.host,
+            port=settings.port,
+            db=self._hosted_db if self._hosted_db is not None else hosted_db_path(),
+            password=settings.password,
+            shutdown_reason=HOST_STOPPED_REASON,
+        )
+        notices = Notices(logging.getLogger("roomcast.host"))
+        notices.subscribe(self._on_server_notice)
+        server = RoomServer(config, notices=notices)
+        try:
+            await server.start()
+        except ListenError as exc:
+            self.report(Severity.ERROR, host_error_text(exc))
+            return False
+        except ConfigError as exc:
+            self.report(Severity.ERROR, f"Cannot host: {exc}")
+            return False
+        self.server = server
+        self.hosting = settings
+        lan = lan_ipv4_addresses() if is_wildcard(settings.host) else []
+        self.invite = invite_urls(settings, server.port, lan)
+        if is_wildcard(settings.host) and not lan:
+            self.report(
+                Severity.WARNING,
+                "No network interface found: only this computer can join for now",
+            )
+        self._system(f"Hosting room {settings.room}: invite {self.invite[0]}", Severity.INFO)
+        self.hostingChanged.emit(settings)
+        self.inviteChanged.emit(list(self.invite))
+        own = f"ws://{LOCAL_ONLY}:{server.port}/r/{settings.room}"
+        self.connect_to(own, name, settings.password)
+        return True
+
+    async def stop_hosting(self) -> None:
+        """Our client leaves (1000), then everyone else gets 1001 "host stopped
+        hosting", history is flushed and the port is free again."""
+        server, self.server = self.server, None
+        if server is None:
+            return
+        client, self.client = self.client, None
+        if client is not None:
+            await client.stop()
+        await server.close()
+        await server.wait_closed()
+        self.hosting = None
+        self.invite = []
+        self._system("Stopped hosting", Severity.INFO)
+        self.hostingChanged.emit(None)
+        self.inviteChanged.emit([])
+
+    @property
+    def others_connected(self) -> int:
+        """Connections to our hosted server besides our own."""
+        if self.server is None:
+            return 0
+        return max(0, self.server.health()["connections"] - (1 if self.client else 0))
+
+    def _on_server_notice(self, notice: Notice) -> None:
+        # Server-side problems (abuse, slow consumers, history) reach the host's window.
+        self.report(notice.severity, f"Host: {notice.text}")
 
     def spawn(self, coro: Coroutine[Any, Any, Any], what: str) -> asyncio.Task[Any]:
         """Run a task we own: kept alive, and its failure becomes a notice."""
@@ -153,13 +254,17 @@ class ChatSession(QObject):
     # -- client callbacks -----------------------------------------------------
 
     def _on_status(self, status: Status) -> None:
+        if self.server is not None and status.state is ConnectionState.CONNECTED:
+            # PROTOCOL-wise a member like any other; to the person, the host.
+            url = self.invite[0] if self.invite else status.url
+            status = dataclasses.replace(status, state=ConnectionState.HOSTING, url=url)
         previous, self._status = self._status, status
         if status.state is not previous.state:
             self._status_row(previous, status)
             # A first visit shows the room's latest messages; the view asks
             # for older pages as the user scrolls up.
             if (
-                status.state is ConnectionState.CONNECTED
+                status.state in (ConnectionState.CONNECTED, ConnectionState.HOSTING)
                 and status.roomcast
                 and self.model.lowest_seq() is None
             ):

@@ -25,7 +25,9 @@ from desktop.models import MessageListModel
 from desktop.session import ChatSession
 from server.app import RoomServer, ServerConfig
 
-OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots" / "conversation.png"
+SHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+OUT = SHOTS / "conversation.png"
+HOSTING = SHOTS / "hosting.png"
 
 
 async def until(predicate, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
@@ -65,14 +67,43 @@ async def converse(app: QApplication) -> Path:
             await asyncio.sleep(0.5)
             session.model.flush()
             app.processEvents()
-            OUT.parent.mkdir(parents=True, exist_ok=True)
-            screen = window.screen()
-            frame = window.frameGeometry()
-            shot = screen.grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height())
-            shot.save(str(OUT))
+            grab(window, OUT)
         await session.aclose()
         window.close()
     return OUT
+
+
+def grab(window: MainWindow, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame = window.frameGeometry()
+    shot = window.screen().grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height())
+    shot.save(str(path))
+
+
+async def host(app: QApplication) -> Path:
+    """The window hosting a room for the network, with the invite shown."""
+    from desktop.hosting import ALL_NETWORKS, HostSettings
+
+    folder = tempfile.mkdtemp()
+    settings = QSettings(f"{folder}/s.ini", QSettings.Format.IniFormat)
+    session = ChatSession(MessageListModel(), hosted_db=f"{folder}/hosted.sqlite3")
+    window = MainWindow(session, settings)
+    window.resize(980, 660)
+    window.show()
+    window.connection_bar.name_edit.setText("alice")
+    await session.host(HostSettings(room="team", host=ALL_NETWORKS, port=0), "alice")
+    await until(lambda: session.status.state is ConnectionState.HOSTING)
+    async with connect(session.invite[0]) as bob:
+        await bob.send(json.dumps({"type": "hello", "name": "bob"}))
+        await asyncio.sleep(0.2)
+        await bob.send(json.dumps({"type": "message", "content": "Joined from the invite!"}))
+        await asyncio.sleep(0.5)
+        session.model.flush()
+        app.processEvents()
+        grab(window, HOSTING)
+    await session.aclose()
+    window.close()
+    return HOSTING
 
 
 def main() -> int:
@@ -81,11 +112,12 @@ def main() -> int:
     loop = QEventLoop(app)
     asyncio.set_event_loop(loop)
     try:
-        path = loop.run_until_complete(converse(app))
+        paths = [loop.run_until_complete(converse(app)), loop.run_until_complete(host(app))]
     finally:
         asyncio.set_event_loop(None)
         loop.close()
-    print(f"saved {path}")
+    for path in paths:
+        print(f"saved {path}")
     return 0
 
 

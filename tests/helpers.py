@@ -139,6 +139,32 @@ def run_module(
     )
 
 
+def run_unprivileged(setup: str, body: str) -> str:
+    """Run ``setup`` (imports) as we are, then drop to nobody and run ``body``.
+
+    For real "permission denied" errors while the tests run as root: a fresh
+    single-threaded process (no fork of a threaded one); the imports happen
+    before the drop because nobody may not read the interpreter's files.
+    Returns what ``body`` printed.
+    """
+    need(os.geteuid() == 0, "dropping privileges needs root")
+    script = f"{setup}\nimport os\nos.setgid(65534)\nos.setuid(65534)\n{body}"
+    result = run_module_code(script)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def run_module_code(script: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
 @dataclass
 class ServerProcess:
     """``python -m server`` in a subprocess, as an operator runs it."""

@@ -122,6 +122,7 @@ class Composer(QPlainTextEdit):
         self.setPlaceholderText(reason or "Message — Enter sends, Shift+Enter adds a line")
         self.setToolTip(reason or "")
         self.blocked_reason = reason
+        self.viewport().update()  # the placeholder is painted by the viewport
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)

@@ -5,59 +5,25 @@ Real widgets offscreen, real sockets, the qasync loop (tests/desktop/conftest.py
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from desktop.client import ConnectionState
-from desktop.main_window import MainWindow
-from desktop.models import MessageListModel
 from desktop.rows import RowKind, SendState
-from desktop.session import ChatSession
 from server.app import RoomServer, ServerConfig
+from tests.desktop.windows import (
+    chat_texts,
+    connected,
+    open_window,
+    rows_of,
+    system_texts,
+    type_and_send,
+)
 from tests.helpers import member, running_server, until
 from tests.peers import echo_server, node_broadcast_server
-
-
-@contextlib.asynccontextmanager
-async def open_window(qtbot: QtBot, tmp_path: Path) -> AsyncIterator[MainWindow]:
-    model = MessageListModel()
-    session = ChatSession(model)
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(session, settings)
-    qtbot.addWidget(window)
-    window.show()
-    try:
-        yield window
-    finally:
-        await session.aclose()
-
-
-def rows_of(window: MainWindow, kind: RowKind) -> list:  # type: ignore[type-arg]
-    window.session.model.flush()
-    return [r for r in window.session.model.rows if r.kind is kind]
-
-
-def chat_texts(window: MainWindow) -> list[str]:
-    return [r.text for r in rows_of(window, RowKind.CHAT)]
-
-
-def system_texts(window: MainWindow) -> list[str]:
-    return [r.text for r in rows_of(window, RowKind.SYSTEM)]
-
-
-async def type_and_send(qtbot: QtBot, window: MainWindow, text: str) -> None:
-    window.composer.setFocus()
-    qtbot.keyClicks(window.composer, text)
-    qtbot.keyClick(window.composer, Qt.Key.Key_Return)
-
-
-async def connected(window: MainWindow) -> None:
-    await until(lambda: window.session.status.state is ConnectionState.CONNECTED, what="connected")
 
 
 async def test_connect_send_with_keyboard_and_receive(qtbot: QtBot, tmp_path: Path) -> None:

@@ -1,0 +1,69 @@
+"""Hosting a room from the app, as plain data and words (no Qt).
+
+What the host chose (:class:`HostSettings`), where others can join
+(:func:`invite_urls`), and one clear sentence for each way starting the
+embedded server can fail (:func:`host_error_text`).
+"""
+
+from __future__ import annotations
+
+import errno
+from dataclasses import dataclass
+from pathlib import Path
+
+from server.errors import ListenError
+from server.netinfo import is_wildcard, lan_ipv4_addresses
+
+#: The close reason joiners see (PROTOCOL.md, Close codes: 1001).
+HOST_STOPPED_REASON = "host stopped hosting"
+LOCAL_ONLY = "127.0.0.1"
+ALL_NETWORKS = "0.0.0.0"  # noqa: S104 - "People on my network" binds every interface
+
+
+@dataclass(frozen=True)
+class HostSettings:
+    room: str = "chat"
+    #: LOCAL_ONLY ("Only this computer") or ALL_NETWORKS ("People on my network").
+    host: str = ALL_NETWORKS
+    port: int = 8765
+    password: str | None = None
+
+
+def hosted_db_path() -> Path:
+    """One database for every room this user hosts: a room hosted again keeps its history."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("roomcast", appauthor=False)) / "hosted.sqlite3"
+
+
+def room_path(room: str) -> str:
+    return f"/r/{room}"
+
+
+def invite_urls(settings: HostSettings, port: int, lan: list[str] | None = None) -> list[str]:
+    """ws://<each LAN IPv4>:<port>/r/<room>; loopback only for "Only this computer".
+
+    The password is never part of an invite.
+    """
+    if is_wildcard(settings.host):
+        hosts = lan if lan is not None else lan_ipv4_addresses()
+        if not hosts:
+            hosts = [LOCAL_ONLY]
+    else:
+        hosts = [settings.host]
+    return [f"ws://{h}:{port}{room_path(settings.room)}" for h in hosts]
+
+
+def host_error_text(exc: ListenError) -> str:
+    """One sentence for a server that could not start listening."""
+    port = exc.port
+    if exc.errno == errno.EADDRINUSE:
+        return f"Port {port} is in use by another program; choose another port to host on."
+    if exc.errno == errno.EACCES:
+        return (
+            f"Permission denied for port {port}: ports below 1024 need administrator "
+            "rights; choose a port above 1024."
+        )
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return f"Cannot host on {exc.host}: that address does not belong to this computer."
+    return f"Cannot host on port {port}: {exc}"

@@ -1,0 +1,306 @@
+"""The Host dialog and the invite panel: real widgets offscreen, real sockets, no mocks."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+
+import pytest
+import segno
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QImage, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QDialog,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
+from pytestqt.qtbot import QtBot
+
+from desktop.widgets.hosting import (
+    DEFAULT_PORT,
+    LOCAL_HOST,
+    NETWORK_HOST,
+    HostDialog,
+    HostSettings,
+    InvitePanel,
+    qr_pixmap,
+)
+from tests.helpers import run_unprivileged
+
+FIRST = "ws://192.168.1.23:8765/r/chat"
+SECOND = "ws://10.0.0.7:8765/r/chat"
+
+
+@pytest.fixture
+def dialog(qtbot: QtBot) -> HostDialog:
+    dialog = HostDialog()
+    qtbot.addWidget(dialog)
+    dialog.open()
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+@pytest.fixture
+def held_port() -> Iterator[int]:
+    """A port some other program is listening on."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        yield listener.getsockname()[1]
+
+
+def binds(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def interactive_children(widget: QWidget) -> list[QWidget]:
+    found: list[QWidget] = []
+    for kind in (QAbstractButton, QLineEdit, QAbstractSpinBox, QPlainTextEdit):
+        found += widget.findChildren(kind)
+    # A spin box's own line edit is part of the spin box, which carries the name.
+    return [w for w in found if not isinstance(w.parent(), QAbstractSpinBox)]
+
+
+# --- HostDialog ---------------------------------------------------------------
+
+
+def test_enter_on_the_defaults_starts_hosting_a_network_room(
+    qtbot: QtBot, dialog: HostDialog
+) -> None:
+    assert dialog.port.value() == DEFAULT_PORT
+    assert dialog.ok_button.text() == "Start hosting"
+    assert dialog.ok_button.isDefault()
+    assert dialog.password_edit.echoMode() == QLineEdit.EchoMode.Password
+    assert dialog.password_edit.placeholderText() == "optional"
+    with qtbot.waitSignal(dialog.accepted, timeout=1000):
+        qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert dialog.settings() == HostSettings(
+        room="chat", host="0.0.0.0", port=dialog.port.value(), password=None
+    )
+
+
+def test_escape_cancels(qtbot: QtBot, dialog: HostDialog) -> None:
+    with qtbot.waitSignal(dialog.rejected, timeout=1000):
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert dialog.result() == QDialog.DialogCode.Rejected
+
+
+@pytest.mark.parametrize(
+    ("name", "error"),
+    [
+        ("bad name!", "Not allowed in a room name: space '!'"),
+        ("", "A room needs a name."),
+        ("x" * 65, "at most 64 characters"),
+        ("café", "Not allowed in a room name: 'é'"),
+    ],
+)
+def test_an_invalid_room_name_disables_start_and_says_why(
+    qtbot: QtBot, dialog: HostDialog, name: str, error: str
+) -> None:
+    dialog.room.clear()
+    if name.isascii():
+        qtbot.keyClicks(dialog.room, name)
+    else:  # QTest::keyClicks aborts on characters outside ASCII
+        dialog.room.setText(name)
+    assert not dialog.ok_button.isEnabled()
+    assert dialog.room_error.isVisible()
+    assert error in dialog.room_error.text()
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)  # the disabled default button does nothing
+    assert dialog.isVisible()
+    assert dialog.result() != QDialog.DialogCode.Accepted
+
+    dialog.room.setText("team-1.a_b")
+    assert dialog.ok_button.isEnabled()
+    assert not dialog.room_error.isVisible()
+
+
+def test_only_this_computer_binds_loopback(qtbot: QtBot, dialog: HostDialog) -> None:
+    qtbot.mouseClick(dialog.local_only, Qt.MouseButton.LeftButton)
+    assert dialog.local_only.isChecked()
+    assert dialog.settings().host == LOCAL_HOST == "127.0.0.1"
+    dialog.all_networks.click()
+    assert dialog.settings().host == NETWORK_HOST
+
+
+def test_a_password_is_returned_as_typed(qtbot: QtBot, dialog: HostDialog) -> None:
+    qtbot.keyClicks(dialog.password_edit, "s3cret pass")
+    qtbot.keyClick(dialog.password_edit, Qt.Key.Key_Return)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert dialog.settings().password == "s3cret pass"
+
+
+def test_prefilled_from_the_last_settings(qtbot: QtBot) -> None:
+    previous = HostSettings(room="team", host=LOCAL_HOST, port=9100, password="pw")
+    dialog = HostDialog.from_settings(previous)
+    qtbot.addWidget(dialog)
+    assert dialog.settings() == previous
+    assert HostDialog(None, previous).settings() == previous
+    assert HostDialog(previous=HostSettings(room="x")).settings().host == NETWORK_HOST
+
+
+def test_a_busy_port_is_reported_with_a_free_one_to_use(
+    qtbot: QtBot, dialog: HostDialog, held_port: int
+) -> None:
+    dialog.local_only.setChecked(True)
+    dialog.port.setValue(held_port)
+    dialog.check_port_now()
+    assert dialog.port_message.isVisible()
+    assert dialog.port_message.text() == f"Port {held_port} is in use."
+    assert dialog.use_port_button.isVisible()
+    suggested = int(dialog.use_port_button.text().removeprefix("Use "))
+    assert held_port < suggested <= held_port + 100
+
+    qtbot.mouseClick(dialog.use_port_button, Qt.MouseButton.LeftButton)
+    assert dialog.port.value() == suggested
+    assert binds("127.0.0.1", suggested)
+    assert not dialog.port_message.isVisible()
+    assert not dialog.use_port_button.isVisible()
+    assert dialog.isVisible()  # the Use button is not the default: it did not accept
+
+
+def test_the_port_check_runs_shortly_after_the_last_change(
+    qtbot: QtBot, dialog: HostDialog, held_port: int
+) -> None:
+    dialog.local_only.setChecked(True)
+    dialog.check_port_now()
+    dialog.port.setValue(held_port)
+    assert dialog.port_message_text() != f"Port {held_port} is in use."  # not yet: debounced
+    qtbot.waitUntil(lambda: dialog.port_message_text() == f"Port {held_port} is in use.")
+
+
+def test_a_privileged_port_needs_administrator_rights() -> None:
+    # The dialog's check, in a process without the right to bind port 1.
+    printed = run_unprivileged(
+        "from desktop.widgets.hosting import port_problem", "print(port_problem('127.0.0.1', 1))"
+    )
+    assert printed == "Port 1 needs administrator rights (ports below 1024).\n"
+
+
+def test_every_dialog_control_has_an_accessible_name(dialog: HostDialog) -> None:
+    controls = interactive_children(dialog)
+    assert len(controls) >= 7
+    assert all(w.accessibleName() for w in controls), [
+        type(w).__name__ for w in controls if not w.accessibleName()
+    ]
+
+
+# --- InvitePanel --------------------------------------------------------------
+
+
+@pytest.fixture
+def panel(qtbot: QtBot) -> InvitePanel:
+    panel = InvitePanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitExposed(panel)
+    return panel
+
+
+def test_invite_shows_every_address_and_the_password_note(panel: InvitePanel) -> None:
+    panel.set_invite([FIRST, SECOND], "chat", password_set=True)
+    assert panel.addresses() == [FIRST, SECOND]
+    assert panel.address_view.toPlainText().splitlines() == [FIRST, SECOND]
+    assert panel.address_view.isReadOnly()
+    assert panel.title.text() == "Invite people to chat"
+    assert panel.password_note.isVisible()
+    assert panel.password_note.text() == "Password required — tell people separately."
+    assert panel.qr_label.isVisible()
+    assert all(w.accessibleName() for w in interactive_children(panel))
+
+    panel.set_invite([FIRST], "team", password_set=False)
+    assert not panel.password_note.isVisible()
+
+
+def test_copy_puts_exactly_the_first_address_on_the_clipboard(
+    qtbot: QtBot, panel: InvitePanel
+) -> None:
+    QGuiApplication.clipboard().clear()
+    panel.set_invite([FIRST, SECOND], "chat", password_set=True)
+    with qtbot.waitSignal(panel.copied, timeout=1000) as copied:
+        qtbot.mouseClick(panel.copy_button, Qt.MouseButton.LeftButton)
+    assert copied.args == [FIRST]
+    text = QGuiApplication.clipboard().text()
+    assert text == FIRST
+    assert "@" not in text and "password" not in text.lower()
+    assert panel.copy_button.text() == "Copied"
+    qtbot.waitUntil(lambda: panel.copy_button.text() == "Copy address", timeout=3000)
+
+
+def test_clear_hides_everything(panel: InvitePanel) -> None:
+    panel.set_invite([FIRST], "chat", password_set=True)
+    panel.clear()
+    assert panel.addresses() == []
+    hidden = (panel.title, panel.address_view, panel.copy_button, panel.password_note)
+    assert not any(w.isVisible() for w in (*hidden, panel.qr_label))
+
+
+# --- QR -----------------------------------------------------------------------
+
+
+def dark_box(image: QImage) -> tuple[list[list[bool]], int]:
+    """The dark/light pixels of the symbol (bounding box of dark pixels) and the margin in px."""
+    dark = [
+        [image.pixelColor(x, y).lightness() < 128 for x in range(image.width())]
+        for y in range(image.height())
+    ]
+    ys = [y for y, row in enumerate(dark) if any(row)]
+    xs = [x for x in range(image.width()) if any(row[x] for row in dark)]
+    left, top, right, bottom = xs[0], ys[0], xs[-1], ys[-1]
+    assert right - left == bottom - top, "a QR symbol is square"
+    box = [row[left : right + 1] for row in dark[top : bottom + 1]]
+    return box, min(left, top, image.width() - 1 - right, image.height() - 1 - bottom)
+
+
+def decode_matrix(pixmap: QPixmap, modules: int) -> tuple[list[list[int]], int]:
+    """What a scanner would read: the centre of each module, and the quiet zone in modules.
+
+    ``modules`` is segno's symbol width; the module size in pixels is derived
+    from where the dark pixels are, not from how qr_pixmap lays them out.
+    """
+    pixels, margin_px = dark_box(pixmap.toImage())
+    width = len(pixels)
+    assert width % modules == 0, "modules are whole pixels"
+    module_px = width // modules
+    centre = module_px // 2
+    matrix = [
+        [int(pixels[r * module_px + centre][c * module_px + centre]) for c in range(modules)]
+        for r in range(modules)
+    ]
+    return matrix, margin_px // module_px
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [
+        (FIRST, 180),
+        ("ws://127.0.0.1:8765/", 180),
+        ("ab", 180),  # short enough that segno would pick a Micro QR unless told not to
+        ("wss://" + "very-long-host-name." * 6 + "example:8765/r/chat", 40),  # > 40 modules
+    ],
+)
+def test_the_qr_code_reads_back_as_segnos_matrix(qtbot: QtBot, text: str, size: int) -> None:
+    expected = segno.make(text, error="m", micro=False)
+    assert not expected.is_micro
+    modules = expected.symbol_size(scale=1, border=0)[0]
+    pixmap = qr_pixmap(text, size)
+    assert pixmap.width() == pixmap.height() >= size
+    matrix, quiet_zone = decode_matrix(pixmap, modules)
+    assert matrix == [list(row) for row in expected.matrix]
+    assert quiet_zone >= 4
+
+
+def test_the_panel_qr_code_is_the_first_address(panel: InvitePanel) -> None:
+    panel.set_invite([FIRST, SECOND], "chat", password_set=False)
+    expected = segno.make(FIRST, error="m", micro=False)
+    modules = expected.symbol_size(scale=1, border=0)[0]
+    matrix, _ = decode_matrix(panel.qr_label.pixmap(), modules)
+    assert matrix == [list(row) for row in expected.matrix]

@@ -1,0 +1,55 @@
+"""Shared helpers for window tests: a real MainWindow on the test's qasync loop."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from pytestqt.qtbot import QtBot
+
+from desktop.client import ConnectionState
+from desktop.main_window import MainWindow
+from desktop.models import MessageListModel
+from desktop.rows import Row, RowKind
+from desktop.session import ChatSession
+from tests.helpers import until
+
+
+@contextlib.asynccontextmanager
+async def open_window(qtbot: QtBot, tmp_path: Path) -> AsyncIterator[MainWindow]:
+    model = MessageListModel()
+    # Hosted rooms' history goes to the test's folder, never the user's.
+    session = ChatSession(model, hosted_db=tmp_path / "hosted.sqlite3")
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(session, settings)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        yield window
+    finally:
+        await session.aclose()
+
+
+def rows_of(window: MainWindow, kind: RowKind) -> list[Row]:
+    window.session.model.flush()
+    return [r for r in window.session.model.rows if r.kind is kind]
+
+
+def chat_texts(window: MainWindow) -> list[str]:
+    return [r.text for r in rows_of(window, RowKind.CHAT)]
+
+
+def system_texts(window: MainWindow) -> list[str]:
+    return [r.text for r in rows_of(window, RowKind.SYSTEM)]
+
+
+async def type_and_send(qtbot: QtBot, window: MainWindow, text: str) -> None:
+    window.composer.setFocus()
+    qtbot.keyClicks(window.composer, text)
+    qtbot.keyClick(window.composer, Qt.Key.Key_Return)
+
+
+async def connected(window: MainWindow) -> None:
+    await until(lambda: window.session.status.state is ConnectionState.CONNECTED, what="connected")
