@@ -23,11 +23,15 @@ import os
 import signal
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from server import __version__
+
+if TYPE_CHECKING:
+    from .session import ChatSession
 
 NO_DISPLAY_MESSAGE = (
     "roomcast: no display found (DISPLAY and WAYLAND_DISPLAY are unset); "
@@ -127,8 +131,6 @@ def _run_gui(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication, QInputDialog
     from qasync import QEventLoop
 
-    from server.notices import Severity
-
     from .main_window import MainWindow
     from .models import MessageListModel
     from .session import ChatSession
@@ -151,24 +153,7 @@ def _run_gui(args: argparse.Namespace) -> int:
     session = ChatSession(model)
     window = MainWindow(session, QSettings())
 
-    def report(text: str) -> None:
-        session.report(Severity.ERROR, text)
-
-    # Nothing raises into the Qt event loop unseen: slots and callbacks that
-    # fail are logged with their traceback and shown as a notice.
-    def excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
-        log.error("unexpected error\n%s", "".join(traceback.format_exception(kind, exc, tb)))
-        where = f" (details in {log_path})" if log_path else ""
-        report(f"Unexpected error: {exc!r}{where}")
-
-    def loop_exception(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
-        exc = context.get("exception")
-        log.error("asyncio: %s", context.get("message"), exc_info=exc)
-        report(f"Unexpected error: {exc!r}" if exc else str(context.get("message")))
-
-    previous_hook = sys.excepthook
-    sys.excepthook = excepthook
-    loop.set_exception_handler(loop_exception)
+    uninstall = install_error_reporting(session, loop, log_path)
 
     closed = asyncio.Event()
     app.lastWindowClosed.connect(closed.set)
@@ -213,7 +198,7 @@ def _run_gui(args: argparse.Namespace) -> int:
         for signum, handler in previous.items():
             if handler is not None:  # None: installed from C, cannot be restored
                 signal.signal(signum, handler)
-        sys.excepthook = previous_hook
+        uninstall()
         app.lastWindowClosed.disconnect(closed.set)
         window.deleteLater()
         asyncio.set_event_loop(None)
@@ -249,6 +234,37 @@ class MainThreadGC:
         self._timer.stop()
         self._gc.collect()
         self._gc.enable()
+
+
+def install_error_reporting(
+    session: ChatSession, loop: asyncio.AbstractEventLoop, log_path: Path | None
+) -> Callable[[], None]:
+    """Nothing raises into the Qt event loop unseen: a failing slot or callback
+    is logged with its traceback and shown as a notice. Returns the undo."""
+    from server.notices import Severity
+
+    def report(text: str) -> None:
+        session.report(Severity.ERROR, text)
+
+    def excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        log.error("unexpected error\n%s", "".join(traceback.format_exception(kind, exc, tb)))
+        where = f" (details in {log_path})" if log_path else ""
+        report(f"Unexpected error: {exc!r}{where}")
+
+    def loop_exception(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        exc = context.get("exception")
+        log.error("asyncio: %s", context.get("message"), exc_info=exc)
+        report(f"Unexpected error: {exc!r}" if exc else str(context.get("message")))
+
+    previous_hook = sys.excepthook
+    sys.excepthook = excepthook
+    loop.set_exception_handler(loop_exception)
+
+    def uninstall() -> None:
+        sys.excepthook = previous_hook
+        loop.set_exception_handler(None)
+
+    return uninstall
 
 
 def _os_user() -> str:

@@ -19,6 +19,9 @@ from PySide6.QtWidgets import QApplication
 
 def _qasync_loop() -> asyncio.AbstractEventLoop:
     app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
+    # As in desktop/app.py: closing a window must not quit Qt under the loop.
+    app.setQuitOnLastWindowClosed(False)
     return qasync.QEventLoop(app)
 
 

@@ -100,3 +100,35 @@ def test_bad_url_on_the_command_line_is_a_usage_error() -> None:
     assert result.returncode == 2
     assert "expected a ws:// or wss:// URL, got 'http://example.com/'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+async def test_unexpected_errors_are_logged_and_shown(caplog: pytest.LogCaptureFixture) -> None:
+    from desktop.app import install_error_reporting
+    from desktop.models import MessageListModel
+    from desktop.rows import RowKind
+    from desktop.session import ChatSession
+
+    model = MessageListModel()
+    session = ChatSession(model)
+    shown: list[str] = []
+    session.notice.connect(lambda n: shown.append(n.text))
+    loop = asyncio.get_running_loop()
+    uninstall = install_error_reporting(session, loop, Path("/tmp/roomcast.log"))
+    try:
+        try:
+            raise ValueError("boom in a slot")
+        except ValueError as exc:
+            sys.excepthook(type(exc), exc, exc.__traceback__)
+
+        loop.call_exception_handler(
+            {"message": "Task exception was never retrieved", "exception": RuntimeError("boom")}
+        )
+    finally:
+        uninstall()
+    assert shown == [
+        "Unexpected error: ValueError('boom in a slot') (details in /tmp/roomcast.log)",
+        "Unexpected error: RuntimeError('boom')",
+    ]
+    model.flush()
+    assert [r.text for r in model.rows if r.kind is RowKind.SYSTEM] == shown
+    assert "ValueError: boom in a slot" in caplog.text

@@ -206,3 +206,15 @@ def test_invite_never_contains_the_password() -> None:
     urls = invite_urls(HostSettings(room="team", host=LOCAL_ONLY, password="s3cret"), 9000)
     assert urls == ["ws://127.0.0.1:9000/r/team"]
     assert all("s3cret" not in u for u in urls)
+
+
+async def test_server_side_problems_reach_the_hosts_window(qtbot: QtBot, tmp_path: Path) -> None:
+    async with open_window(qtbot, tmp_path) as host:
+        await host.session.host(HostSettings(room="team", host=LOCAL_ONLY, port=0), "hostess")
+        await until(lambda: host.session.status.state is ConnectionState.HOSTING)
+        async with member(host.session.invite[0], "flood") as (flood, _):
+            for _ in range(200):  # far past the default burst: closed for abuse
+                await flood.send({"type": "typing"})
+            assert (await flood.closed())[0] == 1008
+        text = "Host: closed flood in room 'team': kept flooding after rate_limited"
+        await until(lambda: text in system_texts(host), what=text)

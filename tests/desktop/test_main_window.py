@@ -237,3 +237,20 @@ async def test_truncated_resume_shows_a_visible_row(qtbot: QtBot, tmp_path: Path
             await until(lambda: chat_texts(window) == ["m8", "m9", "m10"])
         finally:
             await second.close()
+
+
+async def test_settings_remember_name_urls_and_layout(qtbot: QtBot, tmp_path: Path) -> None:
+    async with running_server() as server:
+        async with open_window(qtbot, tmp_path) as window:
+            window.connect_to(server.urls[0], "alice")
+            await connected(window)
+            window.splitter.setSizes([500, 300])
+            sizes = window.splitter.sizes()
+            window.close()
+        async with open_window(qtbot, tmp_path) as again:
+            assert again.connection_bar.name_edit.text() == "alice"
+            assert again.connection_bar.recent_urls() == [server.urls[0]]
+            assert again.connection_bar.url_text == server.urls[0]
+            # Restored (scaled to the window's width, which offscreen Qt may size anew).
+            restored = again.splitter.sizes()
+            assert abs(restored[0] / restored[1] - sizes[0] / sizes[1]) < 0.05
