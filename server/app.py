@@ -119,8 +119,6 @@ class _Conn:
     #: May this client still send hello? Yes until it has joined with one or
     #: sent anything else (PROTOCOL.md, Joining: hello is a first frame).
     may_hello: bool = True
-    #: Joined as guest-N at connect time (no subprotocol, open room).
-    auto_guest: bool = False
     closing: bool = False
 
 
@@ -387,7 +385,6 @@ class RoomServer:
             elif ws.subprotocol is None:
                 # PROTOCOL.md, Joining: a client that offered no subprotocol is
                 # a guest from the moment it connects, like the tutorial's.
-                conn.auto_guest = True
                 await self._join(conn, Hello())
             async for data in ws:
                 if conn.closing:
