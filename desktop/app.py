@@ -45,11 +45,25 @@ SIGNAL_POLL_MS = 200
 log = logging.getLogger("roomcast")
 
 
+#: Link schemes the desktop entry registers (x-scheme-handler), so a
+#: roomcast:// link in a browser or chat opens the room in the app.
+LINK_SCHEMES = {"roomcast": "ws", "roomcasts": "wss"}
+
+
+def from_link(url: str) -> str:
+    """``roomcast://HOST:PORT/r/ROOM`` → ``ws://HOST:PORT/r/ROOM`` (``roomcasts://``
+    → ``wss://``); any other URL is returned unchanged."""
+    scheme, sep, rest = url.partition("://")
+    mapped = LINK_SCHEMES.get(scheme.lower()) if sep else None
+    return f"{mapped}://{rest}" if mapped else url
+
+
 def _ws_url(value: str) -> str:
-    for url in value.replace(",", " ").split():
+    urls = [from_link(url) for url in value.replace(",", " ").split()]
+    for url in urls:
         if not url.startswith(("ws://", "wss://")):
             raise argparse.ArgumentTypeError(f"expected a ws:// or wss:// URL, got {url!r}")
-    return value
+    return " ".join(urls)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -63,7 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
         "url",
         nargs="*",
         type=_ws_url,
-        help="room to join at once, e.g. ws://127.0.0.1:8765/r/team (several: failover)",
+        help="room to join at once, e.g. ws://127.0.0.1:8765/r/team (several: failover); "
+        "roomcast:// and roomcasts:// links stand for ws:// and wss://",
     )
     parser.add_argument("--name", help="your display name in the room")
     parser.add_argument(
@@ -133,6 +148,7 @@ def _run_gui(args: argparse.Namespace) -> int:
 
     from .main_window import MainWindow
     from .models import MessageListModel
+    from .resources import app_icon
     from .session import ChatSession
 
     log_path = setup_logging()
@@ -141,6 +157,10 @@ def _run_gui(args: argparse.Namespace) -> int:
     app.setApplicationName("Roomcast")
     app.setOrganizationName("Roomcast")
     app.setApplicationVersion(__version__)
+    app.setWindowIcon(app_icon())
+    # Ties windows to resources/roomcast.desktop: Wayland's app id, and the
+    # taskbar/dock entry that shows the icon and name.
+    app.setDesktopFileName("roomcast")
     # The window closing ends main_coro(), which ends the loop: Qt must not quit
     # on its own underneath a running coroutine.
     app.setQuitOnLastWindowClosed(False)
@@ -170,11 +190,12 @@ def _run_gui(args: argparse.Namespace) -> int:
     signal_tick.timeout.connect(lambda: None)
     signal_tick.start()
 
-    if args.quit_after is not None:
-        QTimer.singleShot(max(0, args.quit_after), window.close)
-
     async def main_coro() -> None:
         window.show()
+        if args.quit_after is not None:
+            # Started after show(): closing a window that was never shown would
+            # not emit lastWindowClosed, and the app would wait forever.
+            QTimer.singleShot(max(0, args.quit_after), window.close)
         name = args.name or window.connection_bar.name_edit.text()
         if not name and args.quit_after is None:
             # First run: ask once, prefilled from the OS user name.

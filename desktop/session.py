@@ -51,8 +51,11 @@ HISTORY_PAGE = 50
 
 
 def split_urls(text: str) -> list[str]:
-    """ "ws://a, ws://b" or "ws://a ws://b" → ["ws://a", "ws://b"] (failover list)."""
-    return [u for u in text.replace(",", " ").split() if u]
+    """'ws://a, ws://b' or 'ws://a ws://b' → ['ws://a', 'ws://b'] (a failover list);
+    roomcast:// links become ws:// addresses."""
+    from .app import from_link
+
+    return [from_link(u) for u in text.replace(",", " ").split() if u]
 
 
 class ChatSession(QObject):
