@@ -37,7 +37,7 @@ help:
 	@echo "  make clean        remove build/, dist/ and caches (keeps .venv)"
 	@echo "  make distclean    clean, and remove .venv too"
 	@echo "  make bench        benchmarks (the window's ingest, memory and stalls)"
-	@echo "  make dist         packages (not implemented yet)"
+	@echo "  make dist         dist/Roomcast/ bundle (PyInstaller) and, on Debian, the .deb"
 	@echo "  make screenshot   the window after a short conversation, under Xvfb"
 	@echo "Missing Debian packages are installed when run as root; otherwise the"
 	@echo "apt-get line to run is printed."
@@ -72,7 +72,7 @@ FORCE:
 # ---- running ------------------------------------------------------------------
 
 system-deps-test:
-	@scripts/system-deps qt node
+	@scripts/system-deps qt node desktop
 
 system-deps-qt:
 	@scripts/system-deps qt
@@ -124,8 +124,30 @@ distclean: clean
 bench: system-deps-qt venv
 	@QT_QPA_PLATFORM=offscreen $(VENV_PY) -m bench.desktop_ingest $(ARGS)
 
-dist:
-	@echo "make dist: not implemented yet (issue 5)" >&2; exit 1
+# The double-click bundle dist/Roomcast/ (PyInstaller, packaging/roomcast.spec; on
+# macOS also dist/Roomcast.app) and, on Debian/Ubuntu, dist/roomcast_<version>_<arch>.deb
+# (packaging/build_deb.py). docs/packaging.md has the details and the other installers.
+dist: venv
+	@start=$$SECONDS; \
+	deb=no; \
+	if [[ "$$(uname -s)" == Linux ]] && command -v dpkg-deb >/dev/null 2>&1; then deb=yes; fi; \
+	if [[ $$deb == yes ]]; then scripts/system-deps desktop; fi; \
+	echo "==> installing roomcast with extras [dist] (PyInstaller)"; \
+	$(VENV_PY) -m pip install --quiet -e '.[dist]'; \
+	echo "==> pyinstaller packaging/roomcast.spec"; \
+	rm -rf dist/Roomcast dist/Roomcast.app; \
+	$(VENV_BIN)/pyinstaller --noconfirm --clean --log-level WARN packaging/roomcast.spec \
+	    --distpath dist --workpath build/pyinstaller; \
+	if [[ $$deb == yes ]]; then \
+	    echo "==> packaging/build_deb.py"; \
+	    rm -f dist/roomcast_*.deb; \
+	    $(VENV_PY) packaging/build_deb.py; \
+	    desktop-file-validate build/deb/roomcast_*/usr/share/applications/roomcast.desktop; \
+	fi; \
+	echo "==> sizes"; \
+	du -sh dist/Roomcast $$(ls -d dist/Roomcast.app 2>/dev/null); \
+	if [[ $$deb == yes ]]; then ls -lh dist/roomcast_*.deb | awk '{print $$5 "\t" $$9}'; fi; \
+	echo "==> make dist took $$((SECONDS - start)) s"
 
 # A real window under Xvfb after a short conversation: docs/screenshots/conversation.png
 screenshot: venv
