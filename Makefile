@@ -36,7 +36,7 @@ help:
 	@echo "  make venv         create .venv and install .[test,fast] (PYTHON=... to choose)"
 	@echo "  make clean        remove build/, dist/ and caches (keeps .venv)"
 	@echo "  make distclean    clean, and remove .venv too"
-	@echo "  make bench        benchmarks (the window's ingest, memory and stalls)"
+	@echo "  make bench        benchmarks: the server vs Node.js ws, then the window (ARGS=--full)"
 	@echo "  make dist         dist/Roomcast/ bundle (PyInstaller) and, on Debian, the .deb"
 	@echo "  make screenshot   the window after a short conversation, under Xvfb"
 	@echo "Missing Debian packages are installed when run as root; otherwise the"
@@ -120,9 +120,14 @@ distclean: clean
 
 # ---- not yet ------------------------------------------------------------------
 
-# The window's figures (ingest, memory, stalls); the server benchmark is issue 6.
+# The room server against the classic Node.js ws broadcast server (bench/servers.py,
+# docs/benchmarks.md; quick by default, ARGS=--full for the full run, or any of its
+# flags), then the window's figures (ingest, memory, stalls; --quick unless --full).
 bench: system-deps-qt venv
-	@QT_QPA_PLATFORM=offscreen $(VENV_PY) -m bench.desktop_ingest $(ARGS)
+	@scripts/system-deps node
+	@$(VENV_PY) -m bench.servers $(ARGS)
+	@desk=--quick; if [[ " $(ARGS) " == *" --full "* ]]; then desk=; fi; \
+	QT_QPA_PLATFORM=offscreen $(VENV_PY) -m bench.desktop_ingest $$desk
 
 # The double-click bundle dist/Roomcast/ (PyInstaller, packaging/roomcast.spec; on
 # macOS also dist/Roomcast.app) and, on Debian/Ubuntu, dist/roomcast_<version>_<arch>.deb
