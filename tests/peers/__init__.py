@@ -1,8 +1,9 @@
 """Foreign WebSocket servers for the client's tests: real ones, on port 0.
 
 - :func:`node_broadcast_server`: the classic Node.js tutorial server on the
-  npm ``ws`` package (``tests/peers/node``, locked by package-lock.json and
-  installed with ``npm ci`` on first use).
+  npm ``ws`` package — the same one the benchmark compares against
+  (``bench/node/reference-server.js``, locked by bench/node/package-lock.json
+  and installed with ``npm ci`` on first use).
 - :func:`echo_server`: a plain ``websockets`` server that sends every frame
   back as it came.
 """
@@ -14,14 +15,13 @@ import re
 import shutil
 import subprocess
 from collections.abc import AsyncIterator, Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 from websockets.asyncio.server import ServerConnection, serve
 
-from tests.helpers import WAIT, need
+from tests.helpers import ROOT, WAIT, need
 
-NODE_DIR = Path(__file__).parent / "node"
+NODE_DIR = ROOT / "bench" / "node"
 
 
 def _npm_ci() -> None:
@@ -46,7 +46,7 @@ def node_broadcast_server() -> Iterator[str]:
     )
     _npm_ci()
     proc = subprocess.Popen(
-        ["node", "broadcast-server.js", "0"],
+        ["node", "reference-server.js", "0"],
         cwd=NODE_DIR,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
