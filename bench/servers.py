@@ -65,6 +65,9 @@ CLK_TCK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 #: A run whose generator used this much of its core may have been limited by it.
 GEN_BOUND_PCT = 90.0
+#: A core busier than its pinned process by this many points ran other work too
+#: (another program on the machine): the run is marked DISTURBED.
+DISTURBED_PCT = 10.0
 #: Saturation: a step passes with p99 under this and nothing missing.
 SAT_P99_MS = 100.0
 
@@ -491,9 +494,15 @@ def load_step(
     out = dict(res)
     out.pop("event", None)
     gen_pct = max(float(res["cpu_pct"]), gen_core.get("busy_pct", 0.0))
+    server_pct = 100 * cpu / (t1 - t0)
+    # Work on the two cores that is neither the server's nor the generator's.
+    other = max(
+        core.get("busy_pct", server_pct) - server_pct,
+        gen_core.get("busy_pct", float(res["cpu_pct"])) - float(res["cpu_pct"]),
+    )
     out.update(
         server_cpu_s=round(cpu, 3),
-        server_cpu_pct=round(100 * cpu / (t1 - t0), 1),
+        server_cpu_pct=round(server_pct, 1),
         cpu_s_per_1000=round(1000 * cpu / frames, 5) if frames else None,
         server_core_pct=round(core["busy_pct"], 1) if core else None,
         server_core_softirq_pct=round(core["softirq_pct"], 1) if core else None,
@@ -504,6 +513,8 @@ def load_step(
         peak_rss_mb=round(s1.hwm_mb, 1),
         gen_cpu_pct=res["cpu_pct"],
         gen_bound=gen_pct >= GEN_BOUND_PCT,
+        other_load_pct=round(other, 1),
+        disturbed=other > DISTURBED_PCT,
     )
     return out
 
@@ -569,6 +580,7 @@ def run_saturation(env: Env, case: Case, kind: ServerKind, rnd: int) -> dict[str
                 f"server {step['server_cpu_pct']:.0f}% (core {step['server_core_pct']}%) "
                 f"gen {step['gen_cpu_pct']:.0f}% (core {step['gen_core_pct']}%) "
                 f"{'pass' if step['pass'] else 'FAIL'}"
+                + (f" DISTURBED (+{step['other_load_pct']:.0f}%)" if step["disturbed"] else "")
             )
             if step["pass"]:
                 best = step
@@ -620,6 +632,7 @@ def run_saturation(env: Env, case: Case, kind: ServerKind, rnd: int) -> dict[str
         # The most the server delivered in any step, latency aside: overloaded,
         # it still writes as fast as it can (a steadier figure than the p99 edge).
         "peak_delivered_per_s": max(st["delivered_per_s"] for st in steps),
+        "disturbed": any(st["disturbed"] for st in steps),
         "gen_bound": limited_by_gen,
         "never_failed": worst is None,
         "steps": steps,
@@ -761,6 +774,14 @@ def summarize(runs: list[dict[str, Any]]) -> dict[str, dict[str, dict[str, Any]]
     for servers in out.values():
         for entry in servers.values():
             rs = entry.pop("_runs")
+            # Runs during which other work used the cores do not count, as
+            # long as some clean ones exist (their JSON lines are printed all
+            # the same).
+            clean = [r for r in rs if not r.get("disturbed")]
+            entry["disturbed_runs"] = len(rs) - len(clean)
+            entry["all_disturbed"] = not clean
+            if clean:
+                rs = clean
             entry["runs"] = len(rs)
             for m in metrics:
                 entry[m] = median([r.get(m) for r in rs])
@@ -791,6 +812,12 @@ def print_table(summary: dict[str, dict[str, dict[str, Any]]]) -> None:
             notes: list[str] = []
             if e["gen_bound"]:
                 notes.append("GEN-BOUND")
+            if e["disturbed_runs"]:
+                notes.append(
+                    f"{e['disturbed_runs']} DISTURBED run(s) left out"
+                    if e["runs"] and not e.get("all_disturbed")
+                    else "every run DISTURBED"
+                )
             if e.get("never_failed"):
                 notes.append("never failed: a lower bound")
             if e["lost_total"] and name != "saturation":
@@ -798,6 +825,11 @@ def print_table(summary: dict[str, dict[str, dict[str, Any]]]) -> None:
             if name == "saturation" and e["runs"] > 1:
                 notes.append(
                     f"range {fmt(e['delivered_per_s_min'])}-{fmt(e['delivered_per_s_max'])}"
+                )
+            if name == "saturation" and (e["gen_core_pct"] or 0) >= GEN_BOUND_PCT:
+                notes.append(
+                    f"the generator's core was {e['gen_core_pct']:.0f}% busy at this step "
+                    "too: may be a lower bound"
                 )
             if name == "saturation" and e["peak_delivered_per_s"] is not None:
                 notes.append(f"peak {fmt(e['peak_delivered_per_s'])}/s at any latency")
@@ -838,7 +870,9 @@ def print_table(summary: dict[str, dict[str, dict[str, Any]]]) -> None:
         "softirq included (the loopback TCP work the kernel charges to no process); srv%, "
         "core%: the process's and its core's busy share during the run; RSS MB: peak RSS "
         "(VmHWM); KB/idle: RSS growth per idle connection; gen%, genc%: the generator "
-        "process's and its core's busy share (>= 90 %: GEN-BOUND); conn s: time to open "
+        "process's and its core's busy share (>= 90 %: GEN-BOUND); DISTURBED: a core was "
+        f"over {DISTURBED_PCT:g} points busier than its process (other work on the machine; "
+        "such runs are left out of the medians when clean ones exist); conn s: time to open "
         "(and, for Roomcast, welcome) every client. Saturation rows: the highest step with "
         "p99 < 100 ms and nothing missing."
     )

@@ -2,9 +2,12 @@
 //
 //   node loadgen.js --url ws://127.0.0.1:PORT/ --clients N --mode roomcast|node
 //                   [--senders S] [--concurrency C] [--quiet-ms MS] [--connect-timeout S]
+//                   [--client raw|ws] [--rooms K]
 //
-// One process, N WebSocket connections (npm `ws`, no subprotocol, no
-// compression). It opens them at most C at a time and waits until each is
+// One process, N WebSocket connections (no subprotocol, no compression;
+// --client raw, the default, is the lean client below, --client ws the npm
+// `ws` one; --rooms K spreads them over the rooms /r/bench-0 .. /r/bench-K-1).
+// It opens them at most C at a time and waits until each is
 // ready: open for the Node reference, open *and* welcomed for Roomcast (a
 // client without a subprotocol is a guest from the moment it connects and
 // gets a `welcome`). Then it waits until no frame has arrived for --quiet-ms
@@ -166,8 +169,9 @@ const closeCodes = {};
 let firstSendAt = 0;
 let lastDeliveryAt = 0;
 
-// Reads "<sender>:<n>:<t>" from the frame's content. Returns false when the
-// frame holds no chat message this process sent.
+// Every frame any client receives. A chat message's content "<sender>:<n>:<t>"
+// is read straight from the bytes (JSON.parse only when it is not in the plain
+// shape); other frames are counted and ignored.
 function onFrame(index, data, isBinary) {
   const now = performance.now();
   lastFrameAt = now;
