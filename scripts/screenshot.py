@@ -36,15 +36,21 @@ async def until(predicate, timeout: float = 10.0) -> None:  # type: ignore[no-un
             await asyncio.sleep(0.05)
 
 
+def new_window(width: int, height: int) -> tuple[MainWindow, ChatSession]:
+    """A shown window whose settings and hosted history live in a throwaway folder."""
+    folder = tempfile.mkdtemp()
+    settings = QSettings(f"{folder}/s.ini", QSettings.Format.IniFormat)
+    session = ChatSession(MessageListModel(), hosted_db=f"{folder}/hosted.sqlite3")
+    window = MainWindow(session, settings)
+    window.resize(width, height)
+    window.show()
+    return window, session
+
+
 async def converse(app: QApplication) -> Path:
     async with RoomServer(ServerConfig(port=0)) as server:
         url = server.urls[0] + "r/team"
-        settings_dir = tempfile.mkdtemp()
-        settings = QSettings(f"{settings_dir}/s.ini", QSettings.Format.IniFormat)
-        session = ChatSession(MessageListModel())
-        window = MainWindow(session, settings)
-        window.resize(980, 620)
-        window.show()
+        window, session = new_window(980, 620)
         async with connect(url) as bob, connect(url) as carol:
             for ws, name in ((bob, "bob"), (carol, "carol")):
                 await ws.send(json.dumps({"type": "hello", "name": name}))
@@ -84,12 +90,7 @@ async def host(app: QApplication) -> Path:
     """The window hosting a room for the network, with the invite shown."""
     from desktop.hosting import ALL_NETWORKS, HostSettings
 
-    folder = tempfile.mkdtemp()
-    settings = QSettings(f"{folder}/s.ini", QSettings.Format.IniFormat)
-    session = ChatSession(MessageListModel(), hosted_db=f"{folder}/hosted.sqlite3")
-    window = MainWindow(session, settings)
-    window.resize(980, 660)
-    window.show()
+    window, session = new_window(980, 660)
     window.connection_bar.name_edit.setText("alice")
     await session.host(HostSettings(room="team", host=ALL_NETWORKS, port=0), "alice")
     await until(lambda: session.status.state is ConnectionState.HOSTING)
