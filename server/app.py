@@ -23,15 +23,14 @@ import http
 import logging
 import os
 import ssl
-from collections.abc import Coroutine, Iterable, Sequence
+from collections.abc import Awaitable, Coroutine, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from websockets.asyncio.server import Server, ServerConnection, broadcast, serve
-from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
+from websockets.server import ServerProtocol
 from websockets.typing import Subprotocol
 
 from . import __version__
@@ -69,12 +68,16 @@ from .protocol import (
     room_from_path,
 )
 from .room import DEFAULT_RETENTION, Member, RateLimiter, Room, Verdict
+from .wire import Connection, WireServer, encode_text
 
 log = logging.getLogger("roomcast.server")
 
 SERVER_NAME = f"roomcast/{__version__}"
 #: Replay pages read from history at a time (PROTOCOL.md, Delivery promise).
 REPLAY_PAGE = 500
+#: Frames waiting behind one that awaits history before the connection stops
+#: being read (TCP backpressure on a client that floods during its replay).
+INBOX_PAUSE = 64
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,8 @@ class ServerConfig:
     max_buffer: int = 4 * 1024 * 1024
     #: Seconds a client of a password room has to send its hello.
     hello_timeout: float = 10.0
+    #: Seconds a TCP connection has to complete the WebSocket handshake.
+    open_timeout: float = 10.0
     ping_interval: float | None = 20.0
     ping_timeout: float | None = 20.0
     close_timeout: float = 5.0
@@ -112,14 +117,21 @@ class ServerConfig:
 class _Conn:
     """Per-connection state; ``Member.peer`` points here."""
 
-    ws: ServerConnection
+    wire: Connection
     room: Room
     limiter: RateLimiter
     member: Member | None = None
     #: May this client still send hello? Yes until it has joined with one or
     #: sent anything else (PROTOCOL.md, Joining: hello is a first frame).
     may_hello: bool = True
+    #: False in a password room until the hello with the password arrives.
+    authed: bool = True
     closing: bool = False
+    #: Frames that arrived while an earlier one awaits history I/O; they are
+    #: handled in order after it (None: nothing is awaited).
+    inbox: list[str | bytes] | None = None
+    #: Password rooms: refuses a client that sends no hello in time.
+    hello_timer: asyncio.TimerHandle | None = None
 
 
 @dataclass
@@ -145,7 +157,7 @@ class RoomServer:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._history: SQLiteHistory | None = None
         self._hub: LocalHub | None = None
-        self._ws_server: Server | None = None
+        self._wire: WireServer | None = None
         self._close_task: asyncio.Task[None] | None = None
         self._closed = asyncio.Event()
         self._closing = False
@@ -157,34 +169,34 @@ class RoomServer:
 
     async def start(self) -> None:
         """Open history and start listening. Raises ConfigError / ListenError."""
-        if self._ws_server is not None:
+        if self._wire is not None:
             raise RuntimeError("RoomServer.start() was called twice")
         cfg = self.config
         ssl_context = self._ssl_context()
         self._history = SQLiteHistory(cfg.db)
         self._hub = LocalHub(self._history, self._deliver, self._commit_failed)
+        self._wire = WireServer(
+            self,
+            select_subprotocol=_select_subprotocol,
+            # PROTOCOL.md, Transport: frames over 256 KiB are closed with
+            # 1009 as soon as their header announces the size.
+            max_size=MAX_FRAME_BYTES,
+            # PROTOCOL.md, Close codes: a member this far behind gets 1013.
+            max_buffer=cfg.max_buffer,
+            open_timeout=cfg.open_timeout,
+            ping_interval=cfg.ping_interval,
+            ping_timeout=cfg.ping_timeout,
+            close_timeout=cfg.close_timeout,
+            server_header=SERVER_NAME,
+        )
+        # permessage-deflate is never offered: it costs CPU per member and is
+        # a decompression-bomb surface; it would also stop us from writing
+        # one encoded frame to every member.
         try:
-            self._ws_server = await serve(
-                self._handler,
-                cfg.host or None,
-                cfg.port,
-                ssl=ssl_context,
-                process_request=self._process_request,
-                select_subprotocol=_select_subprotocol,
-                # PROTOCOL.md, Transport: frames over 256 KiB are closed with
-                # 1009 as soon as their header announces the size.
-                max_size=MAX_FRAME_BYTES,
-                # permessage-deflate is off: it costs CPU per member and is a
-                # decompression-bomb surface; it would also stop us from
-                # writing one encoded frame to every member.
-                compression=None,
-                ping_interval=cfg.ping_interval,
-                ping_timeout=cfg.ping_timeout,
-                close_timeout=cfg.close_timeout,
-                server_header=SERVER_NAME,
-            )
+            await self._wire.listen(cfg.host or None, cfg.port, ssl_context=ssl_context)
         except OSError as exc:
             self._history.close()
+            self._wire = None
             raise ListenError(cfg.host, cfg.port, exc.errno, _os_reason(exc)) from None
         self._own_hosts = self._compute_own_hosts()
         log.info("listening on %s", ", ".join(self.urls))
@@ -218,9 +230,8 @@ class RoomServer:
         self._closing = True
         if self._hub is not None:
             self._hub.flush()  # commit and deliver what was posted this turn
-        if self._ws_server is not None:
-            self._ws_server.close(close_connections=True, code=1001, reason=reason)
-            await self._ws_server.wait_closed()
+        if self._wire is not None:
+            await self._wire.close(1001, reason)
         if self._hub is not None:
             self._hub.flush()  # and what arrived while the connections closed
         if self._tasks:
@@ -236,9 +247,9 @@ class RoomServer:
 
     @property
     def port(self) -> int:
-        if self._ws_server is None:
+        if self._wire is None:
             raise RuntimeError("the server is not started")
-        return int(self._ws_server.sockets[0].getsockname()[1])
+        return int(self._wire.sockets[0].getsockname()[1])
 
     @property
     def scheme(self) -> str:
@@ -247,13 +258,13 @@ class RoomServer:
     @property
     def urls(self) -> list[str]:
         """Where clients can reach the lobby: every LAN address when bound to all."""
-        if self._ws_server is None:
+        if self._wire is None:
             return []
         hosts: list[str] = []
         if is_wildcard(self.config.host):
             hosts = ["127.0.0.1", *lan_ipv4_addresses()]
         else:
-            for sock in self._ws_server.sockets:
+            for sock in self._wire.sockets:
                 host = sock.getsockname()[0]
                 hosts.append(f"[{host}]" if ":" in host else host)
         unique = list(dict.fromkeys(hosts))
@@ -265,8 +276,8 @@ class RoomServer:
             hosts |= {"localhost", "127.0.0.1", "[::1]"}
         if is_wildcard(self.config.host):
             hosts |= set(lan_ipv4_addresses())
-        assert self._ws_server is not None
-        for sock in self._ws_server.sockets:
+        assert self._wire is not None
+        for sock in self._wire.sockets:
             host = str(sock.getsockname()[0])
             hosts.add(f"[{host}]" if ":" in host else host)
         return {f"{h}:{self.port}" for h in hosts if h}
@@ -296,7 +307,7 @@ class RoomServer:
     # HTTP, before the upgrade (PROTOCOL.md, Transport)
     # ------------------------------------------------------------------
 
-    def _process_request(self, ws: ServerConnection, request: Request) -> Response | None:
+    def process_request(self, ws: Connection, request: Request) -> Response | None:
         path = request.path.split("?", 1)[0]
         if path == "/healthz":
             return _json_response(ws, http.HTTPStatus.OK, self.health())
@@ -347,6 +358,11 @@ class RoomServer:
         host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
         return f"{host}:{port}" in self._own_hosts
 
+    @property
+    def writes(self) -> int:
+        """Data writes to clients so far: at most one per connection per loop turn."""
+        return self._wire.writes if self._wire is not None else 0
+
     def health(self) -> dict[str, Any]:
         """GET /healthz: this node's view (PROTOCOL.md, Transport)."""
         return {
@@ -356,58 +372,67 @@ class RoomServer:
         }
 
     # ------------------------------------------------------------------
-    # One connection
+    # One connection (wire.Handler: called by the I/O layer, never async)
     # ------------------------------------------------------------------
 
-    async def _handler(self, ws: ServerConnection) -> None:
-        assert ws.request is not None
-        name = room_from_path(ws.request.path)
-        assert name is not None  # _process_request refused every other path
+    def connection_open(self, wire: Connection) -> None:
+        name = room_from_path(wire.path)
+        assert name is not None  # process_request refused every other path
         try:
             room = self._open_room(name)
         except HistoryError as exc:
             self.notices.error(f"room {name!r} could not be opened: {exc}")
-            await ws.close(1011, "history unavailable, try again later")
+            wire.close(1011, "history unavailable, try again later")
             return
         cfg = self.config
         loop = asyncio.get_running_loop()
-        conn = _Conn(
-            ws,
+        conn = wire.context = _Conn(
+            wire,
             room,
             RateLimiter(cfg.rate, cfg.burst, abuse_after=cfg.abuse_after, now=loop.time()),
         )
         self._conns.add(conn)
         self._attached[name] = self._attached.get(name, 0) + 1
-        try:
-            if cfg.password is not None:
-                if not await self._authenticate(conn):
-                    return
-            elif ws.subprotocol is None:
-                # PROTOCOL.md, Joining: a client that offered no subprotocol is
-                # a guest from the moment it connects, like the tutorial's.
-                await self._join(conn, Hello())
-            async for data in ws:
-                if conn.closing:
-                    # A close is under way: keep reading (and dropping) what the
-                    # peer still sends, or its close frame is never read.
-                    continue
-                await self._on_frame(conn, data)
-        except ConnectionClosed:
-            pass
-        except Exception as exc:
-            log.exception("unexpected error on a connection to room %r", name)
-            self.notices.error(f"unexpected server error in room {name!r}: {exc!r}")
-            with contextlib.suppress(Exception):
-                await ws.close(1011, "unexpected server error")
-        finally:
-            self._conns.discard(conn)
-            if conn.member is not None:
-                self._leave(conn)
-            self._attached[name] -= 1
-            if not self._attached[name]:
-                del self._attached[name]
-                if room.idle and self.rooms.get(name) is room:
-                    del self.rooms[name]
+        if cfg.password is not None:
+            conn.authed = False
+            conn.hello_timer = loop.call_later(cfg.hello_timeout, self._hello_timeout, conn)
+        elif wire.subprotocol is None:
+            # PROTOCOL.md, Joining: a client that offered no subprotocol is
+            # a guest from the moment it connects, like the tutorial's.
+            self._join(conn, Hello())
+
+    def text_received(self, wire: Connection, text: str) -> None:
+        self._dispatch(wire.context, text)
+
+    def binary_received(self, wire: Connection, data: bytes) -> None:
+        self._dispatch(wire.context, data)
+
+    def buffer_full(self, wire: Connection, unsent: int) -> None:
+        self._drop_slow(wire.context, unsent)
+
+    def handler_failed(self, wire: Connection, exc: Exception) -> None:
+        conn: _Conn | None = wire.context
+        name = conn.room.name if conn is not None else wire.path
+        log.error("unexpected error on a connection to room %r", name, exc_info=exc)
+        self.notices.error(f"unexpected server error in room {name!r}: {exc!r}")
+
+    def connection_closed(self, wire: Connection) -> None:
+        conn: _Conn | None = wire.context
+        if conn is None:
+            return
+        conn.closing = True
+        if conn.hello_timer is not None:
+            conn.hello_timer.cancel()
+        self._conns.discard(conn)
+        if conn.member is not None:
+            self._leave(conn)
+        room = conn.room
+        name = room.name
+        self._attached[name] -= 1
+        if not self._attached[name]:
+            del self._attached[name]
+            if room.idle and self.rooms.get(name) is room:
+                del self.rooms[name]
 
     def _open_room(self, name: str) -> Room:
         room = self.rooms.get(name)
@@ -419,80 +444,120 @@ class RoomServer:
             )
         return room
 
-    async def _authenticate(self, conn: _Conn) -> bool:
+    def _dispatch(self, conn: _Conn, data: str | bytes) -> None:
+        """Handle frames one at a time, in order, even when one waits for history."""
+        if conn.closing:
+            return  # a close is under way: what the peer still sends is dropped
+        if conn.inbox is not None:
+            conn.inbox.append(data)
+            if len(conn.inbox) >= INBOX_PAUSE:
+                conn.wire.pause_reading()  # TCP backpressure until the inbox drains
+            return
+        pending = self._on_frame(conn, data)
+        if pending is not None:
+            conn.inbox = []
+            self._spawn(self._finish(conn, pending))
+
+    async def _finish(self, conn: _Conn, pending: Awaitable[None]) -> None:
+        """Await a frame's I/O, then handle the frames that queued up meanwhile."""
+        try:
+            await pending
+            while conn.inbox and not conn.closing:
+                more = self._on_frame(conn, conn.inbox.pop(0))
+                if more is not None:
+                    await more
+        except Exception as exc:
+            self.handler_failed(conn.wire, exc)
+            conn.wire.close(1011, "unexpected server error")
+        finally:
+            conn.inbox = None
+            conn.wire.resume_reading()
+
+    def _hello_timeout(self, conn: _Conn) -> None:
+        conn.hello_timer = None
+        if not conn.authed and not conn.closing:
+            self._refuse(
+                conn, f"no hello with the room password within {self.config.hello_timeout:g} s"
+            )
+
+    def _authenticate(self, conn: _Conn, data: str | bytes) -> Awaitable[None] | None:
         """PROTOCOL.md, Joining: in a password room the first frame is hello+password."""
         cfg = self.config
         assert cfg.password is not None
-        try:
-            async with asyncio.timeout(cfg.hello_timeout):
-                data = await conn.ws.recv()
-        except TimeoutError:
-            await self._refuse(
-                conn, f"no hello with the room password within {cfg.hello_timeout:g} s"
-            )
-            return False
+        if conn.hello_timer is not None:
+            conn.hello_timer.cancel()
+            conn.hello_timer = None
         try:
             frame = None if isinstance(data, bytes) else parse_client_frame(data)
         except ProtocolError:
             frame = None
         if not isinstance(frame, Hello):
-            await self._refuse(conn, "this room needs a password: send hello with it first")
-            return False
+            self._refuse(conn, "this room needs a password: send hello with it first")
+            return None
         given = (frame.password or "").encode()
         if frame.password is None or not hmac.compare_digest(given, cfg.password.encode()):
-            await self._refuse(conn, "wrong password" if frame.password else "password required")
-            return False
-        if await self._join(conn, frame):
+            self._refuse(conn, "wrong password" if frame.password else "password required")
+            return None
+        conn.authed = True
+        joined, replay = self._join(conn, frame)
+        if joined:
             conn.may_hello = False
-        return True
+        return replay
 
-    async def _refuse(self, conn: _Conn, why: str) -> None:
+    def _refuse(self, conn: _Conn, why: str) -> None:
         log.info("refused a client of room %r: %s", conn.room.name, why)
-        await self._send_error(conn, Unauthorized(why))
-        await conn.ws.close(1008, why)
+        self._send_error(conn, Unauthorized(why))
+        conn.closing = True
+        conn.wire.close(1008, why)
 
-    async def _on_frame(self, conn: _Conn, data: str | bytes) -> None:
+    def _on_frame(self, conn: _Conn, data: str | bytes) -> Awaitable[None] | None:
+        """Handle one frame; return what is left to await (history I/O), if any."""
         self.stats.frames_in += 1
+        if not conn.authed:
+            return self._authenticate(conn, data)
         verdict = conn.limiter.take(asyncio.get_running_loop().time())
         if verdict is not Verdict.OK:
-            await self._rate_limited(conn, verdict, data)
-            return
+            self._rate_limited(conn, verdict, data)
+            return None
         if isinstance(data, bytes):
             # PROTOCOL.md, Transport: binary frames are answered, never relayed.
-            await self._ensure_joined(conn)
-            await self._send_error(
+            self._ensure_joined(conn)
+            self._send_error(
                 conn, UnsupportedData("binary frames are not supported: send JSON in text frames")
             )
-            return
+            return None
         try:
             frame = parse_client_frame(data)
         except ProtocolError as exc:
             if exc.frame_type != "hello":
-                await self._ensure_joined(conn)
-            await self._send_error(conn, exc)
-            return
+                self._ensure_joined(conn)
+            self._send_error(conn, exc)
+            return None
         if isinstance(frame, Hello):
             if not conn.may_hello:
-                await self._send_error(
+                self._send_error(
                     conn, InvalidFrame("hello is only valid as a client's first frame")
                 )
+                return None
             # conn.member is None, or the guest membership given at connect
             # time, which this hello takes the place of (PROTOCOL.md, Joining).
-            elif await self._join(conn, frame, replacing=conn.member):
+            joined, replay = self._join(conn, frame, replacing=conn.member)
+            if joined:
                 conn.may_hello = False
-            return
-        member = await self._ensure_joined(conn)
+            return replay
+        member = self._ensure_joined(conn)
         if member is None:
-            return
+            return None
         if isinstance(frame, Post):
-            await self._post(conn, member, frame)
-        elif isinstance(frame, Typing):
+            return self._post(conn, member, frame)
+        if isinstance(frame, Typing):
             payload = TypingNotice(sender=member.name).serialize().encode()
-            self._send(conn.room, conn.room.others(member), payload)
-        elif isinstance(frame, HistoryRequest):
-            await self._history_page(conn, frame)
+            self._send(conn.room, conn.room.others(member), encode_text(payload))
+            return None
+        assert isinstance(frame, HistoryRequest)
+        return self._history_page(conn, frame)
 
-    async def _rate_limited(self, conn: _Conn, verdict: Verdict, data: str | bytes) -> None:
+    def _rate_limited(self, conn: _Conn, verdict: Verdict, data: str | bytes) -> None:
         cfg = self.config
         # The dropped message's id goes in ref, so that its sender can mark it
         # failed at once (PROTOCOL.md, error.ref). Parsing costs little here:
@@ -507,7 +572,7 @@ class RoomServer:
             "this frame was dropped",
             ref=ref,
         )
-        await self._send_error(conn, error)
+        self._send_error(conn, error)
         if verdict is Verdict.ABUSIVE and not conn.closing:
             conn.closing = True
             self.stats.dropped_abuse += 1
@@ -515,29 +580,32 @@ class RoomServer:
             self.notices.warning(
                 f"closed {who} in room {conn.room.name!r}: kept flooding after rate_limited"
             )
-            self._spawn(conn.ws.close(1008, "rate limit exceeded repeatedly"))
+            conn.wire.close(1008, "rate limit exceeded repeatedly")
 
-    async def _ensure_joined(self, conn: _Conn) -> Member | None:
+    def _ensure_joined(self, conn: _Conn) -> Member | None:
         """PROTOCOL.md, Joining: a first frame other than hello joins as guest-N."""
         conn.may_hello = False
         if conn.member is None:
-            await self._join(conn, Hello())
+            self._join(conn, Hello())  # no since: nothing to replay
         return conn.member
 
-    async def _join(self, conn: _Conn, hello: Hello, *, replacing: Member | None = None) -> bool:
-        """Join (or re-join) the room; False when the name is taken."""
+    def _join(
+        self, conn: _Conn, hello: Hello, *, replacing: Member | None = None
+    ) -> tuple[bool, Awaitable[None] | None]:
+        """Join (or re-join) the room: (False, None) when the name is taken,
+        else True and the replay still to send (PROTOCOL.md, Delivery promise)."""
         room = conn.room
         try:
             joined = room.join(conn, hello.name, hello.token, replacing=replacing)
         except RoomcastError as exc:  # NameTaken: the client may try another name
-            await self._send_error(conn, exc)
-            return False
+            self._send_error(conn, exc)
+            return False, None
         member = conn.member = joined.member
         if joined.replaced is not None:
             old: _Conn = joined.replaced.peer
             old.member = None
             old.closing = True
-            self._spawn(old.ws.close(1000, "replaced by a new connection"))
+            old.wire.close(1000, "replaced by a new connection")
         self._send_presence(room, member, joined.presence)
 
         after = upto = room.delivered_seq
@@ -554,25 +622,29 @@ class RoomServer:
             truncated=truncated,
             server=SERVER_NAME,
         )
-        await conn.ws.send(welcome.serialize())
-        # PROTOCOL.md, Delivery promise: missed messages follow the welcome,
-        # in seq order, as ordinary message frames. Live frames that arrive
-        # meanwhile wait in the member's backlog.
+        conn.wire.send_text(welcome.serialize().encode())
+        if after < upto:
+            return True, self._replay(conn, member, after, upto)
+        member.live = True
+        return True, None
+
+    async def _replay(self, conn: _Conn, member: Member, after: int, upto: int) -> None:
+        """Missed messages follow the welcome, in seq order, as ordinary message
+        frames; live frames that arrive meanwhile wait in the member's backlog."""
         assert self._history is not None
         while after < upto:
-            page = await self._history.after(room.name, after, upto, REPLAY_PAGE)
+            page = await self._history.after(conn.room.name, after, upto, REPLAY_PAGE)
             if not page:
                 break
-            for message in page:
-                await conn.ws.send(message.serialize())
+            conn.wire.send_frames(
+                b"".join(encode_text(message.serialize().encode()) for message in page)
+            )
             after = page[-1].seq
-        while member.backlog:
-            waiting, member.backlog = member.backlog, []
+        if member.backlog:
+            conn.wire.send_frames(b"".join(member.backlog))
+            member.backlog = []
             member.backlog_bytes = 0
-            for payload in waiting:
-                await conn.ws.send(payload, text=True)
         member.live = True
-        return True
 
     def _leave(self, conn: _Conn) -> None:
         member, conn.member = conn.member, None
@@ -582,31 +654,38 @@ class RoomServer:
     def _send_presence(
         self, room: Room, subject: Member | None, frames: Sequence[Presence]
     ) -> None:
-        others = room.others(subject)
-        for frame in frames:
-            self._send(room, others, frame.serialize().encode())
+        if not frames:
+            return
+        # Lazy: presence may wait a few ms for company (wire.py), so that a
+        # crowd joining at once costs each member a few writes, not one each.
+        frames_out = b"".join(encode_text(f.serialize().encode()) for f in frames)
+        self._send(room, room.others(subject), frames_out, lazy=True)
 
-    async def _post(self, conn: _Conn, member: Member, post: Post) -> None:
+    def _post(self, conn: _Conn, member: Member, post: Post) -> Awaitable[None] | None:
         room = conn.room
         if self._closing:
-            await self._send_error(
+            self._send_error(
                 conn,
                 ServerError("the server is shutting down; resend after reconnecting", ref=post.id),
             )
-            return
+            return None
         result = room.post(member, post)
         if isinstance(result, ChatMessage):
             assert self._hub is not None
             self._hub.submit(room, result, conn)
-            return
+            return None
         # A duplicate id (PROTOCOL.md, message.id): not stored or broadcast
         # again. Once committed, the sender alone gets the stored copy; while
         # its batch is in flight, the coming broadcast is the acknowledgement.
         if result <= room.delivered_seq:
-            assert self._history is not None
-            stored = await self._history.get(room.name, result)
-            if stored is not None:
-                await conn.ws.send(stored.serialize())
+            return self._resend_stored(conn, result)
+        return None
+
+    async def _resend_stored(self, conn: _Conn, seq: int) -> None:
+        assert self._history is not None
+        stored = await self._history.get(conn.room.name, seq)
+        if stored is not None:
+            conn.wire.send_text(stored.serialize().encode())
 
     async def _history_page(self, conn: _Conn, request: HistoryRequest) -> None:
         room = conn.room
@@ -616,18 +695,22 @@ class RoomServer:
         messages = await self._history.before(room.name, before, room.first_retained, request.limit)
         complete = not messages or messages[0].seq <= room.first_retained
         page = HistoryPage(messages=tuple(messages), complete=complete)
-        await conn.ws.send(page.serialize())
+        conn.wire.send_text(page.serialize().encode())
 
     # ------------------------------------------------------------------
     # Fan-out
     # ------------------------------------------------------------------
 
     def _deliver(self, room: Room, messages: list[ChatMessage]) -> None:
-        """Hub callback: these are committed; broadcasting them acknowledges them."""
+        """Hub callback: these are committed; broadcasting them acknowledges them.
+
+        The turn's messages for the room are encoded once, into one run of
+        frames that every member gets as the same bytes in one write (server
+        frames are unmasked, and compression is off).
+        """
         self.stats.messages += len(messages)
-        for message in messages:
-            # Encoded once for every member (server frames are unmasked).
-            self._send(room, list(room.members.values()), message.serialize().encode())
+        frames = b"".join(encode_text(message.serialize().encode()) for message in messages)
+        self._send(room, room.members.values(), frames)
 
     def _commit_failed(
         self, room: Room, lost: list[tuple[ChatMessage, Any]], error: HistoryError
@@ -639,47 +722,43 @@ class RoomServer:
                 message="your message was not stored (history failed); resend it",
                 ref=message.id,
             )
-            self._send(
-                room, [m for m in [sender.member] if m is not None], frame.serialize().encode()
-            )
+            if sender.member is not None:
+                self._send(room, [sender.member], encode_text(frame.serialize().encode()))
 
-    def _send(self, room: Room, members: Iterable[Member], payload: bytes) -> None:
-        """Write one encoded text frame to members; queue it for those replaying."""
-        live: list[ServerConnection] = []
-        live_members: list[Member] = []
+    def _send(
+        self, room: Room, members: Iterable[Member], frames: bytes, *, lazy: bool = False
+    ) -> None:
+        """Queue encoded frames for members; hold them back for those replaying.
+
+        Members whose unsent bytes pass ``max_buffer`` are closed with 1013
+        (``buffer_full``, checked as each turn's writes go out).
+        """
+        limit = self.config.max_buffer
         for member in members:
             if member.live:
-                live.append(member.peer.ws)
-                live_members.append(member)
+                member.peer.wire.send_frames(frames, lazy=lazy)
             else:
-                member.backlog.append(payload)
-                member.backlog_bytes += len(payload)
-                if member.backlog_bytes > self.config.max_buffer:
-                    self._drop_slow(member, member.backlog_bytes)
-        broadcast(live, payload, text=True)
-        limit = self.config.max_buffer
-        for member in live_members:
-            transport = member.peer.ws.transport
-            if transport is not None and transport.get_write_buffer_size() > limit:
-                self._drop_slow(member, transport.get_write_buffer_size())
+                member.backlog.append(frames)
+                member.backlog_bytes += len(frames)
+                if member.backlog_bytes > limit:
+                    self._drop_slow(member.peer, member.backlog_bytes)
 
-    def _drop_slow(self, member: Member, unsent: int) -> None:
+    def _drop_slow(self, conn: _Conn, unsent: int) -> None:
         """PROTOCOL.md, Close codes: a slow consumer is closed with 1013."""
-        conn: _Conn = member.peer
         if conn.closing:
             return
         conn.closing = True
         self.stats.dropped_slow += 1
+        who = conn.member.name if conn.member is not None else "an unjoined client"
         self.notices.warning(
-            f"closed {member.name} in room {conn.room.name!r}: slow consumer "
-            f"({unsent} bytes unsent)"
+            f"closed {who} in room {conn.room.name!r}: slow consumer ({unsent} bytes unsent)"
         )
         self._leave(conn)
-        self._spawn(conn.ws.close(1013, "slow consumer: too far behind, reconnect later"))
+        # Whatever is queued for it would only grow the backlog it cannot take.
+        conn.wire.fail(1013, "slow consumer: too far behind, reconnect later")
 
-    async def _send_error(self, conn: _Conn, exc: RoomcastError) -> None:
-        with contextlib.suppress(ConnectionClosed):
-            await conn.ws.send(Error.from_exception(exc).serialize())
+    def _send_error(self, conn: _Conn, exc: RoomcastError) -> None:
+        conn.wire.send_text(Error.from_exception(exc).serialize().encode())
 
     def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
         """Run a background task with a strong reference; log what it raises."""
@@ -694,12 +773,12 @@ class RoomServer:
             self.notices.error(f"background task failed: {exc!r}")
 
 
-def _select_subprotocol(ws: ServerConnection, offered: Sequence[Subprotocol]) -> Subprotocol | None:
+def _select_subprotocol(ws: ServerProtocol, offered: Sequence[Subprotocol]) -> Subprotocol | None:
     """PROTOCOL.md, Transport: accept roomcast.v1; serve clients offering none too."""
     return Subprotocol(SUBPROTOCOL) if SUBPROTOCOL in offered else None
 
 
-def _json_response(ws: ServerConnection, status: http.HTTPStatus, body: dict[str, Any]) -> Response:
+def _json_response(ws: Connection, status: http.HTTPStatus, body: dict[str, Any]) -> Response:
     response = ws.respond(status, dumps(body) + "\n")
     del response.headers["Content-Type"]
     response.headers["Content-Type"] = "application/json"

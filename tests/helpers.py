@@ -20,7 +20,11 @@ from typing import Any
 
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.client import ClientProtocol
 from websockets.exceptions import ConnectionClosed
+from websockets.frames import Frame
+from websockets.http11 import Response
+from websockets.uri import parse_uri
 
 from server.app import RoomServer, ServerConfig
 from server.protocol import SUBPROTOCOL
@@ -122,6 +126,64 @@ async def member(
         await p.send(frame)
         welcome = await p.until("welcome")
         yield p, welcome
+
+
+class RawClient:
+    """A WebSocket client that does only what a test tells it to.
+
+    websockets' sans-I/O ClientProtocol frames and parses; nothing is
+    written unless the test calls :meth:`flush`, so that this client can
+    send several frames in one TCP write, send invalid UTF-8, or leave a
+    ping unanswered (ClientProtocol queues the pong; :meth:`events` drops it).
+    """
+
+    def __init__(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, protocol: ClientProtocol
+    ) -> None:
+        self.reader = reader
+        self.writer = writer
+        self.protocol = protocol
+
+    @classmethod
+    async def open(cls, url: str, *, subprotocols: Sequence[str] | None = None) -> RawClient:
+        uri = parse_uri(url)
+        reader, writer = await asyncio.open_connection(uri.host, uri.port)
+        protocol = ClientProtocol(uri, subprotocols=subprotocols)  # type: ignore[arg-type]
+        client = cls(reader, writer, protocol)
+        protocol.send_request(protocol.connect())
+        await client.flush()
+        events = await client.events()
+        assert isinstance(events[0], Response) and events[0].status_code == 101, events
+        return client
+
+    async def flush(self) -> None:
+        """Write everything sent so far in one TCP write."""
+        self.writer.write(b"".join(self.protocol.data_to_send()))
+        await self.writer.drain()
+
+    async def events(self, timeout: float = WAIT) -> list[Any]:
+        """Read until at least one event (frame or response) arrives, or EOF ([])."""
+        async with asyncio.timeout(timeout):
+            while True:
+                data = await self.reader.read(65536)
+                if not data:
+                    self.protocol.receive_eof()
+                    return self.protocol.events_received()
+                self.protocol.receive_data(data)
+                self.protocol.data_to_send()  # pongs and close replies: dropped
+                events = self.protocol.events_received()
+                if events:
+                    return events
+
+    async def frames_until_eof(self, timeout: float = WAIT) -> list[Frame]:
+        frames: list[Frame] = []
+        async with asyncio.timeout(timeout):
+            while batch := await self.events(timeout):
+                frames.extend(batch)
+        return frames
+
+    def close(self) -> None:
+        self.writer.close()
 
 
 def run_module(

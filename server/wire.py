@@ -1,0 +1,511 @@
+"""The WebSocket server's I/O: one compact ``asyncio.Protocol`` per connection
+around ``websockets``' sans-I/O :class:`~websockets.server.ServerProtocol`.
+
+Why not ``websockets.asyncio.server``: a room server spends nearly all of its
+time fanning one frame out to many members. The asyncio layer frames every
+``send`` again for each connection and writes it at once, one system call
+per frame and member, and holds a reader task, queues and futures for every
+connection (about 14.5 KB idle). Here the RFC 6455 work stays in
+``websockets`` (handshake, frame parsing, ``max_size``, ping answers, the
+closing handshake); this module only moves bytes, and moves them in bulk:
+
+* a broadcast frame is encoded once (:func:`encode_text`); server frames are
+  unmasked, so every member gets the same bytes;
+* data frames for a connection are queued and written once per event-loop
+  turn, so a member that gets ten frames in a turn costs one ``send``;
+* frames that may wait (presence) are queued *lazily*: they go out with the
+  connection's next urgent write, or within ``lazy_delay``, whichever comes
+  first. Order is kept (one queue per connection); only the timing changes,
+  so a thousand clients joining at once cost a few writes per member instead
+  of a thousand;
+* keepalive is one sweep per server, not a timer per connection.
+
+The state rules, in one place (``ServerProtocol.state`` is the truth)::
+
+    CONNECTING --101 sent--> OPEN --close frame sent or received--> CLOSING
+    CONNECTING --other response sent, or open_timeout--> TCP closed
+    CLOSING --peer closes TCP, or close_timeout--> CLOSED  (connection_lost)
+
+* Data frames are queued only in OPEN and written only in OPEN: frames still
+  queued when a close frame goes out are dropped (RFC 6455 5.5.1: no data
+  after a Close frame). :meth:`Connection.close` writes the queue *before*
+  its close frame, so that an ``error`` sent just before closing arrives.
+* Control frames (pong, close) are written at once; they may overtake queued
+  data frames, which RFC 6455 5.4 allows.
+* When ``websockets`` asks for the end of the stream (server side, after the
+  closing handshake or a failure) the TCP connection is half-closed, and
+  aborted if the peer has not closed its side within ``close_timeout``
+  (RFC 6455 7.1.1: the server closes the TCP connection first).
+* Text messages are assembled from fragments here and must be UTF-8
+  (1007 otherwise, RFC 6455 8.1); ``max_size`` bounds the whole message.
+* A connection silent for ``ping_interval`` gets a ping; if it is still
+  silent ``ping_timeout`` later, it is failed with 1011. Any data counts as
+  a sign of life, not only the pong.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import ssl
+import struct
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol, cast
+
+from websockets.frames import CloseCode, Frame, Opcode
+from websockets.http11 import Request, Response
+from websockets.protocol import CLOSED, CONNECTING, OPEN
+from websockets.server import ServerProtocol
+from websockets.typing import BytesLike, Subprotocol
+
+log = logging.getLogger("roomcast.wire")
+
+OP_TEXT, OP_BINARY, OP_CONT, OP_PONG = Opcode.TEXT, Opcode.BINARY, Opcode.CONT, Opcode.PONG
+
+#: websockets logs "connection open/closed" at INFO for every connection; a
+#: room server with thousands of them keeps that at WARNING unless debugging.
+_ws_log = logging.getLogger("websockets.server")
+
+SelectSubprotocol = Callable[[ServerProtocol, Sequence[Subprotocol]], Subprotocol | None]
+
+
+def encode_text(payload: bytes) -> bytes:
+    """One unmasked, final text frame (RFC 6455 5.2), as a server sends it."""
+    n = len(payload)
+    if n < 126:
+        return bytes((0x81, n)) + payload
+    if n < 65536:
+        return struct.pack("!BBH", 0x81, 126, n) + payload
+    return struct.pack("!BBQ", 0x81, 127, n) + payload
+
+
+class Handler(Protocol):
+    """What the application (``app.RoomServer``) answers to. No method is async."""
+
+    def process_request(self, conn: Connection, request: Request) -> Response | None:
+        """An HTTP response to send instead of the upgrade, or None to accept."""
+        ...
+
+    def connection_open(self, conn: Connection) -> None: ...
+
+    def text_received(self, conn: Connection, text: str) -> None: ...
+
+    def binary_received(self, conn: Connection, data: bytes) -> None: ...
+
+    def buffer_full(self, conn: Connection, unsent: int) -> None:
+        """More than ``max_buffer`` bytes wait to be sent to this connection."""
+        ...
+
+    def connection_closed(self, conn: Connection) -> None:
+        """Called once for every connection that was open, when its TCP connection ends."""
+        ...
+
+    def handler_failed(self, conn: Connection, exc: Exception) -> None:
+        """A handler method raised: report it (the connection is closed with 1011)."""
+        ...
+
+
+class Connection(asyncio.Protocol):
+    """One client connection. The application sends through it and keeps its
+    own per-connection state in :attr:`context`."""
+
+    __slots__ = (
+        "_fragment_text",
+        "_fragments",
+        "_heard",
+        "_lazy",
+        "_pinged",
+        "_queued",
+        "_timer",
+        "_urgent",
+        "context",
+        "path",
+        "protocol",
+        "server",
+        "subprotocol",
+        "transport",
+    )
+
+    def __init__(self, server: WireServer) -> None:
+        self.server = server
+        self.protocol = ServerProtocol(
+            select_subprotocol=server.select_subprotocol,
+            max_size=server.max_size,
+            logger=_ws_log,
+        )
+        self.transport: asyncio.Transport | None = None
+        #: The request path, known once the connection is open.
+        self.path = ""
+        self.subprotocol: Subprotocol | None = None
+        #: The application's state for this connection.
+        self.context: Any = None
+        self._queued: list[bytes] | None = None
+        #: Is this connection on the server's list for the next urgent / lazy flush?
+        self._urgent = False
+        self._lazy = False
+        self._fragments: list[BytesLike] | None = None
+        self._fragment_text = False
+        self._heard = True
+        self._pinged = False
+        self._timer: asyncio.TimerHandle | None = None
+
+    # -- what the application calls ----------------------------------------
+
+    @property
+    def open(self) -> bool:
+        return self.protocol.state is OPEN
+
+    def send_text(self, payload: bytes) -> None:
+        """Queue one text message (UTF-8 ``payload``) for the end of this turn."""
+        self.send_frames(encode_text(payload))
+
+    def send_frames(self, frames: bytes, *, lazy: bool = False) -> None:
+        """Queue already-encoded frames, e.g. a broadcast's, shared by many connections.
+
+        They are written at the end of this loop turn; ``lazy`` ones may wait
+        up to the server's ``lazy_delay`` for company.
+        """
+        if self.protocol.state is not OPEN:
+            return
+        if self._queued is None:
+            self._queued = [frames]
+        else:
+            self._queued.append(frames)
+        if lazy:
+            if not self._lazy:
+                self._lazy = True
+                self.server._mark_lazy(self)
+        elif not self._urgent:
+            self._urgent = True
+            self.server._mark_urgent(self)
+
+    def close(self, code: int = 1000, reason: str = "") -> None:
+        """Write what is queued, then the close frame; idempotent."""
+        if self.protocol.state is OPEN:
+            self._write_queued()
+            self.protocol.send_close(code, reason)
+            self._write_protocol_output()
+        elif self.protocol.state is CONNECTING and self.transport is not None:
+            self.transport.close()  # not a WebSocket yet: nothing to say first
+
+    def fail(self, code: int, reason: str) -> None:
+        """Close at once, dropping what is queued (RFC 6455 7.1.7)."""
+        self._queued = None
+        if self.protocol.state is OPEN:
+            self.protocol.fail(code, reason)
+            self._write_protocol_output()
+
+    def pause_reading(self) -> None:
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.pause_reading()
+
+    def resume_reading(self) -> None:
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.resume_reading()
+
+    @property
+    def unsent(self) -> int:
+        """Bytes queued here and in the transport, not yet taken by the kernel."""
+        queued = sum(map(len, self._queued)) if self._queued else 0
+        transport = self.transport
+        return queued + (transport.get_write_buffer_size() if transport is not None else 0)
+
+    @property
+    def remote(self) -> str:
+        peer = self.transport.get_extra_info("peername") if self.transport else None
+        return f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) else "?"
+
+    def respond(self, status: int, text: str) -> Response:
+        """A plain-text HTTP response, for :meth:`Handler.process_request`."""
+        return self.protocol.reject(status, text)
+
+    # -- asyncio.Protocol ----------------------------------------------------
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        # uvloop's transports do not subclass asyncio.Transport; they quack alike.
+        self.transport = cast(asyncio.Transport, transport)
+        self.server._all.add(self)
+        if self.server.open_timeout is not None:
+            self._timer = self.server.loop.call_later(self.server.open_timeout, self._expire)
+
+    def data_received(self, data: bytes) -> None:
+        self._heard = True
+        self._pinged = False
+        protocol = self.protocol
+        try:
+            protocol.receive_data(data)
+        except EOFError:  # data after the end of the stream: nothing to do
+            return
+        events = protocol.events_received()
+        self._write_protocol_output()
+        for event in events:
+            if type(event) is Frame:
+                self._frame(event)
+            else:
+                assert isinstance(event, Request)
+                self._handshake(event)
+
+    def eof_received(self) -> bool | None:
+        self.protocol.receive_eof()  # idempotent; fails the connection if OPEN
+        self._write_protocol_output()
+        return None  # let the transport close
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        was_open = self in self.server._open
+        self.protocol.state = CLOSED
+        self._queued = None
+        self._fragments = None
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        self.server._lost(self)
+        if was_open:
+            self.server.handler.connection_closed(self)
+
+    # -- inside --------------------------------------------------------------
+
+    def _handshake(self, request: Request) -> None:
+        server = self.server
+        protocol = self.protocol
+        try:
+            response = server.handler.process_request(self, request)
+        except Exception:
+            log.exception("process_request failed for %s", request.path)
+            response = protocol.reject(500, "Internal server error.\n")
+        if response is None:
+            response = protocol.accept(request)
+        if server.server_header:
+            response.headers["Server"] = server.server_header
+        protocol.send_response(response)
+        self._write_protocol_output()
+        if protocol.state is not OPEN:
+            return
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        self.path = request.path
+        self.subprotocol = protocol.subprotocol
+        server._open.add(self)
+        self._call(server.handler.connection_open)
+
+    def _frame(self, frame: Frame) -> None:
+        opcode = frame.opcode
+        if opcode is OP_TEXT or opcode is OP_BINARY:
+            if frame.fin:
+                self._message(opcode is OP_TEXT, frame.data)
+            else:
+                self._fragments = [frame.data]
+                self._fragment_text = opcode is OP_TEXT
+        elif opcode is OP_CONT:
+            fragments = self._fragments
+            assert fragments is not None  # ServerProtocol checks the sequence
+            fragments.append(frame.data)
+            if frame.fin:
+                self._fragments = None
+                self._message(self._fragment_text, b"".join(fragments))
+        elif opcode is OP_PONG:
+            self._pinged = False
+
+    def _message(self, text: bool, data: BytesLike) -> None:
+        if self.protocol.state is not OPEN:
+            return  # closing: what the peer still sends is dropped (RFC 6455 1.4)
+        handler = self.server.handler
+        if not text:
+            self._call(handler.binary_received, bytes(data))
+            return
+        try:
+            decoded = str(data, "utf-8")
+        except UnicodeDecodeError as exc:
+            self.fail(CloseCode.INVALID_DATA, f"{exc.reason} at position {exc.start}")
+            return
+        self._call(handler.text_received, decoded)
+
+    def _call(self, method: Callable[..., None], *args: Any) -> None:
+        try:
+            method(self, *args)
+        except Exception as exc:
+            self._queued = None
+            self.server.handler.handler_failed(self, exc)
+            self.close(CloseCode.INTERNAL_ERROR, "unexpected server error")
+
+    def _write_queued(self) -> None:
+        queued, self._queued = self._queued, None
+        if queued and self.protocol.state is OPEN and self.transport is not None:
+            self.transport.write(queued[0] if len(queued) == 1 else b"".join(queued))
+
+    def _write_protocol_output(self) -> None:
+        transport = self.transport
+        assert transport is not None
+        for data in self.protocol.data_to_send():
+            if data:
+                transport.write(data)
+            elif transport.can_write_eof():
+                # End of stream: half-close, and keep reading (websockets
+                # discards it) until the peer closes, so that unread data
+                # does not turn our close frame into a TCP reset.
+                transport.write_eof()
+            else:  # TLS cannot half-close
+                transport.close()
+        if self.protocol.close_expected() and self._timer is None:
+            self._timer = self.server.loop.call_later(self.server.close_timeout, self._expire)
+
+    def _expire(self) -> None:
+        """open_timeout or close_timeout ran out: drop the TCP connection."""
+        self._timer = None
+        if self.transport is not None:
+            self.transport.abort()
+
+
+class WireServer:
+    """Listens, owns every :class:`Connection`, flushes their queues each turn."""
+
+    def __init__(
+        self,
+        handler: Handler,
+        *,
+        select_subprotocol: SelectSubprotocol | None = None,
+        max_size: int | None = 2**20,
+        max_buffer: int = 4 * 1024 * 1024,
+        open_timeout: float | None = 10.0,
+        ping_interval: float | None = 20.0,
+        ping_timeout: float | None = 20.0,
+        close_timeout: float = 5.0,
+        lazy_delay: float = 0.05,
+        server_header: str | None = None,
+    ) -> None:
+        self.handler = handler
+        self.select_subprotocol = select_subprotocol
+        self.max_size = max_size
+        self.max_buffer = max_buffer
+        self.open_timeout = open_timeout
+        self.ping_interval = ping_interval
+        self.ping_timeout = ping_timeout
+        self.close_timeout = close_timeout
+        self.lazy_delay = lazy_delay
+        self.server_header = server_header
+        self.loop = asyncio.get_running_loop()
+        self._server: asyncio.Server | None = None
+        #: Every TCP connection, and those past the handshake.
+        self._all: set[Connection] = set()
+        self._open: set[Connection] = set()
+        self._urgent: list[Connection] = []
+        self._lazy: list[Connection] = []
+        self._flush_handle: asyncio.Handle | None = None
+        self._lazy_handle: asyncio.TimerHandle | None = None
+        #: Writes of queued data frames so far (tests and benchmarks count them).
+        self.writes = 0
+        self._keepalive_handle: asyncio.TimerHandle | None = None
+        self._drained: asyncio.Event | None = None
+
+    async def listen(
+        self, host: str | None, port: int, *, ssl_context: ssl.SSLContext | None = None
+    ) -> None:
+        """Bind and accept; raises OSError like ``loop.create_server``."""
+        self._server = await self.loop.create_server(
+            lambda: Connection(self),
+            host,
+            port,
+            ssl=ssl_context,
+            # Thousands of clients may connect at once (a restart, a benchmark).
+            backlog=1024,
+        )
+        if self.ping_interval is not None:
+            self._keepalive_handle = self.loop.call_later(self.ping_interval, self._keepalive)
+
+    @property
+    def sockets(self) -> tuple[Any, ...]:
+        return tuple(self._server.sockets) if self._server is not None else ()
+
+    @property
+    def connections(self) -> frozenset[Connection]:
+        """Connections past the opening handshake and not yet lost."""
+        return frozenset(self._open)
+
+    async def close(self, code: int = 1001, reason: str = "") -> None:
+        """Stop listening, close every connection with ``code``, wait for them."""
+        if self._keepalive_handle is not None:
+            self._keepalive_handle.cancel()
+            self._keepalive_handle = None
+        if self._server is not None:
+            self._server.close()
+        for conn in list(self._all):
+            conn.close(code, reason)
+        if self._all:
+            self._drained = asyncio.Event()
+            # Every connection has a close_timeout timer that aborts it; this
+            # bound only guards against a transport that never reports back.
+            try:
+                async with asyncio.timeout(self.close_timeout + 1.0):
+                    await self._drained.wait()
+            except TimeoutError:
+                log.warning("%d connection(s) did not close in time", len(self._all))
+        if self._lazy_handle is not None:
+            self._lazy_handle.cancel()
+            self._lazy_handle = None
+        if self._server is not None:
+            await self._server.wait_closed()
+
+    # -- inside --------------------------------------------------------------
+
+    def _mark_urgent(self, conn: Connection) -> None:
+        self._urgent.append(conn)
+        if self._flush_handle is None:
+            self._flush_handle = self.loop.call_soon(self._flush)
+
+    def _mark_lazy(self, conn: Connection) -> None:
+        self._lazy.append(conn)
+        if self._lazy_handle is None:
+            self._lazy_handle = self.loop.call_later(self.lazy_delay, self._flush_lazy)
+
+    def _flush(self) -> None:
+        """Write each connection's queued frames in one go (once per loop turn)."""
+        self._flush_handle = None
+        conns, self._urgent = self._urgent, []
+        for conn in conns:
+            conn._urgent = False
+            self._write(conn)
+
+    def _flush_lazy(self) -> None:
+        self._lazy_handle = None
+        conns, self._lazy = self._lazy, []
+        for conn in conns:
+            conn._lazy = False
+            self._write(conn)
+
+    def _write(self, conn: Connection) -> None:
+        if conn._queued is None:
+            return  # written already, by the other flush or by close()
+        conn._write_queued()
+        self.writes += 1
+        transport = conn.transport
+        if transport is not None and conn.protocol.state is OPEN:
+            unsent = transport.get_write_buffer_size()
+            if unsent > self.max_buffer:
+                conn._call(self.handler.buffer_full, unsent)
+
+    def _lost(self, conn: Connection) -> None:
+        self._all.discard(conn)
+        self._open.discard(conn)
+        if not self._all and self._drained is not None:
+            self._drained.set()
+
+    def _keepalive(self) -> None:
+        """Ping the connections that were silent for a whole interval."""
+        assert self.ping_interval is not None
+        self._keepalive_handle = self.loop.call_later(self.ping_interval, self._keepalive)
+        pinged: list[Connection] = []
+        for conn in self._open:
+            if conn._heard:
+                conn._heard = False
+            elif conn.protocol.state is OPEN and not conn._pinged:
+                conn._pinged = True
+                conn.protocol.send_ping(b"")
+                conn._write_protocol_output()
+                pinged.append(conn)
+        if pinged and self.ping_timeout is not None:
+            self.loop.call_later(self.ping_timeout, self._ping_deadline, pinged)
+
+    def _ping_deadline(self, pinged: list[Connection]) -> None:
+        for conn in pinged:
+            if conn._pinged and conn.protocol.state is OPEN:
+                conn.fail(CloseCode.INTERNAL_ERROR, "keepalive ping timeout")

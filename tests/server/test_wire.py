@@ -1,0 +1,158 @@
+"""server/wire.py: the compact WebSocket layer under the room server.
+
+What it must keep right beneath websockets' public API (RFC 6455): frames
+encoded once and shared, fragments assembled, UTF-8 checked, keepalive,
+handshake and closing timeouts, and writes coalesced per loop turn without
+reordering anything.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+from websockets.frames import Frame, Opcode
+from websockets.protocol import State
+
+from server.protocol import MAX_FRAME_BYTES
+from server.wire import encode_text
+from tests.helpers import WAIT, RawClient, member, peer, running_server, until
+
+
+@pytest.mark.parametrize("size", [0, 1, 125, 126, 127, 65535, 65536, 70000])
+def test_encode_text_is_the_frame_websockets_would_send(size: int) -> None:
+    # RFC 6455 5.2: 7-bit, 16-bit and 64-bit payload lengths, unmasked.
+    payload = b"x" * size
+    expected = Frame(Opcode.TEXT, payload).serialize(mask=False, extensions=[])
+    assert encode_text(payload) == expected
+
+
+async def test_a_fragmented_message_is_assembled() -> None:
+    async with running_server() as server:
+        url = server.urls[0] + "r/frag"
+        async with member(url, "alice") as (alice, _), member(url, "bob") as (bob, _):
+            await alice.until("presence", name="bob")
+            text = json.dumps({"type": "message", "content": "in three parts", "id": "f1"})
+            # websockets sends an iterable as one message in several frames.
+            await alice.ws.send([text[:10], text[10:20], text[20:]])
+            got = await bob.until("message")
+            assert (got["from"], got["content"], got["id"]) == ("alice", "in three parts", "f1")
+
+
+async def test_max_size_bounds_the_whole_fragmented_message() -> None:
+    async with running_server() as server:
+        async with member(server.urls[0], "alice") as (alice, _):
+            part = "x" * (MAX_FRAME_BYTES // 2)
+            await alice.ws.send([part, part, part])  # each frame fits, the message does not
+            code, reason = await alice.closed()
+            assert code == 1009
+            assert reason == (
+                f"frame with {MAX_FRAME_BYTES // 2} bytes after reading {MAX_FRAME_BYTES} "
+                f"bytes exceeds limit of {MAX_FRAME_BYTES} bytes"
+            )
+
+
+async def test_invalid_utf8_closes_1007() -> None:
+    async with running_server() as server:
+        client = await RawClient.open(server.urls[0], subprotocols=["roomcast.v1"])
+        try:
+            client.protocol.send_text(b'{"type":"message","content":"\xff"}')
+            await client.flush()
+            frames = await client.frames_until_eof()
+            close = frames[-1]
+            assert close.opcode is Opcode.CLOSE
+            assert close.data == (1007).to_bytes(2, "big") + b"invalid start byte at position 29"
+        finally:
+            client.close()
+
+
+async def test_a_peer_that_never_answers_pings_is_closed_1011() -> None:
+    async with running_server(ping_interval=0.2, ping_timeout=0.3, close_timeout=0.5) as server:
+        client = await RawClient.open(server.urls[0], subprotocols=["roomcast.v1"])
+        try:
+            # Silent for a whole interval: a ping; unanswered: 1011.
+            frames = await client.frames_until_eof()
+            opcodes = [f.opcode for f in frames]
+            assert Opcode.PING in opcodes
+            assert frames[-1].opcode is Opcode.CLOSE
+            assert frames[-1].data == (1011).to_bytes(2, "big") + b"keepalive ping timeout"
+            await until(lambda: server.health()["connections"] == 0, what="the server to forget it")
+        finally:
+            client.close()
+
+
+async def test_a_quiet_client_that_answers_pings_stays() -> None:
+    async with running_server(ping_interval=0.1, ping_timeout=0.2) as server:
+        async with member(server.urls[0], "alice") as (alice, _):
+            await asyncio.sleep(1.0)  # ten intervals of silence, pongs answered
+            assert alice.ws.state is State.OPEN
+            await alice.send({"type": "message", "content": "still here", "id": "q1"})
+            assert (await alice.until("message"))["content"] == "still here"
+
+
+async def test_a_connection_that_never_upgrades_is_dropped() -> None:
+    async with running_server(open_timeout=0.3) as server:
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        try:
+            writer.write(b"GET / HTTP/1.1\r\nHost: x\r\n")  # and the rest never comes
+            async with asyncio.timeout(WAIT):
+                assert await reader.read() == b""
+        finally:
+            writer.close()
+
+
+async def test_close_does_not_wait_for_a_half_open_handshake() -> None:
+    async with running_server() as server:
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        writer.write(b"GET / HTTP/1.1\r\n")
+        await writer.drain()
+        await asyncio.sleep(0.1)  # read by the server (unread data would turn FIN into RST)
+        async with asyncio.timeout(WAIT):
+            await server.close()
+            assert await reader.read() == b""
+        writer.close()
+
+
+async def test_frames_of_one_turn_reach_each_member_in_one_write() -> None:
+    async with running_server() as server:
+        url = server.urls[0] + "r/batch"
+        async with member(url, "bob") as (bob, _), member(url, "carol") as (carol, _):
+            alice = await RawClient.open(url, subprotocols=["roomcast.v1"])
+            try:
+                alice.protocol.send_text(b'{"type":"hello","name":"alice"}')
+                await alice.flush()
+                await bob.until("presence", name="alice")
+                await carol.until("presence", name="alice")
+                await asyncio.sleep(0.2)  # lazy presence flushed; nothing queued
+                before = server.writes
+                for n in range(5):  # five posts in one TCP write: one turn
+                    frame = {"type": "message", "content": f"m{n}", "id": f"a{n}"}
+                    alice.protocol.send_text(json.dumps(frame).encode())
+                await alice.flush()
+                for p in (bob, carol):
+                    got = [(await p.until("message"))["content"] for _ in range(5)]
+                    assert got == ["m0", "m1", "m2", "m3", "m4"]
+                # alice's acknowledgements, bob's and carol's copies: 3 writes.
+                assert server.writes - before == 3
+            finally:
+                alice.close()
+
+
+async def test_lazy_presence_still_arrives_before_the_message_that_follows() -> None:
+    async with running_server() as server:
+        url = server.urls[0] + "r/order"
+        async with member(url, "alice") as (alice, _):
+            async with member(url, "bob") as (bob, _):
+                await bob.send({"type": "message", "content": "hi", "id": "b1"})
+                first = await alice.recv()
+                second = await alice.recv()
+                assert (first["type"], first["event"], first["name"]) == ("presence", "join", "bob")
+                assert (second["type"], second["content"]) == ("message", "hi")
+
+
+async def test_server_close_sends_1001_to_a_websockets_client() -> None:
+    async with running_server() as server:
+        async with peer(server.urls[0]) as p:
+            await server.close("going away for a test")
+            assert await p.closed() == (1001, "going away for a test")
