@@ -23,7 +23,7 @@ endif
 # outside 3.11-3.13 is rebuilt even though the stamp looks fresh.
 VENV_OK := $(shell $(VENV_PY) -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] < (3, 14))' >/dev/null 2>&1 && echo yes)
 
-.PHONY: help venv .venv run server lint format test clean distclean bench dist screenshot \
+.PHONY: help venv .venv run server lint format test clean distclean bench bench-scale-out dist screenshot \
         system-deps-qt system-deps-test FORCE
 
 help:
@@ -37,6 +37,7 @@ help:
 	@echo "  make clean        remove build/, dist/ and caches (keeps .venv)"
 	@echo "  make distclean    clean, and remove .venv too"
 	@echo "  make bench        benchmarks: the server vs Node.js ws, then the window (ARGS=--full)"
+	@echo "  make bench-scale-out  one roomcast-server node against two sharing rooms via Redis"
 	@echo "  make dist         dist/Roomcast/ bundle (PyInstaller) and, on Debian, the .deb"
 	@echo "  make screenshot   the window after a short conversation, under Xvfb"
 	@echo "Missing Debian packages are installed when run as root; otherwise the"
@@ -72,7 +73,7 @@ FORCE:
 # ---- running ------------------------------------------------------------------
 
 system-deps-test:
-	@scripts/system-deps qt node desktop
+	@scripts/system-deps qt node desktop redis nginx
 
 system-deps-qt:
 	@scripts/system-deps qt
@@ -128,6 +129,12 @@ bench: system-deps-qt venv
 	@$(VENV_PY) -m bench.servers $(ARGS)
 	@desk=--quick; if [[ " $(ARGS) " == *" --full "* ]]; then desk=; fi; \
 	QT_QPA_PLATFORM=offscreen $(VENV_PY) -m bench.desktop_ingest $$desk
+
+# Shared rooms through Redis: one node against two under the same load
+# (bench/scale_out.py, docs/scale-out.md; ARGS=--rounds 3 for medians of three).
+bench-scale-out: venv
+	@scripts/system-deps node redis
+	@$(VENV_PY) -m bench.scale_out $(ARGS)
 
 # The double-click bundle dist/Roomcast/ (PyInstaller, packaging/roomcast.spec; on
 # macOS also dist/Roomcast.app) and, on Debian/Ubuntu, dist/roomcast_<version>_<arch>.deb

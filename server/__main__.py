@@ -94,6 +94,12 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"SQLite history file, or :memory: (default: {default_db_path()})",
     )
     p.add_argument(
+        "--redis",
+        metavar="URL",
+        help="share rooms with other roomcast-server processes through Redis or Valkey, "
+        "e.g. redis://127.0.0.1:6379/0 (history then lives there, not in --db)",
+    )
+    p.add_argument(
         "--retention",
         type=_bounded(int, 1),
         default=DEFAULT_RETENTION,
@@ -150,7 +156,8 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
     return ServerConfig(
         host=args.host,
         port=int(args.port),
-        db=args.db if args.db is not None else default_db_path(),
+        db=args.db if args.db is not None else (":memory:" if args.redis else default_db_path()),
+        redis=args.redis,
         retention=int(args.retention),
         password=password or None,
         allow_origins=tuple(args.allow_origin),
@@ -198,7 +205,10 @@ def _announce(server: RoomServer) -> None:
     for url in server.urls:
         print(f"  {url}", flush=False)
     db = server.config.db
-    print(f"History: {db}" if str(db) != ":memory:" else "History: in memory (lost at exit)")
+    if server.config.redis:
+        print(f"History: Redis at {server.config.redis} (rooms shared with other nodes)")
+    else:
+        print(f"History: {db}" if str(db) != ":memory:" else "History: in memory (lost at exit)")
     print("Rooms: / is the lobby, /r/NAME any other room. Press Ctrl+C to stop.", flush=True)
 
 
@@ -214,6 +224,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # websockets logs every failed handshake (port scanners, browsers we
         # refused) with a traceback; one line from us is enough.
         logging.getLogger("websockets").setLevel(logging.WARNING)
+    if args.redis is not None and args.db is not None:
+        parser.error("--db and --redis exclude each other: with --redis, history lives in Redis")
+    if args.redis is not None and not args.redis.startswith(("redis://", "rediss://", "unix://")):
+        parser.error(f"--redis {args.redis}: expected redis://HOST:PORT/DB (or rediss://, unix://)")
     try:
         config = config_from_args(args)
         with asyncio.Runner(loop_factory=_loop_factory()) as runner:

@@ -23,7 +23,7 @@ import http
 import logging
 import os
 import ssl
-from collections.abc import Awaitable, Coroutine, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -67,7 +67,19 @@ from .protocol import (
     parse_client_frame,
     room_from_path,
 )
-from .room import DEFAULT_RETENTION, Member, RateLimiter, Room, Verdict
+from .redis_hub import RedisHistory, RedisHub, SharedStateDown
+from .room import (
+    DEFAULT_RETENTION,
+    Join,
+    Member,
+    RateLimiter,
+    Room,
+    Verdict,
+    name_taken,
+    new_message_id,
+    new_token,
+    utc_timestamp,
+)
 from .wire import Connection, WireServer, encode_text
 
 log = logging.getLogger("roomcast.server")
@@ -88,6 +100,8 @@ class ServerConfig:
     port: int = 8765
     #: SQLite file, or ":memory:" for history that ends with the process.
     db: str | Path = ":memory:"
+    #: redis://HOST:PORT/DB: rooms shared with other nodes (history in Redis, not ``db``).
+    redis: str | None = None
     retention: int = DEFAULT_RETENTION
     #: When set, every room needs it in the first frame (PROTOCOL.md, Joining).
     password: str | None = None
@@ -132,6 +146,8 @@ class _Conn:
     inbox: list[str | bytes] | None = None
     #: Password rooms: refuses a client that sends no hello in time.
     hello_timer: asyncio.TimerHandle | None = None
+    #: Counted in RoomServer._attached (once its room is open).
+    attached: bool = False
 
 
 @dataclass
@@ -155,8 +171,11 @@ class RoomServer:
         self._attached: dict[str, int] = {}
         self._conns: set[_Conn] = set()
         self._tasks: set[asyncio.Task[Any]] = set()
-        self._history: SQLiteHistory | None = None
-        self._hub: LocalHub | None = None
+        self._history: SQLiteHistory | RedisHistory | None = None
+        self._hub: LocalHub | RedisHub | None = None
+        #: Shared rooms (--redis): the hub assigns seq, names are claimed room-wide.
+        self._shared: RedisHub | None = None
+        self._opening: dict[str, asyncio.Future[Room]] = {}
         self._wire: WireServer | None = None
         self._close_task: asyncio.Task[None] | None = None
         self._closed = asyncio.Event()
@@ -173,8 +192,20 @@ class RoomServer:
             raise RuntimeError("RoomServer.start() was called twice")
         cfg = self.config
         ssl_context = self._ssl_context()
-        self._history = SQLiteHistory(cfg.db)
-        self._hub = LocalHub(self._history, self._deliver, self._commit_failed)
+        if cfg.redis:
+            hub = self._shared = RedisHub(
+                cfg.redis,
+                retention=cfg.retention,
+                deliver=self._deliver,
+                failed=self._commit_failed,
+                duplicate=self._duplicate,
+                presence=self._shared_presence,
+            )
+            await hub.start()
+            self._hub, self._history = hub, hub.history
+        else:
+            sqlite = SQLiteHistory(cfg.db)
+            self._hub, self._history = LocalHub(sqlite, self._deliver, self._commit_failed), sqlite
         self._wire = WireServer(
             self,
             select_subprotocol=_select_subprotocol,
@@ -195,7 +226,7 @@ class RoomServer:
         try:
             await self._wire.listen(cfg.host or None, cfg.port, ssl_context=ssl_context)
         except OSError as exc:
-            self._history.close()
+            await self._close_stores()
             self._wire = None
             raise ListenError(cfg.host, cfg.port, exc.errno, _os_reason(exc)) from None
         self._own_hosts = self._compute_own_hosts()
@@ -236,10 +267,15 @@ class RoomServer:
             self._hub.flush()  # and what arrived while the connections closed
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
-        if self._history is not None:
-            self._history.close()
+        await self._close_stores()
         log.info("server closed")
         self._closed.set()
+
+    async def _close_stores(self) -> None:
+        if self._shared is not None:
+            await self._shared.close()
+        elif isinstance(self._history, SQLiteHistory):
+            self._history.close()
 
     # ------------------------------------------------------------------
     # Addresses
@@ -310,7 +346,11 @@ class RoomServer:
     def process_request(self, ws: Connection, request: Request) -> Response | None:
         path = request.path.split("?", 1)[0]
         if path == "/healthz":
-            return _json_response(ws, http.HTTPStatus.OK, self.health())
+            health = self.health()
+            # A load balancer takes a node whose Redis is gone out of rotation.
+            ok = health["status"] == "ok"
+            status = http.HTTPStatus.OK if ok else http.HTTPStatus.SERVICE_UNAVAILABLE
+            return _json_response(ws, status, health)
         room = room_from_path(request.path)
         if room is None:
             return ws.respond(
@@ -365,11 +405,18 @@ class RoomServer:
 
     def health(self) -> dict[str, Any]:
         """GET /healthz: this node's view (PROTOCOL.md, Transport)."""
-        return {
+        health: dict[str, Any] = {
             "status": "ok",
             "rooms": sum(1 for r in self.rooms.values() if r.members),
             "connections": len(self._conns),
         }
+        if self._shared is not None:
+            health["node"] = self._shared.node
+            health["redis"] = "ok" if self._shared.healthy else "unreachable"
+            if not self._shared.healthy:
+                health["status"] = "degraded"
+                health["error"] = f"Redis is unreachable: {self._shared.last_error}"
+        return health
 
     # ------------------------------------------------------------------
     # One connection (wire.Handler: called by the I/O layer, never async)
@@ -378,28 +425,71 @@ class RoomServer:
     def connection_open(self, wire: Connection) -> None:
         name = room_from_path(wire.path)
         assert name is not None  # process_request refused every other path
-        try:
-            room = self._open_room(name)
-        except HistoryError as exc:
-            self.notices.error(f"room {name!r} could not be opened: {exc}")
-            wire.close(1011, "history unavailable, try again later")
-            return
         cfg = self.config
         loop = asyncio.get_running_loop()
+        room = self.rooms.get(name)
         conn = wire.context = _Conn(
             wire,
-            room,
+            room or Room(name),  # a stand-in until the shared room is open
             RateLimiter(cfg.rate, cfg.burst, abuse_after=cfg.abuse_after, now=loop.time()),
         )
         self._conns.add(conn)
-        self._attached[name] = self._attached.get(name, 0) + 1
+        if room is None and self._shared is not None:
+            # Opening a shared room asks Redis: frames wait in the inbox.
+            conn.inbox = []
+            self._spawn(self._finish(conn, self._open_shared(conn, name)))
+            return
+        if room is None:
+            try:
+                room = self._open_room(name)
+            except HistoryError as exc:
+                self.notices.error(f"room {name!r} could not be opened: {exc}")
+                conn.closing = True
+                wire.close(1011, "history unavailable, try again later")
+                return
+        conn.room = room
+        pending = self._admit(conn)
+        if pending is not None:
+            conn.inbox = []
+            self._spawn(self._finish(conn, pending))
+
+    async def _open_shared(self, conn: _Conn, name: str) -> None:
+        opening = self._opening.get(name)
+        if opening is None:
+            assert self._shared is not None
+            opening = self._opening[name] = asyncio.ensure_future(self._shared.open_room(name))
+            opening.add_done_callback(lambda _: self._opening.pop(name, None))
+        try:
+            room = await asyncio.shield(opening)
+        except SharedStateDown as exc:
+            self.notices.error(f"room {name!r} could not be opened: {exc}")
+            conn.closing = True
+            conn.wire.close(1013, "shared state (Redis) unavailable, try again later")
+            return
+        self.rooms.setdefault(name, room)
+        conn.room = self.rooms[name]
+        if conn.closing:
+            self._forget_if_idle(conn.room)
+            return
+        pending = self._admit(conn)
+        if pending is not None:
+            await pending
+
+    def _admit(self, conn: _Conn) -> Awaitable[None] | None:
+        """The room is open: count the connection in, start its password clock."""
+        cfg = self.config
+        conn.attached = True
+        self._attached[conn.room.name] = self._attached.get(conn.room.name, 0) + 1
         if cfg.password is not None:
             conn.authed = False
-            conn.hello_timer = loop.call_later(cfg.hello_timeout, self._hello_timeout, conn)
-        elif wire.subprotocol is None:
+            conn.hello_timer = asyncio.get_running_loop().call_later(
+                cfg.hello_timeout, self._hello_timeout, conn
+            )
+        elif conn.wire.subprotocol is None:
             # PROTOCOL.md, Joining: a client that offered no subprotocol is
             # a guest from the moment it connects, like the tutorial's.
-            self._join(conn, Hello())
+            return self._join(conn, Hello(), settle=False)[1]
+        return None
 
     def text_received(self, wire: Connection, text: str) -> None:
         self._dispatch(wire.context, text)
@@ -426,18 +516,24 @@ class RoomServer:
         self._conns.discard(conn)
         if conn.member is not None:
             self._leave(conn)
-        room = conn.room
-        name = room.name
+        if not conn.attached:
+            return
+        name = conn.room.name
         self._attached[name] -= 1
         if not self._attached[name]:
             del self._attached[name]
-            if room.idle and self.rooms.get(name) is room:
-                del self.rooms[name]
+            self._forget_if_idle(conn.room)
+
+    def _forget_if_idle(self, room: Room) -> None:
+        if room.name not in self._attached and room.idle and self.rooms.get(room.name) is room:
+            del self.rooms[room.name]
+            if self._shared is not None:
+                self._shared.close_room(room)
 
     def _open_room(self, name: str) -> Room:
         room = self.rooms.get(name)
         if room is None:
-            assert self._history is not None
+            assert isinstance(self._history, SQLiteHistory)
             latest, ids = self._history.load(name, self.config.retention)
             room = self.rooms[name] = Room(
                 name, last_seq=latest, retention=self.config.retention, ids=ids
@@ -499,10 +595,7 @@ class RoomServer:
             self._refuse(conn, "wrong password" if frame.password else "password required")
             return None
         conn.authed = True
-        joined, replay = self._join(conn, frame)
-        if joined:
-            conn.may_hello = False
-        return replay
+        return self._join(conn, frame)[1]
 
     def _refuse(self, conn: _Conn, why: str) -> None:
         log.info("refused a client of room %r: %s", conn.room.name, why)
@@ -521,17 +614,17 @@ class RoomServer:
             return None
         if isinstance(data, bytes):
             # PROTOCOL.md, Transport: binary frames are answered, never relayed.
-            self._ensure_joined(conn)
-            self._send_error(
-                conn, UnsupportedData("binary frames are not supported: send JSON in text frames")
+            unsupported = UnsupportedData(
+                "binary frames are not supported: send JSON in text frames"
             )
-            return None
+            return self._after_joining(conn, lambda _: self._send_error(conn, unsupported))
         try:
             frame = parse_client_frame(data)
         except ProtocolError as exc:
-            if exc.frame_type != "hello":
-                self._ensure_joined(conn)
-            self._send_error(conn, exc)
+            error = exc
+            if error.frame_type != "hello":
+                return self._after_joining(conn, lambda _: self._send_error(conn, error))
+            self._send_error(conn, error)
             return None
         if isinstance(frame, Hello):
             if not conn.may_hello:
@@ -541,20 +634,19 @@ class RoomServer:
                 return None
             # conn.member is None, or the guest membership given at connect
             # time, which this hello takes the place of (PROTOCOL.md, Joining).
-            joined, replay = self._join(conn, frame, replacing=conn.member)
-            if joined:
-                conn.may_hello = False
-            return replay
-        member = self._ensure_joined(conn)
-        if member is None:
-            return None
+            return self._join(conn, frame, replacing=conn.member)[1]
+        request = frame
+        return self._after_joining(conn, lambda member: self._on_request(conn, member, request))
+
+    def _on_request(
+        self, conn: _Conn, member: Member, frame: Post | Typing | HistoryRequest
+    ) -> Awaitable[None] | None:
         if isinstance(frame, Post):
             return self._post(conn, member, frame)
         if isinstance(frame, Typing):
             payload = TypingNotice(sender=member.name).serialize().encode()
             self._send(conn.room, conn.room.others(member), encode_text(payload))
             return None
-        assert isinstance(frame, HistoryRequest)
         return self._history_page(conn, frame)
 
     def _rate_limited(self, conn: _Conn, verdict: Verdict, data: str | bytes) -> None:
@@ -582,32 +674,100 @@ class RoomServer:
             )
             conn.wire.close(1008, "rate limit exceeded repeatedly")
 
-    def _ensure_joined(self, conn: _Conn) -> Member | None:
-        """PROTOCOL.md, Joining: a first frame other than hello joins as guest-N."""
+    def _after_joining(
+        self, conn: _Conn, then: Callable[[Member], Awaitable[None] | None]
+    ) -> Awaitable[None] | None:
+        """PROTOCOL.md, Joining: a first frame other than hello joins as guest-N;
+        then ``then(member)`` handles it."""
         conn.may_hello = False
-        if conn.member is None:
-            self._join(conn, Hello())  # no since: nothing to replay
-        return conn.member
+        if conn.member is not None:
+            return then(conn.member)
+        _, joining = self._join(conn, Hello(), settle=False)  # no since: no replay
+        if joining is None:
+            return then(conn.member) if conn.member is not None else None
+        return self._joined_then(conn, joining, then)
+
+    async def _joined_then(
+        self,
+        conn: _Conn,
+        joining: Awaitable[None],
+        then: Callable[[Member], Awaitable[None] | None],
+    ) -> None:
+        await joining
+        if conn.member is not None and not conn.closing:
+            more = then(conn.member)
+            if more is not None:
+                await more
 
     def _join(
-        self, conn: _Conn, hello: Hello, *, replacing: Member | None = None
+        self,
+        conn: _Conn,
+        hello: Hello,
+        *,
+        replacing: Member | None = None,
+        settle: bool = True,
     ) -> tuple[bool, Awaitable[None] | None]:
         """Join (or re-join) the room: (False, None) when the name is taken,
-        else True and the replay still to send (PROTOCOL.md, Delivery promise)."""
+        else True and the replay still to send (PROTOCOL.md, Delivery promise).
+
+        ``settle``: a successful join ends the client's chance to send hello.
+        In a shared room, joining asks Redis: (False, the join to await).
+        """
+        if self._shared is not None:
+            return False, self._join_shared(conn, hello, replacing, settle)
         room = conn.room
         try:
             joined = room.join(conn, hello.name, hello.token, replacing=replacing)
         except RoomcastError as exc:  # NameTaken: the client may try another name
             self._send_error(conn, exc)
             return False, None
+        if settle:
+            conn.may_hello = False
+        self._send_presence(room, joined.member, joined.presence)
+        return True, self._welcome(conn, joined, hello, tuple(room.names()))
+
+    async def _join_shared(
+        self, conn: _Conn, hello: Hello, replacing: Member | None, settle: bool
+    ) -> None:
+        """Claim the name room-wide in Redis, then join locally; presence for
+        everyone (this node too) comes back through the room's event stream."""
+        assert self._shared is not None
+        hub, room = self._shared, conn.room
+        try:
+            claim = await hub.claim(room, hello.name, hello.token, new_token())
+        except SharedStateDown as exc:
+            self._send_error(conn, ServerError(f"cannot join now ({exc}); reconnect later"))
+            conn.closing = True
+            conn.wire.close(1013, "shared state (Redis) unavailable, try again later")
+            return
+        if conn.closing or not conn.wire.open:
+            if claim.ok:
+                hub.release(room, claim.name, claim.token)
+            return
+        if not claim.ok:
+            self._send_error(conn, name_taken(claim.name, room.name))
+            return
+        if replacing is not None:
+            hub.release(room, replacing.name, replacing.token)
+        room.tokens[claim.name] = claim.token
+        joined = room.join(conn, claim.name, claim.token, replacing=replacing)
+        if settle:
+            conn.may_hello = False
+        pending = self._welcome(conn, joined, hello, claim.members)
+        if pending is not None:
+            await pending
+
+    def _welcome(
+        self, conn: _Conn, joined: Join, hello: Hello, members: tuple[str, ...]
+    ) -> Awaitable[None] | None:
+        """Send the welcome; return the replay still to send, if any."""
+        room = conn.room
         member = conn.member = joined.member
         if joined.replaced is not None:
             old: _Conn = joined.replaced.peer
             old.member = None
             old.closing = True
             old.wire.close(1000, "replaced by a new connection")
-        self._send_presence(room, member, joined.presence)
-
         after = upto = room.delivered_seq
         truncated = False
         if hello.since is not None:
@@ -616,7 +776,7 @@ class RoomServer:
             room=room.name,
             you=member.name,
             token=member.token,
-            members=tuple(room.names()),
+            members=members,
             seq=upto,
             replay=upto - after,
             truncated=truncated,
@@ -624,9 +784,9 @@ class RoomServer:
         )
         conn.wire.send_text(welcome.serialize().encode())
         if after < upto:
-            return True, self._replay(conn, member, after, upto)
+            return self._replay(conn, member, after, upto)
         member.live = True
-        return True, None
+        return None
 
     async def _replay(self, conn: _Conn, member: Member, after: int, upto: int) -> None:
         """Missed messages follow the welcome, in seq order, as ordinary message
@@ -648,8 +808,37 @@ class RoomServer:
 
     def _leave(self, conn: _Conn) -> None:
         member, conn.member = conn.member, None
-        if member is not None:
-            self._send_presence(conn.room, None, conn.room.leave(member))
+        if member is None:
+            return
+        if self._shared is not None:
+            # The others, on every node, hear it from the room's event stream.
+            conn.room.leave(member)
+            self._shared.release(conn.room, member.name, member.token)
+            return
+        self._send_presence(conn.room, None, conn.room.leave(member))
+
+    def _shared_presence(self, room: Room, event: dict[str, str]) -> None:
+        """A membership change anywhere in a shared room (redis_hub._JOIN)."""
+        assert self._shared is not None
+        name = event["name"]
+        if event["event"] == "replace":
+            # The name moved to another connection (PROTOCOL.md, hello.token):
+            # the node that held it closes the old one; nobody sees a leave.
+            holder = room.members.get(name)
+            if event["node"] == self._shared.node and event["by"] != self._shared.node and holder:
+                old: _Conn = holder.peer
+                room.leave(holder)
+                old.member = None
+                old.closing = True
+                old.wire.close(1000, "replaced by a new connection")
+            return
+        frame = Presence(
+            event="join" if event["event"] == "join" else "leave",
+            name=name,
+            count=int(event["count"]),
+        )
+        subject = room.members.get(name) if frame.event == "join" else None
+        self._send(room, room.others(subject), encode_text(frame.serialize().encode()), lazy=True)
 
     def _send_presence(
         self, room: Room, subject: Member | None, frames: Sequence[Presence]
@@ -668,6 +857,17 @@ class RoomServer:
                 conn,
                 ServerError("the server is shutting down; resend after reconnecting", ref=post.id),
             )
+            return None
+        if self._shared is not None:
+            # Redis assigns the seq with the append (redis_hub._POST).
+            message = ChatMessage(
+                seq=0,
+                ts=utc_timestamp(),
+                sender=member.name,
+                content=post.content,
+                id=post.id if post.id is not None else new_message_id(),
+            )
+            self._shared.submit(room, message, conn)
             return None
         result = room.post(member, post)
         if isinstance(result, ChatMessage):
@@ -716,14 +916,25 @@ class RoomServer:
         self, room: Room, lost: list[tuple[ChatMessage, Any]], error: HistoryError
     ) -> None:
         self.notices.error(f"history failed in room {room.name!r}: {error}")
+        why = (
+            "the room's message log (Redis) is unreachable"
+            if isinstance(error, SharedStateDown)
+            else "history failed"
+        )
         for message, sender in lost:
             frame = Error(
                 code="internal",
-                message="your message was not stored (history failed); resend it",
+                message=f"your message was not stored ({why}); resend it",
                 ref=message.id,
             )
             if sender.member is not None:
                 self._send(room, [sender.member], encode_text(frame.serialize().encode()))
+
+    def _duplicate(self, room: Room, seq: int, sender: _Conn) -> None:
+        """A shared room's message id was stored before, as seq: the sender
+        alone gets the stored copy (PROTOCOL.md, message.id)."""
+        if not sender.closing:
+            self._spawn(self._resend_stored(sender, seq))
 
     def _send(
         self, room: Room, members: Iterable[Member], frames: bytes, *, lazy: bool = False

@@ -32,30 +32,48 @@ Deliver = Callable[[Room, list[ChatMessage]], None]
 Failed = Callable[[Room, list[tuple[ChatMessage, Any]], HistoryError], None]
 
 
-class LocalHub:
-    """In-process fan-out with group commit to a :class:`SQLiteHistory`."""
+#: One loop turn's posts: (room, message, sender peer).
+Batch = list[tuple[Room, ChatMessage, Any]]
 
-    def __init__(self, history: SQLiteHistory, deliver: Deliver, failed: Failed) -> None:
-        self.history = history
-        self._deliver = deliver
-        self._failed = failed
-        self._pending: list[tuple[Room, ChatMessage, Any]] = []
+
+class TurnBatcher:
+    """Collects the posts of one event-loop turn and hands them over together
+    (group commit: one transaction, or one Redis pipeline, per turn)."""
+
+    def __init__(self) -> None:
+        self._pending: Batch = []
         self._scheduled: asyncio.Handle | None = None
 
     def submit(self, room: Room, message: ChatMessage, sender: Any) -> None:
-        """Queue a message for the commit at the end of this loop turn."""
+        """Queue a message for the end of this loop turn."""
         self._pending.append((room, message, sender))
         if self._scheduled is None:
             self._scheduled = asyncio.get_running_loop().call_soon(self.flush)
 
     def flush(self) -> None:
-        """Commit everything pending, then deliver it (or report the failure)."""
+        """Hand over everything pending now (also called at shutdown)."""
         if self._scheduled is not None:
             self._scheduled.cancel()
             self._scheduled = None
         batch, self._pending = self._pending, []
-        if not batch:
-            return
+        if batch:
+            self._commit(batch)
+
+    def _commit(self, batch: Batch) -> None:
+        raise NotImplementedError
+
+
+class LocalHub(TurnBatcher):
+    """In-process fan-out with group commit to a :class:`SQLiteHistory`."""
+
+    def __init__(self, history: SQLiteHistory, deliver: Deliver, failed: Failed) -> None:
+        super().__init__()
+        self.history = history
+        self._deliver = deliver
+        self._failed = failed
+
+    def _commit(self, batch: Batch) -> None:
+        """Commit the turn's messages, then deliver them (or report the failure)."""
         try:
             self.history.append([(room.name, message) for room, message, _ in batch])
         except HistoryError as exc:

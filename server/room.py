@@ -51,6 +51,14 @@ def new_token() -> str:
     return secrets.token_urlsafe(18)
 
 
+def name_taken(name: str, room: str) -> NameTaken:
+    """PROTOCOL.md, hello: the name is held and no (or the wrong) token came."""
+    return NameTaken(
+        f"the name {name!r} is taken in room {room!r}: "
+        "choose another, or send the token from your earlier welcome"
+    )
+
+
 def new_message_id() -> str:
     """An id for a message whose sender gave none (PROTOCOL.md, message.id)."""
     return "s-" + secrets.token_hex(8)
@@ -193,10 +201,7 @@ class Room:
         holder = self.members.get(name)
         if holder is not None and holder is not replacing:
             if token is None or not hmac.compare_digest(token, holder.token):
-                raise NameTaken(
-                    f"the name {name!r} is taken in room {self.name!r}: "
-                    "choose another, or send the token from your earlier welcome"
-                )
+                raise name_taken(name, self.name)
             replaced = holder
         presence: list[Presence] = []
         if replacing is not None:

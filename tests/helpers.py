@@ -288,6 +288,82 @@ def server_process(*args: str, timeout: float = WAIT) -> Iterator[ServerProcess]
         proc.communicate(timeout=WAIT)
 
 
+def free_port() -> int:
+    """A loopback TCP port that was free a moment ago (for programs without port 0)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class RedisServer:
+    """A real redis-server on loopback for one test; persistence off unless data_dir."""
+
+    port: int
+    #: Persistence (append-only file, fsync always) in this folder; None: off.
+    data_dir: Path | None = None
+    proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        import shutil
+
+        binary = shutil.which("redis-server")
+        need(binary is not None, "redis-server is not installed (scripts/system-deps redis)")
+        assert binary is not None
+        persistence = (
+            ["--appendonly", "yes", "--appendfsync", "always", "--dir", str(self.data_dir)]
+            if self.data_dir is not None
+            else ["--appendonly", "no"]
+        )
+        self.proc = subprocess.Popen(
+            [
+                *(binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""),
+                *persistence,
+                *("--protected-mode", "no", "--loglevel", "warning"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        end = time.monotonic() + WAIT
+        import socket
+
+        while time.monotonic() < end:
+            with (
+                contextlib.suppress(OSError),
+                socket.create_connection(("127.0.0.1", self.port), 0.2) as c,
+            ):
+                c.sendall(b"PING\r\n")
+                if c.recv(16).startswith(b"+PONG"):
+                    return
+            time.sleep(0.05)
+        raise AssertionError(f"redis-server did not start on port {self.port}")
+
+    def stop(self, *, graceful: bool = False) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            if graceful:
+                self.proc.terminate()
+            else:
+                self.proc.kill()
+            self.proc.wait(timeout=WAIT)
+        self.proc = None
+
+
+@contextlib.contextmanager
+def redis_server() -> Iterator[RedisServer]:
+    server = RedisServer(free_port())
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 async def until(predicate: Callable[[], object], timeout: float = WAIT, what: str = "") -> None:
     """Wait for a condition (polling the running loop, Qt's included); fail on timeout."""
     try:

@@ -1,6 +1,6 @@
 // Load generator for Roomcast's server benchmark (bench/servers.py drives it).
 //
-//   node loadgen.js --url ws://127.0.0.1:PORT/ --clients N --mode roomcast|node
+//   node loadgen.js --url ws://127.0.0.1:PORT/[,ws://...] --clients N --mode roomcast|node
 //                   [--senders S] [--concurrency C] [--quiet-ms MS] [--connect-timeout S]
 //                   [--client raw|ws] [--rooms K]
 //
@@ -87,16 +87,20 @@ function usage(why) {
 
 const opts = parseArgs(process.argv.slice(2));
 const ROOMCAST = opts.mode === "roomcast";
-const TARGET = (() => {
-  const u = new URL(opts.url);
-  if (u.protocol !== "ws:") usage("--url must be ws://HOST:PORT/PATH");
+// --url A,B,...: client i connects to URL i mod N (clients spread over nodes).
+const TARGETS = opts.url.split(",").map((text) => {
+  const u = new URL(text);
+  if (u.protocol !== "ws:") usage("--url must be ws://HOST:PORT/PATH (comma-separated for several)");
   const port = Number(u.port || 80);
   return { hostname: u.hostname, port, host: `${u.hostname}:${port}`, path: u.pathname + u.search };
-})();
+});
+function targetOf(index) {
+  return TARGETS[index % TARGETS.length];
+}
 
 // --rooms K (K > 1): client i joins the room /r/bench-<i mod K> instead of the URL's path.
 function pathOf(index) {
-  return opts.rooms > 1 ? `/r/bench-${index % opts.rooms}` : TARGET.path;
+  return opts.rooms > 1 ? `/r/bench-${index % opts.rooms}` : targetOf(index).path;
 }
 
 function emit(obj) {
@@ -299,7 +303,7 @@ class WsClient {
     this.closed = false;
     this.resolve = resolve;
     this.reject = reject;
-    const url = `ws://${TARGET.host}${pathOf(index)}`;
+    const url = `ws://${targetOf(index).host}${pathOf(index)}`;
     const ws = (this.ws = new WebSocket(url, {
       perMessageDeflate: false,
       skipUTF8Validation: true,
@@ -382,14 +386,15 @@ class RawClient {
     this.fragBinary = false;
     this.key = crypto.randomBytes(16).toString("base64");
     const sock = (this.sock = net.connect({
-      host: TARGET.hostname,
-      port: TARGET.port,
+      host: targetOf(index).hostname,
+      port: targetOf(index).port,
       onread: { buffer: READ_BUFFER, callback: (n, buf) => this.onRead(n, buf) },
     }));
     sock.setNoDelay(true);
     sock.on("connect", () => {
       sock.write(
-        `GET ${pathOf(this.index)} HTTP/1.1\r\nHost: ${TARGET.host}\r\nUpgrade: websocket\r\n` +
+        `GET ${pathOf(this.index)} HTTP/1.1\r\nHost: ${targetOf(this.index).host}\r\n` +
+          "Upgrade: websocket\r\n" +
           `Connection: Upgrade\r\nSec-WebSocket-Key: ${this.key}\r\n` +
           "Sec-WebSocket-Version: 13\r\n\r\n",
       );

@@ -5,6 +5,7 @@ Real widgets offscreen, real sockets, the qasync loop (tests/desktop/conftest.py
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ from tests.desktop.windows import (
     system_texts,
     type_and_send,
 )
-from tests.helpers import member, running_server, until
+from tests.helpers import member, redis_server, running_server, server_process, until
 from tests.peers import echo_server, node_broadcast_server
 
 
@@ -254,3 +255,33 @@ async def test_settings_remember_name_urls_and_layout(qtbot: QtBot, tmp_path: Pa
             # Restored (scaled to the window's width, which offscreen Qt may size anew).
             restored = again.splitter.sizes()
             assert abs(restored[0] / restored[1] - sizes[0] / sizes[1]) < 0.05
+
+
+async def test_comma_separated_urls_fail_over_between_shared_nodes(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    # Two roomcast-server nodes sharing the room through a real Redis; the
+    # window's node is killed with SIGKILL and it carries on on the other.
+    with (
+        redis_server() as redis,
+        server_process("--redis", redis.url) as a,
+        server_process("--redis", redis.url) as b,
+    ):
+        url_a, url_b = a.url + "r/team", b.url + "r/team"
+        async with open_window(qtbot, tmp_path) as window, member(url_b, "bob") as (bob, _):
+            window.connection_bar.set_url(f"{url_a}, {url_b}")
+            window.connection_bar.name_edit.setText("alice")
+            qtbot.mouseClick(window.connection_bar.connect_button, Qt.MouseButton.LeftButton)
+            await connected(window)
+            assert window.session.status.url == url_a
+            await type_and_send(qtbot, window, "before")
+            assert (await bob.until("message"))["content"] == "before"
+
+            a.proc.send_signal(signal.SIGKILL)
+            await type_and_send(qtbot, window, "after")  # queued while it fails over
+            got = await bob.until("message")
+            assert (got["seq"], got["from"], got["content"]) == (2, "alice", "after")
+            await connected(window)
+            assert window.session.status.url == url_b
+            assert chat_texts(window) == ["before", "after"]
+            await until(lambda: rows_of(window, RowKind.CHAT)[-1].state is SendState.SENT)

@@ -1,0 +1,486 @@
+"""Shared rooms: several ``roomcast-server`` processes, one Redis (or Valkey).
+
+``roomcast-server --redis redis://HOST:PORT/DB`` puts this hub and its
+history where the embedded :class:`~server.hub.LocalHub` and
+:class:`~server.history.SQLiteHistory` are; ``app.py`` asks the same
+questions of both.
+
+Keys (``{room}`` is the room name; one Redis database per deployment)::
+
+    rc:{room}:seq        INCR counter: the room's last seq
+    rc:{room}:log        stream of messages, entry id "<seq>-0", MAXLEN ~ retention
+    rc:{room}:id:{id}    SET NX EX: message id -> seq (idempotency, PROTOCOL.md message.id)
+    rc:{room}:ev         stream of presence events (join, leave, replace), MAXLEN ~ 1000
+    rc:{room}:names      hash: member name -> "<node> <token>"
+    rc:{room}:guests     INCR counter for guest-N
+    rc:node:{node}       a node's heartbeat, PX 15 s, renewed every 5 s
+
+The delivery promise, across nodes:
+
+* A message's seq is assigned with its append (one Lua script: INCR, then
+  XADD with id "<seq>-0"), so seq is global, gap-free and ordered, and the
+  stream id *is* the seq: replay and scroll-back are XRANGE.
+* A message is acknowledged when it comes back through the stream (every
+  node reads each of its active rooms with XREAD BLOCK from the last id it
+  delivered): "acknowledged" means "in Redis".
+* Redis unreachable: posts are answered ``internal`` (never pretended), the
+  node's readers retry with backoff and resume from their last id, so
+  nothing acknowledged is lost and nothing is delivered twice.
+* Names are unique room-wide: claimed in the ``names`` hash, atomically. A
+  member's entry outlives a crashed node only until its heartbeat expires;
+  the token from the welcome reclaims the name at once (failover).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from .errors import ConfigError, HistoryError
+from .hub import Batch, TurnBatcher
+from .protocol import ChatMessage
+from .room import Room
+
+log = logging.getLogger("roomcast.redis")
+
+#: A node's heartbeat: renewed every HEARTBEAT_S, gone HEARTBEAT_TTL_MS after a crash.
+HEARTBEAT_S = 5.0
+HEARTBEAT_TTL_MS = 15_000
+#: How long an XREAD blocks before it asks again (it returns at once on news).
+BLOCK_MS = 5_000
+#: Idempotency keys live this long (PROTOCOL.md: as long as the message is retained
+#: is the ideal; a day bounds the memory of a busy room).
+ID_TTL_S = 24 * 3600
+#: Presence events kept per room (readers are seconds behind at most).
+EVENTS_MAXLEN = 1_000
+#: Reconnection backoff for readers, seconds.
+BACKOFF = (0.1, 0.2, 0.5, 1.0, 2.0)
+
+_POST = """
+-- KEYS: seq, log, idkey   ARGV: ts, from, content, id, maxlen, id_ttl
+local known = redis.call('GET', KEYS[3])
+if known then return -tonumber(known) end
+local seq = redis.call('INCR', KEYS[1])
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[5], seq .. '-0',
+           'ts', ARGV[1], 'from', ARGV[2], 'content', ARGV[3], 'id', ARGV[4])
+redis.call('SET', KEYS[3], seq, 'EX', ARGV[6])
+return seq
+"""
+
+# The rules of a name (PROTOCOL.md, Joining), room-wide:
+#   free, or held by a node whose heartbeat is gone  -> claimed
+#   held, and the hello carries the holder's token    -> claimed; the old
+#                                                        connection is replaced
+#   held otherwise                                    -> name_taken
+# A hello without a name gets the next free guest-N. Entries of dead nodes are
+# dropped on the way, so members and count are of live nodes only.
+_JOIN = """
+-- KEYS: names, guests, ev   ARGV: node, name ('' = guest), token ('' = none), new_token, prefix
+local names, node, want, token = KEYS[1], ARGV[1], ARGV[2], ARGV[3]
+local alive = {}
+local function live(n)
+  if alive[n] == nil then alive[n] = redis.call('EXISTS', ARGV[5] .. 'node:' .. n) == 1 end
+  return alive[n]
+end
+local all = redis.call('HGETALL', names)
+local held = {}
+for i = 1, #all, 2 do
+  local holder = all[i + 1]
+  local sp = string.find(holder, ' ')
+  local hnode = string.sub(holder, 1, sp - 1)
+  if live(hnode) then held[all[i]] = holder else redis.call('HDEL', names, all[i]) end
+end
+local name = want
+if name == '' then
+  repeat name = 'guest-' .. redis.call('INCR', KEYS[2]) until held[name] == nil
+end
+local replaced = ''
+local keep = ARGV[4]
+local holder = held[name]
+if holder then
+  local sp = string.find(holder, ' ')
+  local htoken = string.sub(holder, sp + 1)
+  if token == '' or token ~= htoken then return {'taken', name} end
+  replaced = string.sub(holder, 1, sp - 1)
+  keep = htoken
+elseif token ~= '' then
+  keep = token
+end
+redis.call('HSET', names, name, node .. ' ' .. keep)
+held[name] = node .. ' ' .. keep
+local members, count = {}, 0
+for n, _ in pairs(held) do count = count + 1; members[count] = n end
+if replaced == '' then
+  redis.call('XADD', KEYS[3], 'MAXLEN', '~', 1000, '*', 'event', 'join', 'name', name,
+             'count', count, 'node', node, 'by', node)
+else
+  redis.call('XADD', KEYS[3], 'MAXLEN', '~', 1000, '*', 'event', 'replace', 'name', name,
+             'count', count, 'node', replaced, 'by', node)
+end
+return {'ok', name, keep, replaced, count, unpack(members)}
+"""
+
+_LEAVE = """
+-- KEYS: names, ev   ARGV: name, holder ("<node> <token>")
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+redis.call('HDEL', KEYS[1], ARGV[1])
+local count = redis.call('HLEN', KEYS[1])
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', 1000, '*', 'event', 'leave', 'name', ARGV[1],
+           'count', count, 'node', '', 'by', '')
+return count
+"""
+
+
+class SharedStateDown(HistoryError):
+    """Redis did not answer; what was asked of it may not have happened."""
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """The result of claiming a name room-wide."""
+
+    ok: bool
+    name: str
+    token: str = ""
+    #: The node whose connection held the name and is replaced ("" if none).
+    replaced_on: str = ""
+    count: int = 0
+    members: tuple[str, ...] = ()
+
+
+#: deliver(room, messages): committed messages, oldest first (acks included).
+Deliver = Callable[[Room, list[ChatMessage]], None]
+#: failed(room, [(message, sender)], error): tell the senders.
+Failed = Callable[[Room, list[tuple[ChatMessage, Any]], HistoryError], None]
+#: duplicate(room, seq, sender): the sender's id was stored before as seq.
+Duplicate = Callable[[Room, int, Any], None]
+#: presence(room, event): a room-wide membership change, as the event stream has
+#: it: event (join, leave, replace), name, count, node (whose member: for a
+#: replace, the node that held the name), by (the node that made the change).
+PresenceEvent = Callable[[Room, dict[str, str]], None]
+
+
+def _key(room: str, part: str) -> str:
+    return f"rc:{room}:{part}"
+
+
+def _message(entry_id: bytes | str, fields: dict[Any, Any]) -> ChatMessage:
+    raw = entry_id.decode() if isinstance(entry_id, bytes) else entry_id
+    get = {(k.decode() if isinstance(k, bytes) else k): v for k, v in fields.items()}
+
+    def text(name: str) -> str:
+        value = get[name]
+        return value.decode() if isinstance(value, bytes) else str(value)
+
+    return ChatMessage(
+        seq=int(raw.split("-", 1)[0]),
+        ts=text("ts"),
+        sender=text("from"),
+        content=text("content"),
+        id=text("id"),
+    )
+
+
+class RedisHistory:
+    """History read from the rooms' streams (the HistoryStore interface)."""
+
+    def __init__(self, redis: aioredis.Redis) -> None:
+        self.redis = redis
+
+    async def after(self, room: str, after: int, upto: int, limit: int) -> list[ChatMessage]:
+        entries = await self._call(
+            self.redis.xrange(_key(room, "log"), f"{after + 1}-0", f"{upto}-0", count=limit)
+        )
+        return [_message(i, f) for i, f in entries]
+
+    async def before(self, room: str, before: int, floor: int, limit: int) -> list[ChatMessage]:
+        if before <= max(floor, 1):
+            return []
+        entries = await self._call(
+            self.redis.xrevrange(
+                _key(room, "log"), f"{before - 1}-0", f"{max(floor, 1)}-0", count=limit
+            )
+        )
+        return [_message(i, f) for i, f in reversed(entries)]
+
+    async def get(self, room: str, seq: int) -> ChatMessage | None:
+        entries = await self._call(self.redis.xrange(_key(room, "log"), f"{seq}-0", f"{seq}-0"))
+        return _message(*entries[0]) if entries else None
+
+    @staticmethod
+    async def _call(awaitable: Awaitable[Any]) -> Any:
+        try:
+            return await awaitable
+        except RedisError as exc:
+            raise SharedStateDown(f"cannot read history from Redis: {exc}") from None
+
+
+class RedisHub(TurnBatcher):
+    """Fan-out and history through Redis Streams, for rooms shared by several nodes."""
+
+    shared = True
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        retention: int,
+        deliver: Deliver,
+        failed: Failed,
+        duplicate: Duplicate,
+        presence: PresenceEvent,
+    ) -> None:
+        super().__init__()
+        self.url = url
+        self.node = secrets.token_hex(6)
+        self.retention = retention
+        self._deliver = deliver
+        self._failed = failed
+        self._duplicate = duplicate
+        self._presence = presence
+        try:
+            self.redis: aioredis.Redis = aioredis.Redis.from_url(
+                url,
+                socket_connect_timeout=2.0,
+                health_check_interval=10,
+                # A pooled connection that Redis dropped (a restart) fails
+                # once; one quick retry hides that. A real outage still fails
+                # within a fraction of a second. A retried append that had
+                # landed is caught by its idempotency key (_POST).
+                retry=Retry(ExponentialBackoff(cap=0.2, base=0.05), 2),
+                retry_on_error=[RedisConnectionError, RedisTimeoutError],
+            )
+        except ValueError as exc:
+            raise ConfigError(f"--redis {url}: {exc}") from None
+        self.history = RedisHistory(self.redis)
+        self.healthy = False
+        self.last_error = ""
+        self._post_script = self.redis.register_script(_POST)
+        self._join_script = self.redis.register_script(_JOIN)
+        self._leave_script = self.redis.register_script(_LEAVE)
+        self._readers: dict[str, asyncio.Task[None]] = {}
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._heartbeat: asyncio.Task[None] | None = None
+
+    # -- lifecycle -----------------------------------------------------------
+
+    async def start(self) -> None:
+        """Reach Redis once (a node that cannot is misconfigured: exit 2)."""
+        try:
+            await self.redis.ping()
+            await self._beat()
+        except RedisError as exc:
+            await self.redis.aclose()
+            raise ConfigError(f"cannot reach Redis at {self.url}: {exc}") from None
+        self.healthy = True
+        self._heartbeat = asyncio.ensure_future(self._heartbeat_loop())
+
+    async def close(self) -> None:
+        if self._heartbeat is not None:
+            self._heartbeat.cancel()
+        for task in list(self._readers.values()):
+            task.cancel()
+        await asyncio.gather(*self._readers.values(), return_exceptions=True)
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        with contextlib.suppress(RedisError):
+            await self.redis.delete(f"rc:node:{self.node}")
+        await self.redis.aclose()
+
+    async def _beat(self) -> None:
+        await self.redis.set(f"rc:node:{self.node}", "1", px=HEARTBEAT_TTL_MS)
+
+    async def _heartbeat_loop(self) -> None:
+        while True:
+            await asyncio.sleep(HEARTBEAT_S)
+            try:
+                await self._beat()
+            except RedisError as exc:
+                self._down(exc)
+            else:
+                self._up()
+
+    def _down(self, exc: BaseException) -> None:
+        if self.healthy:
+            log.error("Redis at %s is unreachable: %s", self.url, exc)
+        self.healthy = False
+        self.last_error = str(exc) or type(exc).__name__
+
+    def _up(self) -> None:
+        if not self.healthy:
+            log.warning("Redis at %s is reachable again", self.url)
+        self.healthy = True
+
+    # -- rooms ---------------------------------------------------------------
+
+    async def open_room(self, name: str) -> Room:
+        """A local view of a shared room, and its reader from the current end."""
+        try:
+            async with self.redis.pipeline(transaction=False) as pipe:
+                pipe.get(_key(name, "seq"))
+                pipe.xrevrange(_key(name, "ev"), count=1)
+                seq_raw, last_ev = await pipe.execute()
+        except RedisError as exc:
+            self._down(exc)
+            raise SharedStateDown(f"cannot open room {name!r}: Redis is unreachable") from None
+        latest = int(seq_raw or 0)
+        room = Room(name, last_seq=latest, retention=self.retention)
+        ev_id = last_ev[0][0] if last_ev else b"0-0"
+        self._readers[name] = asyncio.ensure_future(self._read(room, latest, ev_id))
+        return room
+
+    def close_room(self, room: Room) -> None:
+        task = self._readers.pop(room.name, None)
+        if task is not None:
+            task.cancel()
+
+    async def _read(self, room: Room, seq: int, ev_id: bytes | str) -> None:
+        """Deliver what the room's streams bring, from where this node left off."""
+        streams: dict[Any, Any] = {_key(room.name, "log"): f"{seq}-0", _key(room.name, "ev"): ev_id}
+        conn = aioredis.Redis.from_url(self.url, socket_connect_timeout=2.0)
+        failures = 0
+        try:
+            while True:
+                try:
+                    batches: Any = await conn.xread(streams, count=1000, block=BLOCK_MS)
+                except RedisError as exc:
+                    self._down(exc)
+                    await asyncio.sleep(BACKOFF[min(failures, len(BACKOFF) - 1)])
+                    failures += 1
+                    continue
+                if failures:
+                    failures = 0
+                    self._up()
+                if isinstance(batches, dict):  # RESP3 answers a map
+                    batches = list(batches.items())
+                for key, entries in batches or ():
+                    k = key.decode() if isinstance(key, bytes) else key
+                    if not entries:
+                        continue
+                    streams[k] = entries[-1][0]
+                    try:
+                        if k.endswith(":log"):
+                            self._on_messages(room, entries)
+                        else:
+                            self._on_events(room, entries)
+                    except Exception:
+                        log.exception("delivering in room %r failed", room.name)
+        finally:
+            with contextlib.suppress(Exception):
+                await conn.aclose()
+
+    def _on_messages(self, room: Room, entries: Sequence[Any]) -> None:
+        messages = [_message(i, f) for i, f in entries]
+        # Gap-free by construction; a reader behind MAXLEN trimming would
+        # see a jump, which the seq check in the client reports.
+        messages = [m for m in messages if m.seq > room.delivered_seq]
+        if not messages:
+            return
+        room.committed(messages[-1].seq)
+        room.last_seq = max(room.last_seq, room.delivered_seq)
+        self._deliver(room, messages)
+
+    def _on_events(self, room: Room, entries: Sequence[Any]) -> None:
+        for _, fields in entries:
+            event = {
+                (k.decode() if isinstance(k, bytes) else str(k)): (
+                    v.decode() if isinstance(v, bytes) else str(v)
+                )
+                for k, v in fields.items()
+            }
+            self._presence(room, event)
+
+    # -- membership ----------------------------------------------------------
+
+    async def claim(self, room: Room, name: str | None, token: str | None, new: str) -> Claim:
+        """Claim a name room-wide (see _JOIN for the rules)."""
+        try:
+            result = await self._join_script(
+                keys=[_key(room.name, "names"), _key(room.name, "guests"), _key(room.name, "ev")],
+                args=[self.node, name or "", token or "", new, "rc:"],
+            )
+        except RedisError as exc:
+            self._down(exc)
+            raise SharedStateDown(f"cannot join room {room.name!r}: Redis is unreachable") from None
+        parts = [p.decode() if isinstance(p, bytes) else p for p in result]
+        if parts[0] == "taken":
+            return Claim(ok=False, name=parts[1])
+        return Claim(
+            ok=True,
+            name=parts[1],
+            token=parts[2],
+            replaced_on=parts[3],
+            count=int(parts[4]),
+            members=tuple(sorted(parts[5:])),
+        )
+
+    def release(self, room: Room, name: str, token: str) -> None:
+        """Give a name back (in the background: the connection is gone already)."""
+        task = asyncio.ensure_future(self._release(room, name, token))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _release(self, room: Room, name: str, token: str) -> None:
+        try:
+            await self._leave_script(
+                keys=[_key(room.name, "names"), _key(room.name, "ev")],
+                args=[name, f"{self.node} {token}"],
+            )
+        except RedisError as exc:
+            # The entry goes with this node's heartbeat if Redis never returns;
+            # if it does, the name stays held until then (or reclaimed by token).
+            self._down(exc)
+            log.warning("could not release %r in room %r: %s", name, room.name, exc)
+
+    # -- messages ------------------------------------------------------------
+
+    def _commit(self, batch: Batch) -> None:
+        """Append the turn's messages (one pipeline); the stream acknowledges them."""
+        task = asyncio.ensure_future(self._append(batch))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _append(self, batch: Batch) -> None:
+        try:
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for room, m, _ in batch:
+                    await self._post_script(
+                        keys=[
+                            _key(room.name, "seq"),
+                            _key(room.name, "log"),
+                            _key(room.name, f"id:{m.id}"),
+                        ],
+                        args=[m.ts, m.sender, m.content, m.id, self.retention, ID_TTL_S],
+                        client=pipe,
+                    )
+                results = await pipe.execute(raise_on_error=False)
+        except RedisError as exc:
+            self._down(exc)
+            results = [exc] * len(batch)
+        lost: dict[Room, list[tuple[ChatMessage, Any]]] = {}
+        first_error: BaseException | None = None
+        for (room, message, sender), result in zip(batch, results, strict=True):
+            if isinstance(result, BaseException):
+                first_error = first_error or result
+                lost.setdefault(room, []).append((message, sender))
+            elif int(result) < 0:
+                self._duplicate(room, -int(result), sender)
+            # else: stored; its delivery through the stream acknowledges it
+        for room, items in lost.items():
+            self._failed(
+                room,
+                items,
+                SharedStateDown(f"the room's message log (Redis) is unreachable: {first_error}"),
+            )
