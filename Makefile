@@ -23,7 +23,7 @@ endif
 # outside 3.11-3.13 is rebuilt even though the stamp looks fresh.
 VENV_OK := $(shell $(VENV_PY) -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] < (3, 14))' >/dev/null 2>&1 && echo yes)
 
-.PHONY: help venv .venv run server lint format test clean distclean bench bench-scale-out dist screenshot \
+.PHONY: help venv .venv run server lint format test clean distclean bench bench-scale-out dist screenshot i18n \
         system-deps-qt system-deps-test FORCE
 
 help:
@@ -78,8 +78,12 @@ system-deps-test:
 system-deps-qt:
 	@scripts/system-deps qt
 
-run: system-deps-qt venv
+run: system-deps-qt venv i18n
 	@$(VENV_BIN)/roomcast $(ARGS)
+
+# Compiled translations (resources/i18n/*.qm) from the .ts catalogues.
+i18n: venv
+	@$(VENV_PY) scripts/i18n.py build
 
 server: venv
 	@$(VENV_BIN)/roomcast-server $(ARGS)
@@ -91,6 +95,8 @@ lint: venv
 	@$(VENV_BIN)/ruff check .
 	@echo "==> ruff format --check"
 	@$(VENV_BIN)/ruff format --check .
+	@echo "==> translations up to date"
+	@$(VENV_PY) scripts/i18n.py check
 	@echo "==> mypy"
 	@$(VENV_BIN)/mypy
 
@@ -99,7 +105,7 @@ format: venv
 	@$(VENV_BIN)/ruff format .
 
 # pytest exits 5 when it collected no tests; that is a failure here, not a pass.
-test: system-deps-test venv lint
+test: system-deps-test venv lint i18n
 	@echo "==> pytest $(PYTEST_ARGS)"
 	@rc=0; QT_QPA_PLATFORM=offscreen $(VENV_PY) -m pytest $(PYTEST_ARGS) || rc=$$?; \
 	if [[ $$rc -eq 5 ]]; then \
@@ -139,7 +145,7 @@ bench-scale-out: venv
 # The double-click bundle dist/Roomcast/ (PyInstaller, packaging/roomcast.spec; on
 # macOS also dist/Roomcast.app) and, on Debian/Ubuntu, dist/roomcast_<version>_<arch>.deb
 # (packaging/build_deb.py). docs/packaging.md has the details and the other installers.
-dist: venv
+dist: venv i18n
 	@start=$$SECONDS; \
 	deb=no; \
 	if [[ "$$(uname -s)" == Linux ]] && command -v dpkg-deb >/dev/null 2>&1; then deb=yes; fi; \

@@ -146,6 +146,7 @@ def _run_gui(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication, QInputDialog
     from qasync import QEventLoop
 
+    from .i18n import install_translators
     from .main_window import MainWindow
     from .models import MessageListModel
     from .resources import app_icon
@@ -158,6 +159,7 @@ def _run_gui(args: argparse.Namespace) -> int:
     app.setOrganizationName("Roomcast")
     app.setApplicationVersion(__version__)
     app.setWindowIcon(app_icon())
+    install_translators(app)  # before any widget exists; parented to the app
     # Ties windows to resources/roomcast.desktop: Wayland's app id, and the
     # taskbar/dock entry that shows the icon and name.
     app.setDesktopFileName("roomcast")

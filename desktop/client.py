@@ -195,6 +195,25 @@ def validate_url(url: str) -> str:
     return url
 
 
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
+    """Marks ``text`` for ``pyside6-lupdate`` (which looks for this name)
+    without importing Qt here: the client stays Qt-free."""
+    return text
+
+
+#: Turns a marked text into the user's language: the GUI sets this to
+#: ``QCoreApplication.translate`` (desktop/i18n.py); headless it changes nothing.
+def _untranslated(context: str, text: str) -> str:
+    return text
+
+
+translate: Callable[[str, str], str] = _untranslated
+
+
+def _t(text: str) -> str:
+    return translate("RoomClient", text)
+
+
 def host_port(url: str) -> str:
     """HOST:PORT of a ws:// or wss:// URL, with the scheme's default port."""
     parts = urlsplit(url)
@@ -216,25 +235,71 @@ def describe_open_error(exc: BaseException, url: str) -> Failure:
     if isinstance(exc, InvalidStatus):
         r = exc.response
         return Failure(
-            f"The server refused the WebSocket upgrade: HTTP {r.status_code} {r.reason_phrase}",
+            _t(
+                QT_TRANSLATE_NOOP(
+                    "RoomClient", "The server refused the WebSocket upgrade: HTTP {status} {phrase}"
+                )
+            ).format(status=r.status_code, phrase=r.reason_phrase),
             Severity.ERROR,
         )
     if isinstance(exc, SSLError):  # SSLCertVerificationError included
         reason = _SSL_NOISE.sub("", str(exc.strerror or exc)) or type(exc).__name__
-        return Failure(f"TLS failure with {where}: {reason}", Severity.ERROR)
+        return Failure(
+            _t(QT_TRANSLATE_NOOP("RoomClient", "TLS failure with {where}: {reason}")).format(
+                where=where, reason=reason
+            ),
+            Severity.ERROR,
+        )
     if isinstance(exc, socket.gaierror):
-        return Failure(f"Unknown host: {urlsplit(url).hostname}")
+        return Failure(
+            _t(QT_TRANSLATE_NOOP("RoomClient", "Unknown host: {host}")).format(
+                host=urlsplit(url).hostname
+            )
+        )
     if isinstance(exc, TimeoutError):
-        return Failure(f"Timed out connecting to {where}")
+        return Failure(
+            _t(QT_TRANSLATE_NOOP("RoomClient", "Timed out connecting to {where}")).format(
+                where=where
+            )
+        )
     if isinstance(exc, OSError) and _refused(exc):
-        return Failure(f"Connection refused by {where} — is the server running?")
+        return Failure(
+            _t(
+                QT_TRANSLATE_NOOP(
+                    "RoomClient", "Connection refused by {where} — is the server running?"
+                )
+            ).format(where=where)
+        )
     if isinstance(exc, InvalidMessage):
-        return Failure(f"{where} did not answer like a WebSocket server: {exc}", Severity.ERROR)
+        return Failure(
+            _t(
+                QT_TRANSLATE_NOOP(
+                    "RoomClient", "{where} did not answer like a WebSocket server: {error}"
+                )
+            ).format(where=where, error=exc),
+            Severity.ERROR,
+        )
     if isinstance(exc, InvalidHandshake):
-        return Failure(f"The WebSocket handshake with {where} failed: {exc}", Severity.ERROR)
+        return Failure(
+            _t(
+                QT_TRANSLATE_NOOP(
+                    "RoomClient", "The WebSocket handshake with {where} failed: {error}"
+                )
+            ).format(where=where, error=exc),
+            Severity.ERROR,
+        )
     if isinstance(exc, OSError):
-        return Failure(f"Could not connect to {where}: {exc.strerror or exc}")
-    return Failure(f"Could not connect to {where}: {exc!r}", Severity.ERROR)
+        return Failure(
+            _t(QT_TRANSLATE_NOOP("RoomClient", "Could not connect to {where}: {error}")).format(
+                where=where, error=exc.strerror or exc
+            )
+        )
+    return Failure(
+        _t(QT_TRANSLATE_NOOP("RoomClient", "Could not connect to {where}: {error}")).format(
+            where=where, error=repr(exc)
+        ),
+        Severity.ERROR,
+    )
 
 
 def _refused(exc: OSError) -> bool:
@@ -252,19 +317,46 @@ def describe_close(code: int | None, reason: str) -> Failure:
     ``code`` is None when no close frame arrived at all.
     """
     if code is None:
-        return Failure("Connection lost")
+        return Failure(_t(QT_TRANSLATE_NOOP("RoomClient", "Connection lost")))
     if code == 1008:
         return Failure(
-            f"Refused by the server: {reason or 'policy violation'}", Severity.ERROR, True
+            _t(QT_TRANSLATE_NOOP("RoomClient", "Refused by the server: {reason}")).format(
+                reason=reason or _t(QT_TRANSLATE_NOOP("RoomClient", "policy violation"))
+            ),
+            Severity.ERROR,
+            True,
         )
     if code == 1001:
         if reason == HOST_STOPPED_REASON:
-            return Failure("The host stopped hosting")
-        return Failure(f"The server shut down ({reason})" if reason else "The server shut down")
+            return Failure(_t(QT_TRANSLATE_NOOP("RoomClient", "The host stopped hosting")))
+        if reason:
+            return Failure(
+                _t(QT_TRANSLATE_NOOP("RoomClient", "The server shut down ({reason})")).format(
+                    reason=reason
+                )
+            )
+        return Failure(_t(QT_TRANSLATE_NOOP("RoomClient", "The server shut down")))
     if code == 1013:
-        return Failure("Dropped by the server for falling behind; reconnecting")
-    detail = f"code {code}: {reason}" if reason else f"code {code}"
-    return Failure(f"The server closed the connection ({detail})")
+        return Failure(
+            _t(
+                QT_TRANSLATE_NOOP(
+                    "RoomClient", "Dropped by the server for falling behind; reconnecting"
+                )
+            )
+        )
+    if reason:
+        return Failure(
+            _t(
+                QT_TRANSLATE_NOOP(
+                    "RoomClient", "The server closed the connection (code {code}: {reason})"
+                )
+            ).format(code=code, reason=reason)
+        )
+    return Failure(
+        _t(
+            QT_TRANSLATE_NOOP("RoomClient", "The server closed the connection (code {code})")
+        ).format(code=code)
+    )
 
 
 def classify(data: str | bytes) -> Incoming:
@@ -377,7 +469,11 @@ class RoomClient:
             self._url_index = 0
             for entry in self._outbox.values():
                 if entry.state is SendState.PENDING:
-                    self._mark(entry, SendState.FAILED, "not sent before switching servers")
+                    self._mark(
+                        entry,
+                        SendState.FAILED,
+                        _t(QT_TRANSLATE_NOOP("RoomClient", "not sent before switching servers")),
+                    )
         self._urls = checked
         self._spawn()
 
@@ -436,14 +532,24 @@ class RoomClient:
     def request_history(self, before: int | None, limit: int = 50) -> None:
         """Ask for older messages (PROTOCOL.md, history); the page arrives as a frame."""
         if not (self._connected() and self._roomcast):
-            self._notice(Severity.WARNING, "Not connected to a Roomcast room: no history to load")
+            self._notice(
+                Severity.WARNING,
+                _t(
+                    QT_TRANSLATE_NOOP(
+                        "RoomClient", "Not connected to a Roomcast room: no history to load"
+                    )
+                ),
+            )
             return
         self._put(HistoryRequest(before=before, limit=limit).serialize())
 
     def send_raw(self, text: str) -> None:
         """Send a text frame as it is (raw JSON mode, foreign servers)."""
         if not self._connected():
-            self._notice(Severity.ERROR, "Not connected: the frame was not sent")
+            self._notice(
+                Severity.ERROR,
+                _t(QT_TRANSLATE_NOOP("RoomClient", "Not connected: the frame was not sent")),
+            )
             return
         self._put(text)
 
@@ -471,7 +577,9 @@ class RoomClient:
             raise
         except Exception as exc:
             log.exception("the connection task failed")
-            text = f"The connection failed unexpectedly: {exc!r}"
+            text = _t(
+                QT_TRANSLATE_NOOP("RoomClient", "The connection failed unexpectedly: {error}")
+            ).format(error=repr(exc))
             self._notice(Severity.ERROR, text)
             self._set_status(Status(ConnectionState.DISCONNECTED, self._status.url, detail=text))
 
@@ -558,7 +666,11 @@ class RoomClient:
                 # Refused before joining: wrong password, name taken, bad name.
                 self._emit(self._on_frame, first)
                 self._refusal = Failure(
-                    f"Refused by the server: {first.frame.message}", Severity.ERROR, True
+                    _t(QT_TRANSLATE_NOOP("RoomClient", "Refused by the server: {reason}")).format(
+                        reason=first.frame.message
+                    ),
+                    Severity.ERROR,
+                    True,
                 )
                 return self._refusal
             if first is None or not isinstance(first.frame, Welcome):
@@ -599,7 +711,12 @@ class RoomClient:
             pass  # the reader sees the close and reports it
         except Exception as exc:
             log.exception("sending failed")
-            self._notice(Severity.ERROR, f"Sending failed unexpectedly: {exc!r}")
+            self._notice(
+                Severity.ERROR,
+                _t(QT_TRANSLATE_NOOP("RoomClient", "Sending failed unexpectedly: {error}")).format(
+                    error=repr(exc)
+                ),
+            )
             ws.transport.abort()
 
     # -- frames ------------------------------------------------------------
@@ -623,7 +740,11 @@ class RoomClient:
                 self._mark(entry, SendState.FAILED, frame.message or frame.code)
             if frame.code == "unauthorized":
                 self._refusal = Failure(
-                    f"Refused by the server: {frame.message}", Severity.ERROR, True
+                    _t(QT_TRANSLATE_NOOP("RoomClient", "Refused by the server: {reason}")).format(
+                        reason=frame.message
+                    ),
+                    Severity.ERROR,
+                    True,
                 )
         self._emit(self._on_frame, incoming)
 
@@ -637,7 +758,13 @@ class RoomClient:
         if welcome.truncated:
             self._notice(
                 Severity.WARNING,
-                "Some messages were missed while disconnected: the room no longer keeps them",
+                _t(
+                    QT_TRANSLATE_NOOP(
+                        "RoomClient",
+                        "Some messages were missed while disconnected: "
+                        "the room no longer keeps them",
+                    )
+                ),
             )
         self._replay_left = welcome.replay
         self._become_connected(url, roomcast=True, welcome=welcome)

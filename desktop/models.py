@@ -31,12 +31,14 @@ Rows are never removed one by one; :meth:`clear` resets the model.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime
 from enum import IntEnum
 from typing import Any, overload
 
 from PySide6.QtCore import (
     QAbstractListModel,
     QByteArray,
+    QCoreApplication,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -44,7 +46,7 @@ from PySide6.QtCore import (
     QTimer,
 )
 
-from desktop.rows import Row, RowKind, SendState
+from desktop.rows import Direction, Row, RowKind, SendState
 
 #: How long rows wait in the buffer before one insert flushes them: about one
 #: frame at 60 Hz, so a view updates at most once per frame for new rows.
@@ -54,7 +56,12 @@ _ModelIndex = QModelIndex | QPersistentModelIndex
 
 
 class Roles(IntEnum):
-    """Custom data roles; ``DisplayRole`` is the text and ``ToolTipRole`` the time."""
+    """Custom data roles; ``DisplayRole`` is the text and ``ToolTipRole`` the time.
+
+    ``AccessibleTextRole`` is what a screen reader says for a row (who, when,
+    what) and ``AccessibleDescriptionRole`` what kind of row it is (kind,
+    direction, send state).
+    """
 
     RowRole = int(Qt.ItemDataRole.UserRole) + 1  # the Row object itself
     KindRole = RowRole + 1  # RowKind
@@ -69,6 +76,8 @@ class Roles(IntEnum):
 _ROLE_NAMES = {
     int(Qt.ItemDataRole.DisplayRole): b"display",
     int(Qt.ItemDataRole.ToolTipRole): b"toolTip",
+    int(Qt.ItemDataRole.AccessibleTextRole): b"accessibleText",
+    int(Qt.ItemDataRole.AccessibleDescriptionRole): b"accessibleDescription",
     int(Roles.RowRole): b"row",
     int(Roles.KindRole): b"kind",
     int(Roles.AuthorRole): b"author",
@@ -81,6 +90,7 @@ _ROLE_NAMES = {
 
 _ACK_ROLES = [
     int(Qt.ItemDataRole.AccessibleTextRole),
+    int(Qt.ItemDataRole.AccessibleDescriptionRole),
     int(Roles.RowRole),
     int(Roles.StateRole),
     int(Roles.SeqRole),
@@ -89,21 +99,84 @@ _ACK_ROLES = [
 ]
 _STATE_ROLES = [
     int(Qt.ItemDataRole.AccessibleTextRole),
+    int(Qt.ItemDataRole.AccessibleDescriptionRole),
     int(Roles.RowRole),
     int(Roles.StateRole),
     int(Roles.SeqRole),
 ]
 
 
-def tooltip_text(row: Row) -> str:
-    """The tooltip: the absolute local time (the list itself shows only hh:mm)."""
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
+    """Marks ``text`` for the catalogue (pyside6-lupdate finds the calls by this
+    name) and returns it as is: translated where it is shown. Typed, unlike
+    QtCore's."""
+    return text
+
+
+def _t(text: str) -> str:
+    """``text`` (marked with QT_TRANSLATE_NOOP in context "MessageListModel")
+    in the user's language."""
+    return QCoreApplication.translate("MessageListModel", text)
+
+
+# Largest first: (seconds, one, several). A month is 30 days and a year 365:
+# this is a hint, not a calendar.
+_UNITS = (
+    (
+        365 * 86_400,
+        QT_TRANSLATE_NOOP("MessageListModel", "1 year ago"),
+        QT_TRANSLATE_NOOP("MessageListModel", "{n} years ago"),
+    ),
+    (
+        30 * 86_400,
+        QT_TRANSLATE_NOOP("MessageListModel", "1 month ago"),
+        QT_TRANSLATE_NOOP("MessageListModel", "{n} months ago"),
+    ),
+    (
+        86_400,
+        QT_TRANSLATE_NOOP("MessageListModel", "1 day ago"),
+        QT_TRANSLATE_NOOP("MessageListModel", "{n} days ago"),
+    ),
+    (
+        3_600,
+        QT_TRANSLATE_NOOP("MessageListModel", "1 hour ago"),
+        QT_TRANSLATE_NOOP("MessageListModel", "{n} hours ago"),
+    ),
+    (
+        60,
+        QT_TRANSLATE_NOOP("MessageListModel", "1 minute ago"),
+        QT_TRANSLATE_NOOP("MessageListModel", "{n} minutes ago"),
+    ),
+)
+
+
+def relative_time(when: datetime, now: datetime) -> str:
+    """How long ago ``when`` was, in words: "just now", "5 minutes ago", "2 days ago".
+
+    A time in the future (another machine's clock) counts as "just now".
+    """
+    seconds = int((now - when).total_seconds())
+    for size, one, several in _UNITS:
+        if seconds >= size:
+            n = seconds // size
+            return _t(one) if n == 1 else _t(several).format(n=n)
+    return _t(QT_TRANSLATE_NOOP("MessageListModel", "just now"))
+
+
+def tooltip_text(row: Row, now: datetime | None = None) -> str:
+    """The tooltip: the absolute local time (the list itself shows only hh:mm)
+    and how long ago that was, e.g. ``"bob · 2026-11-26 14:03:12 · 5 minutes ago"``."""
     when = row.time.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    ago = relative_time(row.time, now if now is not None else datetime.now(UTC))
     if row.kind is RowKind.CHAT and row.author:
-        return f"{row.author} · {when}"
-    return when
+        return f"{row.author} · {when} · {ago}"
+    return f"{when} · {ago}"
 
 
-_SPOKEN_STATES = {SendState.PENDING: "sending", SendState.FAILED: "not sent"}
+_SPOKEN_STATES = {
+    SendState.PENDING: QT_TRANSLATE_NOOP("MessageListModel", "sending"),
+    SendState.FAILED: QT_TRANSLATE_NOOP("MessageListModel", "not sent"),
+}
 
 
 def accessible_text(row: Row) -> str:
@@ -111,14 +184,151 @@ def accessible_text(row: Row) -> str:
     if row.kind is not RowKind.CHAT:
         return row.text
     when = row.time.astimezone().strftime("%H:%M")
-    spoken = f"{row.author or 'you'}, {when}: {row.text}"
+    who = row.author or _t(QT_TRANSLATE_NOOP("MessageListModel", "you"))
+    spoken = f"{who}, {when}: {row.text}"
     state = _SPOKEN_STATES.get(row.state) if row.state is not None else None
-    return f"{spoken} ({state})" if state else spoken
+    return f"{spoken} ({_t(state)})" if state else spoken
+
+
+_KIND_NAMES = {
+    RowKind.CHAT: QT_TRANSLATE_NOOP("MessageListModel", "chat message"),
+    RowKind.SYSTEM: QT_TRANSLATE_NOOP("MessageListModel", "notice"),
+    RowKind.JSON: QT_TRANSLATE_NOOP("MessageListModel", "JSON frame"),
+    RowKind.TEXT: QT_TRANSLATE_NOOP("MessageListModel", "text frame"),
+    RowKind.BINARY: QT_TRANSLATE_NOOP("MessageListModel", "binary frame"),
+}
+_DIRECTION_NAMES = {
+    Direction.IN: QT_TRANSLATE_NOOP("MessageListModel", "received"),
+    Direction.OUT: QT_TRANSLATE_NOOP("MessageListModel", "sent"),
+}
+_STATE_NAMES = {
+    SendState.PENDING: QT_TRANSLATE_NOOP("MessageListModel", "sending"),
+    SendState.SENT: QT_TRANSLATE_NOOP("MessageListModel", "delivered"),
+    SendState.FAILED: QT_TRANSLATE_NOOP("MessageListModel", "not sent"),
+}
+
+
+def accessible_description(row: Row) -> str:
+    """What kind of row this is, for assistive technology: kind, direction and
+    send state, e.g. ``"chat message, sent, delivered"``."""
+    parts = [_KIND_NAMES[row.kind], _DIRECTION_NAMES[row.direction]]
+    if row.state is not None:
+        parts.append(_STATE_NAMES[row.state])
+    return ", ".join(map(_t, parts))
+
+
+def row_data(row: Row, role: int) -> Any:
+    """The value of ``role`` for ``row``: one answer for the model and its proxies."""
+    if role == Roles.RowRole:
+        return row
+    if role == Qt.ItemDataRole.DisplayRole:
+        return row.text
+    if role == Qt.ItemDataRole.ToolTipRole:
+        return tooltip_text(row)
+    if role == Qt.ItemDataRole.AccessibleTextRole:
+        return accessible_text(row)
+    if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+        return accessible_description(row)
+    if role == Roles.KindRole:
+        return row.kind
+    if role == Roles.AuthorRole:
+        return row.author
+    if role == Roles.TimeRole:
+        return row.time
+    if role == Roles.SeqRole:
+        return row.seq
+    if role == Roles.StateRole:
+        return row.state
+    if role == Roles.MineRole:
+        return row.mine
+    if role == Roles.RawRole:
+        return row.raw
+    return None
+
+
+ROW_FLAGS = (
+    Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+)
+
+
+def role_names() -> dict[int, QByteArray]:
+    """The role names of the message models (for QML and debugging)."""
+    return {role: QByteArray(name) for role, name in _ROLE_NAMES.items()}
 
 
 def _unsent(row: Row) -> bool:
     """One of our chat rows waiting for the server (pinned to the bottom)."""
     return row.mine and row.state is SendState.PENDING and row.seq is None
+
+
+class SeqIndex:
+    """seq -> Row, for the model's dedupe and acknowledgements, in about 8 bytes
+    a row: a list indexed by ``seq - base`` (seqs are dense: gap-free per room,
+    PROTOCOL.md), where a dict of 100,000 rows would cost 5 MB. Seqs far from
+    the others (a span over ``SPARSE_FACTOR`` times the count) go to a dict.
+    """
+
+    __slots__ = ("_base", "_count", "_slots", "_sparse")
+
+    SPARSE_FACTOR = 4
+
+    def __init__(self) -> None:
+        self._slots: list[Row | None] = []
+        self._base = 0
+        self._count = 0
+        self._sparse: dict[int, Row] = {}
+
+    def __len__(self) -> int:
+        return self._count + len(self._sparse)
+
+    def __contains__(self, seq: object) -> bool:
+        return isinstance(seq, int) and self.get(seq) is not None
+
+    def get(self, seq: int) -> Row | None:
+        i = seq - self._base
+        if 0 <= i < len(self._slots):
+            found = self._slots[i]
+            if found is not None:
+                return found
+        return self._sparse.get(seq)
+
+    def __setitem__(self, seq: int, row: Row) -> None:
+        slots = self._slots
+        if not slots:
+            self._base = seq
+        i = seq - self._base
+        span = max(len(slots), i + 1) - min(i, 0)
+        if span > self.SPARSE_FACTOR * (len(self) + 1) + 1024:
+            self._sparse[seq] = row  # far away: not worth the holes
+            return
+        if i < 0:  # older history: grow at the front
+            slots[:0] = [None] * -i
+            self._base = seq
+            i = 0
+        elif i >= len(slots):
+            slots.extend([None] * (i + 1 - len(slots)))
+        if slots[i] is None:
+            self._count += 1
+        slots[i] = row
+
+    def __delitem__(self, seq: int) -> None:
+        i = seq - self._base
+        if 0 <= i < len(self._slots) and self._slots[i] is not None:
+            self._slots[i] = None
+            self._count -= 1
+            return
+        del self._sparse[seq]
+
+    def lowest(self) -> int | None:
+        dense = next((self._base + i for i, r in enumerate(self._slots) if r is not None), None)
+        candidates = [s for s in (dense, min(self._sparse, default=None)) if s is not None]
+        return min(candidates, default=None)
+
+    def clear(self) -> None:
+        self._slots = []
+        self._base = 0
+        self._count = 0
+        self._sparse.clear()
 
 
 class RowsView(Sequence[Row]):
@@ -158,7 +368,7 @@ class MessageListModel(QAbstractListModel):
         self._view = RowsView(self._rows)
         self._pending: list[Row] = []
         # Chat rows by seq, shown or pending: the dedupe index.
-        self._by_seq: dict[int, Row] = {}
+        self._by_seq = SeqIndex()
         # Our own rows by client id (shown or pending): how acks find them.
         self._by_id: dict[str, Row] = {}
         # Positions of our shown rows, as "absolute" numbers that prepending does
@@ -184,43 +394,15 @@ class MessageListModel(QAbstractListModel):
         r = index.row()
         if not 0 <= r < len(self._rows):
             return None
-        row = self._rows[r]
-        role = int(role)
-        if role == Roles.RowRole:
-            return row
-        if role == Qt.ItemDataRole.DisplayRole:
-            return row.text
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return tooltip_text(row)
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return accessible_text(row)
-        if role == Roles.KindRole:
-            return row.kind
-        if role == Roles.AuthorRole:
-            return row.author
-        if role == Roles.TimeRole:
-            return row.time
-        if role == Roles.SeqRole:
-            return row.seq
-        if role == Roles.StateRole:
-            return row.state
-        if role == Roles.MineRole:
-            return row.mine
-        if role == Roles.RawRole:
-            return row.raw
-        return None
+        return row_data(self._rows[r], int(role))
 
     def flags(self, index: _ModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+        return ROW_FLAGS
 
     def roleNames(self) -> dict[int, QByteArray]:
-        return {role: QByteArray(name) for role, name in _ROLE_NAMES.items()}
+        return role_names()
 
     # -- reading -----------------------------------------------------------------
 
@@ -228,6 +410,12 @@ class MessageListModel(QAbstractListModel):
     def rows(self) -> RowsView:
         """The shown rows, oldest first (pending ones are not included)."""
         return self._view
+
+    def row_list(self) -> list[Row]:
+        """The live list behind :attr:`rows`, for ``MessageFilterModel`` and
+        ``MessageView``, which read every row on hot paths (a ``RowsView``
+        costs a Python call per row). Read it; never modify it."""
+        return self._rows
 
     @property
     def pending_count(self) -> int:
@@ -434,7 +622,7 @@ class MessageListModel(QAbstractListModel):
         if row.seq is not None and self._by_seq.get(row.seq) is row:
             del self._by_seq[row.seq]
             if row.seq == self._lowest_seq:
-                self._lowest_seq = min(self._by_seq, default=None)
+                self._lowest_seq = self._by_seq.lowest()
         row.seq = seq
         self._note_seq(row)
 

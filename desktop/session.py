@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
 import logging
 from collections.abc import Coroutine
 from pathlib import Path
@@ -65,6 +66,7 @@ class ChatSession(QObject):
     notice = Signal(object)  # server.notices.Notice
     membersChanged = Signal(list, str)  # names, you
     typingReceived = Signal(str)  # who is typing
+    messageReceived = Signal(object)  # a live chat Row (not history) that just arrived
     hostingChanged = Signal(object)  # HostSettings while hosting, None when not
     inviteChanged = Signal(list)  # the join addresses while hosting
 
@@ -103,7 +105,7 @@ class ChatSession(QObject):
         """Start connecting. False (and a notice) when the address is unusable."""
         urls = split_urls(urls_text)
         if not urls:
-            self.report(Severity.WARNING, "Enter a ws:// or wss:// address to connect to")
+            self.report(Severity.WARNING, self.tr("Enter a ws:// or wss:// address to connect to"))
             return False
         client = RoomClient(
             name=name or None,
@@ -130,9 +132,30 @@ class ChatSession(QObject):
 
     def send(self, text: str) -> None:
         if self.client is None:
-            self.report(Severity.WARNING, "Not connected: the message was not sent")
+            self.report(Severity.WARNING, self.tr("Not connected: the message was not sent"))
             return
         self.client.send_message(text)
+
+    def send_raw(self, text: str) -> None:
+        """Send one text frame as it is (the composer's raw JSON mode) and show it."""
+        if self.client is None or self._status.state is not ConnectionState.CONNECTED:
+            self.report(Severity.WARNING, self.tr("Not connected: the frame was not sent"))
+            return
+        self.client.send_raw(text)
+        try:
+            shown = pretty_json(json.loads(text))
+        except ValueError:
+            shown = text
+        self.model.append(
+            Row(
+                kind=RowKind.JSON,
+                text=shown,
+                direction=Direction.OUT,
+                mine=True,
+                state=SendState.SENT,
+                raw=text,
+            )
+        )
 
     def send_typing(self) -> None:
         if self.client is not None and self._status.roomcast:
@@ -176,7 +199,7 @@ class ChatSession(QObject):
         permission denied, a database that cannot be opened.
         """
         if self.server is not None:
-            self.report(Severity.WARNING, "Already hosting: stop hosting first")
+            self.report(Severity.WARNING, self.tr("Already hosting: stop hosting first"))
             return False
         config = ServerConfig(
             host=settings.host,
@@ -194,7 +217,7 @@ class ChatSession(QObject):
             self.report(Severity.ERROR, host_error_text(exc))
             return False
         except ConfigError as exc:
-            self.report(Severity.ERROR, f"Cannot host: {exc}")
+            self.report(Severity.ERROR, self.tr("Cannot host: {error}").format(error=exc))
             return False
         self.server = server
         self.hosting = settings
@@ -203,9 +226,14 @@ class ChatSession(QObject):
         if is_wildcard(settings.host) and not lan:
             self.report(
                 Severity.WARNING,
-                "No network interface found: only this computer can join for now",
+                self.tr("No network interface found: only this computer can join for now"),
             )
-        self._system(f"Hosting room {settings.room}: invite {self.invite[0]}", Severity.INFO)
+        self._system(
+            self.tr("Hosting room {room}: invite {address}").format(
+                room=settings.room, address=self.invite[0]
+            ),
+            Severity.INFO,
+        )
         self.hostingChanged.emit(settings)
         self.inviteChanged.emit(list(self.invite))
         own = f"ws://{LOCAL_ONLY}:{server.port}/r/{settings.room}"
@@ -225,7 +253,7 @@ class ChatSession(QObject):
         await server.wait_closed()
         self.hosting = None
         self.invite = []
-        self._system("Stopped hosting", Severity.INFO)
+        self._system(self.tr("Stopped hosting"), Severity.INFO)
         self.hostingChanged.emit(None)
         self.inviteChanged.emit([])
 
@@ -238,7 +266,7 @@ class ChatSession(QObject):
 
     def _on_server_notice(self, notice: Notice) -> None:
         # Server-side problems (abuse, slow consumers, history) reach the host's window.
-        self.report(notice.severity, f"Host: {notice.text}")
+        self.report(notice.severity, self.tr("Host: {text}").format(text=notice.text))
 
     def spawn(self, coro: Coroutine[Any, Any, Any], what: str) -> asyncio.Task[Any]:
         """Run a task we own: kept alive, and its failure becomes a notice."""
@@ -249,7 +277,10 @@ class ChatSession(QObject):
             self._tasks.discard(t)
             if not t.cancelled() and (exc := t.exception()) is not None:
                 log.error("%s failed", what, exc_info=exc)
-                self.report(Severity.ERROR, f"Unexpected error while {what}: {exc}")
+                self.report(
+                    Severity.ERROR,
+                    self.tr("Unexpected error while {what}: {error}").format(what=what, error=exc),
+                )
 
         task.add_done_callback(done)
         return task
@@ -278,14 +309,14 @@ class ChatSession(QObject):
 
     def _status_row(self, previous: Status, status: Status) -> None:
         if status.state is ConnectionState.CONNECTED:
-            text = f"Connected to {status.url}"
+            text = self.tr("Connected to {url}").format(url=status.url)
             if not status.roomcast:
                 text += " (not a Roomcast server: showing its frames as they come)"
             self._system(text, Severity.INFO)
         elif status.state is ConnectionState.DISCONNECTED and previous.state is not (
             ConnectionState.DISCONNECTED
         ):
-            self._system(status.detail or "Disconnected", Severity.INFO)
+            self._system(status.detail or self.tr("Disconnected"), Severity.INFO)
 
     def _on_client_notice(self, notice: Notice) -> None:
         if notice.severity >= Severity.WARNING:
@@ -308,7 +339,9 @@ class ChatSession(QObject):
             return
         self.model.set_state(entry.id, entry.state, entry.seq)
         if entry.state is SendState.FAILED and entry.error:
-            self._system(f"Message not sent: {entry.error}", Severity.WARNING)
+            self._system(
+                self.tr("Message not sent: {error}").format(error=entry.error), Severity.WARNING
+            )
 
     def _on_frame(self, incoming: Incoming) -> None:
         frame = incoming.frame
@@ -321,27 +354,43 @@ class ChatSession(QObject):
         elif incoming.kind == "json":
             self.model.append(Row(kind=RowKind.JSON, text=pretty_json(incoming.data), raw=raw))
         elif isinstance(frame, ChatMessage):
-            self.model.append(self._chat_row(frame, raw))
+            row = self._chat_row(frame, raw)
+            self.model.append(row)
+            self.messageReceived.emit(row)
         elif isinstance(frame, Welcome):
             self._system(
-                f"Joined room {frame.room} as {frame.you} ({len(frame.members)} here)",
+                self.tr("Joined room {room} as {you} ({count} here)").format(
+                    room=frame.room, you=frame.you, count=len(frame.members)
+                ),
                 Severity.INFO,
             )
             if frame.truncated:
                 self._system(
-                    "Some messages could not be restored: the gap was longer than the room keeps",
+                    self.tr(
+                        "Some messages could not be restored: "
+                        "the gap was longer than the room keeps"
+                    ),
                     Severity.WARNING,
                 )
         elif isinstance(frame, Presence):
-            verb = "joined" if frame.event == "join" else "left"
-            self._system(f"{frame.name} {verb} ({frame.count} here)", Severity.INFO)
+            text = (
+                self.tr("{name} joined ({count} here)")
+                if frame.event == "join"
+                else self.tr("{name} left ({count} here)")
+            )
+            self._system(text.format(name=frame.name, count=frame.count), Severity.INFO)
         elif isinstance(frame, HistoryPage):
             self._older_pending = False
             self.model.prepend_history([self._chat_row(m, None) for m in frame.messages])
         elif isinstance(frame, TypingNotice):
             self.typingReceived.emit(frame.sender)
         elif isinstance(frame, Error):
-            self._system(f"Server error ({frame.code}): {frame.message}", Severity.WARNING)
+            self._system(
+                self.tr("Server error ({code}): {message}").format(
+                    code=frame.code, message=frame.message
+                ),
+                Severity.WARNING,
+            )
 
     def _chat_row(self, message: ChatMessage, raw: str | bytes | None) -> Row:
         mine = message.sender == self._status.you

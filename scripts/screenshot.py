@@ -1,14 +1,17 @@
-"""Screenshot of the window after a short conversation (``make screenshot``).
+"""Screenshots of the window (``make screenshot``).
 
 Runs under a real X server (``xvfb-run``): a room server on the app's own
 qasync loop, the real main window connected to it as "alice", and two more
 members (plain websockets clients) chatting. Saves the screen around the
-window to ``docs/screenshots/conversation.png``.
+window to ``docs/screenshots/``: ``conversation.png``, ``hosting.png``, and
+``light.png`` / ``dark.png`` (the same conversation with the find bar open,
+in each theme).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import sys
 import tempfile
@@ -28,6 +31,8 @@ from server.app import RoomServer, ServerConfig
 SHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 OUT = SHOTS / "conversation.png"
 HOSTING = SHOTS / "hosting.png"
+LIGHT = SHOTS / "light.png"
+DARK = SHOTS / "dark.png"
 
 
 async def until(predicate, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
@@ -47,31 +52,41 @@ def new_window(width: int, height: int) -> tuple[MainWindow, ChatSession]:
     return window, session
 
 
+@contextlib.asynccontextmanager
+async def chat(window: MainWindow, session: ChatSession, url: str, script: list):  # type: ignore[no-untyped-def,type-arg]
+    """alice's window joins ``url`` with bob and carol, who stay connected
+    while the body runs; ``script`` is [(who, text)], who being "bob",
+    "carol" or None for alice (typed)."""
+    async with connect(url) as bob, connect(url) as carol:
+        members = {"bob": bob, "carol": carol}
+        for name, ws in members.items():
+            await ws.send(json.dumps({"type": "hello", "name": name}))
+        window.connect_to(url, "alice")
+        await until(lambda: session.status.state is ConnectionState.CONNECTED)
+        for who, text in script:
+            if who is None:
+                window.composer.setPlainText(text)
+                window.composer.submit()
+            else:
+                await members[who].send(json.dumps({"type": "message", "content": text}))
+            await asyncio.sleep(0.15)
+        await members["carol"].send(json.dumps({"type": "typing"}))
+        await asyncio.sleep(0.5)
+        session.model.flush()
+        yield
+
+
 async def converse(app: QApplication) -> Path:
     async with RoomServer(ServerConfig(port=0)) as server:
         url = server.urls[0] + "r/team"
         window, session = new_window(980, 620)
-        async with connect(url) as bob, connect(url) as carol:
-            for ws, name in ((bob, "bob"), (carol, "carol")):
-                await ws.send(json.dumps({"type": "hello", "name": name}))
-            window.connect_to(url, "alice")
-            await until(lambda: session.status.state is ConnectionState.CONNECTED)
-            lines = [
-                (bob, "Morning! Is the build green?"),
-                (carol, "Yes — 165 tests, 10 seconds. <b>this stays literal</b>"),
-                (None, "Great, I'll host the demo room at 3."),
-                (bob, "Sharing the invite in a minute.\nSecond line of the same message."),
-            ]
-            for ws, text in lines:
-                if ws is None:
-                    window.composer.setPlainText(text)
-                    window.composer.submit()
-                else:
-                    await ws.send(json.dumps({"type": "message", "content": text}))
-                await asyncio.sleep(0.2)
-            await carol.send(json.dumps({"type": "typing"}))
-            await asyncio.sleep(0.5)
-            session.model.flush()
+        script = [
+            ("bob", "Morning! Is the build green?"),
+            ("carol", "Yes — 165 tests, 10 seconds. <b>this stays literal</b>"),
+            (None, "Great, I'll host the demo room at 3."),
+            ("bob", "Sharing the invite in a minute.\nSecond line of the same message."),
+        ]
+        async with chat(window, session, url, script):
             app.processEvents()
             grab(window, OUT)
         await session.aclose()
@@ -107,6 +122,39 @@ async def host(app: QApplication) -> Path:
     return HOSTING
 
 
+async def themes(app: QApplication) -> list[Path]:
+    """The conversation in the light and the dark theme, the find bar open."""
+    from desktop.filtering import RowFilter
+    from desktop.theme import Theme
+
+    async with RoomServer(ServerConfig(port=0)) as server:
+        url = server.urls[0] + "r/team"
+        window, session = new_window(980, 640)
+        script = [
+            ("bob", "Morning! Is the build green?"),
+            ("bob", "The nightly build took 4 minutes."),
+            ("carol", "Green here. Release build next?"),
+            (None, "Yes, I'll start the release build at 3."),
+            ("carol", '{"build": 1842, "status": "passed"}'),
+            ("bob", "Lunch first."),
+        ]
+        shots = []
+        async with chat(window, session, url, script):
+            window.filter_bar.activate()
+            window.filter_bar.search.setText("build")
+            window.filter_model.set_filter(RowFilter(text="build"))
+            for theme, path in ((Theme.LIGHT, LIGHT), (Theme.DARK, DARK)):
+                window.set_theme(theme)
+                await asyncio.sleep(0.3)
+                app.processEvents()
+                grab(window, path)
+                shots.append(path)
+            window.set_theme(Theme.LIGHT)
+        await session.aclose()
+        window.close()
+    return shots
+
+
 def main() -> int:
     app = QApplication(sys.argv)
     app.setQuitOnLastWindowClosed(False)  # the coroutine decides when we are done
@@ -114,6 +162,7 @@ def main() -> int:
     asyncio.set_event_loop(loop)
     try:
         paths = [loop.run_until_complete(converse(app)), loop.run_until_complete(host(app))]
+        paths += loop.run_until_complete(themes(app))
     finally:
         asyncio.set_event_loop(None)
         loop.close()

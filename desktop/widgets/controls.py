@@ -1,14 +1,17 @@
 """The connection bar, the composer and the member list.
 
 Widgets only emit signals: they do not know the session or the app, and
-have no async methods.
+have no async methods. Every user-visible string goes through ``tr``.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QStringListModel, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+import json
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QStringListModel, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QTextCursor
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -17,9 +20,12 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
+
+from .feedback import ErrorLabel
 
 MAX_RECENT_URLS = 10
 
@@ -36,32 +42,49 @@ class ConnectionBar(QWidget):
         self.url_box.setEditable(True)
         self.url_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.url_box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.url_box.setToolTip(
+        address_help = self.tr(
             "A ws:// or wss:// address; several, separated by commas, for failover"
         )
-        self.url_box.setAccessibleName("Server address")
+        self.url_box.setToolTip(address_help)
+        self.url_box.setAccessibleName(self.tr("Server address"))
+        self.url_box.setAccessibleDescription(address_help)
         line = self.url_box.lineEdit()
         line.setPlaceholderText("ws://127.0.0.1:8765/r/team")
+        line.setAccessibleName(self.tr("Server address"))
+        line.setAccessibleDescription(address_help)
         line.returnPressed.connect(self._on_connect_clicked)
         self.name_edit = QLineEdit(self)
-        self.name_edit.setPlaceholderText("your name")
+        self.name_edit.setPlaceholderText(self.tr("your name"))
         self.name_edit.setMaxLength(32)  # PROTOCOL.md, hello.name: 1-32 characters
         self.name_edit.setFixedWidth(140)
-        self.name_edit.setAccessibleName("Display name")
+        self.name_edit.setAccessibleName(self.tr("Display name"))
+        self.name_edit.setAccessibleDescription(
+            self.tr("The name the others see, 1 to 32 characters")
+        )
         self.password_edit = QLineEdit(self)
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password_edit.setPlaceholderText("password (if the room has one)")
+        self.password_edit.setPlaceholderText(self.tr("password (if the room has one)"))
         self.password_edit.setFixedWidth(170)
-        self.password_edit.setAccessibleName("Room password")
+        self.password_edit.setAccessibleName(self.tr("Room password"))
+        self.password_edit.setAccessibleDescription(
+            self.tr("Only for rooms that need a password; leave empty otherwise")
+        )
         self.password_edit.returnPressed.connect(self._on_connect_clicked)
-        self.connect_button = QPushButton("Connect", self)
-        self.connect_button.setAccessibleName("Connect or disconnect")
+        self.connect_button = QPushButton(self.tr("Connect"), self)
+        self.connect_button.setAccessibleName(self.tr("Connect or disconnect"))
+        self.connect_button.setAccessibleDescription(
+            self.tr("Connects to the server address, or disconnects when connected")
+        )
         self.connect_button.clicked.connect(self._on_connect_clicked)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(QLabel("Server:", self))
+        server_label = QLabel(self.tr("&Server:"), self)
+        server_label.setBuddy(self.url_box)
+        name_label = QLabel(self.tr("&Name:"), self)
+        name_label.setBuddy(self.name_edit)
+        layout.addWidget(server_label)
         layout.addWidget(self.url_box, 1)
-        layout.addWidget(QLabel("Name:", self))
+        layout.addWidget(name_label)
         layout.addWidget(self.name_edit)
         layout.addWidget(self.password_edit)
         layout.addWidget(self.connect_button)
@@ -91,7 +114,7 @@ class ConnectionBar(QWidget):
     def set_connected(self, connected: bool) -> None:
         """Connected (or trying to): the button disconnects; else it connects."""
         self._connected = connected
-        self.connect_button.setText("Disconnect" if connected else "Connect")
+        self.connect_button.setText(self.tr("Disconnect") if connected else self.tr("Connect"))
         for editor in (self.url_box, self.name_edit, self.password_edit):
             editor.setEnabled(not connected)
 
@@ -103,31 +126,64 @@ class ConnectionBar(QWidget):
 
 
 class Composer(QPlainTextEdit):
-    """Enter sends, Shift+Enter adds a line; disabled with a reason when it can't send."""
+    """Enter (or Ctrl+Enter) sends, Shift+Enter adds a line; disabled with a
+    reason when it can't send.
+
+    In raw JSON mode (for testing foreign servers) the text is sent as one
+    frame, as it is, once it parses as JSON; otherwise ``invalidRaw`` carries
+    the parse error and the text stays.
+    """
 
     sendRequested = Signal(str)
+    rawRequested = Signal(str)
+    invalidRaw = Signal(str)  # the parse error; "" when the text is valid again
     typing = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setAccessibleName("Message")
+        self.setAccessibleName(self.tr("Message"))
+        self.setAccessibleDescription(
+            self.tr("Type a message; Enter sends it, Shift+Enter starts a new line")
+        )
         self.setTabChangesFocus(True)
         self.setMaximumHeight(90)
+        self.raw_mode = False
+        self.blocked_reason: str | None = None
         self.textChanged.connect(self._on_text_changed)
-        self.set_blocked("Not connected: connect to a server to send messages")
+        self.set_blocked(self.tr("Not connected: connect to a server to send messages"))
+
+    def set_raw_mode(self, raw: bool) -> None:
+        self.raw_mode = raw
+        self.invalidRaw.emit("")
+        self.set_blocked(self.blocked_reason)
 
     def set_blocked(self, reason: str | None) -> None:
         """None enables sending; a reason disables it and says why."""
         self.setReadOnly(reason is not None)
-        self.setPlaceholderText(reason or "Message — Enter sends, Shift+Enter adds a line")
+        hint = (
+            self.tr("Raw JSON frame — Enter sends it as it is")
+            if self.raw_mode
+            else self.tr("Message — Enter sends, Shift+Enter adds a line")
+        )
+        self.setPlaceholderText(reason or hint)
         self.setToolTip(reason or "")
         self.blocked_reason = reason
         self.viewport().update()  # the placeholder is painted by the viewport
 
+    def insert_mention(self, name: str) -> None:
+        """Put "@name " at the cursor (a click on a member) and focus the composer."""
+        cursor = self.textCursor()
+        before = self.toPlainText()[: cursor.position()]
+        lead = "" if not before or before[-1].isspace() else " "
+        cursor.insertText(f"{lead}@{name} ")
+        self.setTextCursor(cursor)
+        self.moveCursor(QTextCursor.MoveOperation.NoMove)
+        self.setFocus()
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
         if enter and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
-            self.submit()
+            self.submit()  # Enter and Ctrl+Enter both send
             event.accept()
             return
         super().keyPressEvent(event)
@@ -136,34 +192,95 @@ class Composer(QPlainTextEdit):
         text = self.toPlainText()
         if self.blocked_reason is not None or not text.strip():
             return
-        self.sendRequested.emit(text)
+        if self.raw_mode:
+            try:
+                json.loads(text)
+            except json.JSONDecodeError as exc:
+                self.invalidRaw.emit(
+                    self.tr("Not valid JSON: {error}; nothing was sent").format(error=exc)
+                )
+                return
+            self.invalidRaw.emit("")
+            self.rawRequested.emit(text)
+        else:
+            # Trailing blanks (the space after a mention, a stray newline) are
+            # never meant; leading ones may be (indented code) and stay.
+            self.sendRequested.emit(text.rstrip())
         self.clear()
 
     def _on_text_changed(self) -> None:
-        if self.toPlainText() and not self.isReadOnly():
+        if self.toPlainText() and not self.isReadOnly() and not self.raw_mode:
             self.typing.emit()
 
 
+class ComposerBar(QWidget):
+    """The composer with its raw-JSON switch and the inline error line."""
+
+    def __init__(self, composer: Composer, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.composer = composer
+        self.raw_check = QCheckBox(self.tr("&Raw JSON"), self)
+        self.raw_check.setAccessibleName(self.tr("Send raw JSON"))
+        self.raw_check.setAccessibleDescription(
+            self.tr("Send the text as one frame, as it is, after checking that it is JSON")
+        )
+        self.raw_check.toggled.connect(composer.set_raw_mode)
+        self.error_label = ErrorLabel("", self)
+        self.error_label.setAccessibleName(self.tr("Raw JSON error"))
+        self.error_label.hide()
+        composer.invalidRaw.connect(self._show_error)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(composer, 1)
+        row.addWidget(self.raw_check, 0, Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(row)
+        layout.addWidget(self.error_label)
+
+    def _show_error(self, text: str) -> None:
+        self.error_label.setText(text)
+        self.error_label.setVisible(bool(text))
+
+
 class MemberList(QWidget):
-    """Who is in the room (shown when the server speaks Roomcast)."""
+    """Who is in the room (shown when the server speaks Roomcast). A click (or
+    Enter) on a name asks to mention it in the composer."""
+
+    mentionRequested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title = QLabel("Members", self)
+        self.title = QLabel(self.tr("Members"), self)
         self.model = QStringListModel(self)
         self.view = QListView(self)
         self.view.setModel(self.model)
         self.view.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
-        self.view.setAccessibleName("Members")
+        self.view.setAccessibleName(self.tr("Members"))
+        self.view.setAccessibleDescription(
+            self.tr("Who is in the room; activate a name to mention it in your message")
+        )
+        # activated: Enter, double click, or a single click where the style
+        # says so; a single click always mentions, but only once.
+        self.view.activated.connect(self._on_activated)
+        single = self.view.style().styleHint(QStyle.StyleHint.SH_ItemView_ActivateItemOnSingleClick)
+        if not single:
+            self.view.clicked.connect(self._on_activated)
+        self._names: list[str] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
         layout.addWidget(self.view)
 
     def set_members(self, names: list[str], you: str | None = None) -> None:
-        shown = [f"{n} (you)" if n == you else n for n in names]
+        self._names = list(names)
+        shown = [self.tr("{name} (you)").format(name=n) if n == you else n for n in names]
         self.model.setStringList(shown)
-        self.title.setText(f"Members ({len(names)})")
+        self.title.setText(self.tr("Members ({count})").format(count=len(names)))
 
     def members(self) -> list[str]:
         return self.model.stringList()
+
+    def _on_activated(self, index: QModelIndex | QPersistentModelIndex) -> None:
+        if 0 <= index.row() < len(self._names):
+            self.mentionRequested.emit(self._names[index.row()])

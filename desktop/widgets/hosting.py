@@ -15,7 +15,7 @@ import sys
 from typing import Final
 
 import segno
-from PySide6.QtCore import QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QGuiApplication,
@@ -44,6 +44,8 @@ from PySide6.QtWidgets import (
 from desktop.hosting import ALL_NETWORKS, LOCAL_ONLY, HostSettings
 from server.protocol import MAX_PASSWORD_CHARS, ROOM_NAME_RE
 
+from .feedback import ErrorLabel
+
 __all__ = [
     "DEFAULT_PORT",
     "DEFAULT_ROOM",
@@ -62,6 +64,8 @@ __all__ = [
 # very type the session hosts with and the window prefills from.
 DEFAULT_ROOM: Final = HostSettings.room
 DEFAULT_PORT: Final = HostSettings.port
+
+
 #: "Only this computer": nobody else can even reach the port.
 LOCAL_HOST: Final = LOCAL_ONLY
 #: "People on my network": every IPv4 interface.
@@ -87,12 +91,20 @@ def room_name_problem(name: str) -> str | None:
     if ROOM_NAME_RE.match(name):
         return None
     if not name:
-        return "A room needs a name."
+        return QCoreApplication.translate("HostDialog", "A room needs a name.")
     bad = sorted({c for c in name if not ROOM_NAME_RE.match(c)})
     if bad:
-        shown = " ".join("space" if c == " " else repr(c) for c in bad[:5])
-        return f"Not allowed in a room name: {shown}. Use letters, digits, '_', '.' or '-'."
-    return f"A room name has at most 64 characters (this one has {len(name)})."
+        shown = " ".join(
+            QCoreApplication.translate("HostDialog", "space") if c == " " else repr(c)
+            for c in bad[:5]
+        )
+        return QCoreApplication.translate(
+            "HostDialog",
+            "Not allowed in a room name: {shown}. Use letters, digits, '_', '.' or '-'.",
+        ).format(shown=shown)
+    return QCoreApplication.translate(
+        "HostDialog", "A room name has at most 64 characters (this one has {count})."
+    ).format(count=len(name))
 
 
 def _bind_error(host: str, port: int) -> OSError | None:
@@ -120,10 +132,14 @@ def _describe_bind_error(port: int, exc: OSError | None) -> str | None:
     if exc is None:
         return None
     if exc.errno in _IN_USE:
-        return f"Port {port} is in use."
+        return QCoreApplication.translate("HostDialog", "Port {port} is in use.").format(port=port)
     if exc.errno in _DENIED:
-        return f"Port {port} needs administrator rights (ports below 1024)."
-    return f"Port {port} can't be used: {exc.strerror or exc}."
+        return QCoreApplication.translate(
+            "HostDialog", "Port {port} needs administrator rights (ports below 1024)."
+        ).format(port=port)
+    return QCoreApplication.translate("HostDialog", "Port {port} can't be used: {reason}.").format(
+        port=port, reason=exc.strerror or exc
+    )
 
 
 def find_free_port(host: str, after: int, tries: int = FREE_PORT_SEARCH) -> int | None:
@@ -145,26 +161,30 @@ class HostDialog(QDialog):
         """``previous``: what was hosted last time, to prefill from (defaults otherwise)."""
         super().__init__(parent)
         initial = previous or HostSettings()
-        self.setWindowTitle("Host a room")
+        self.setWindowTitle(self.tr("Host a room"))
 
         self.room = QLineEdit(initial.room, self)
-        self.room.setAccessibleName("Room name")
-        self.room.setToolTip("1 to 64 letters, digits, '_', '.' or '-'")
-        self.room_error = QLabel(self)
+        self.room.setAccessibleName(self.tr("Room name"))
+        room_rule = self.tr("1 to 64 letters, digits, '_', '.' or '-'")
+        self.room.setToolTip(room_rule)
+        self.room.setAccessibleDescription(room_rule)
+        self.room_error = ErrorLabel("", self)
         self.room_error.setObjectName("roomError")
-        self.room_error.setWordWrap(True)
-        self.room_error.setStyleSheet("color: #b00020;")
-        self.room_error.setAccessibleName("Room name problem")
+        self.room_error.setAccessibleName(self.tr("Room name problem"))
         self.room_error.hide()
 
-        self.local_only = QRadioButton("Only this computer", self)
-        self.local_only.setAccessibleName("Only this computer can join")
-        self.local_only.setToolTip(f"Listen on {LOCAL_HOST}: for trying things out")
-        self.all_networks = QRadioButton("People on my network", self)
-        self.all_networks.setAccessibleName("People on my network can join")
-        self.all_networks.setToolTip(
-            f"Listen on {NETWORK_HOST}: anyone who can reach this computer"
+        self.local_only = QRadioButton(self.tr("Only this computer"), self)
+        self.local_only.setAccessibleName(self.tr("Only this computer can join"))
+        local_help = self.tr("Listen on {host}: for trying things out").format(host=LOCAL_HOST)
+        self.local_only.setToolTip(local_help)
+        self.local_only.setAccessibleDescription(local_help)
+        self.all_networks = QRadioButton(self.tr("People on my network"), self)
+        self.all_networks.setAccessibleName(self.tr("People on my network can join"))
+        network_help = self.tr("Listen on {host}: anyone who can reach this computer").format(
+            host=NETWORK_HOST
         )
+        self.all_networks.setToolTip(network_help)
+        self.all_networks.setAccessibleDescription(network_help)
         self.scope_group = QButtonGroup(self)
         self.scope_group.addButton(self.local_only)
         self.scope_group.addButton(self.all_networks)
@@ -173,14 +193,16 @@ class HostDialog(QDialog):
         self.port = QSpinBox(self)
         self.port.setRange(1, 65535)
         self.port.setValue(initial.port)
-        self.port.setAccessibleName("Port")
-        self.port_message = QLabel(self)
+        self.port.setAccessibleName(self.tr("Port"))
+        self.port.setAccessibleDescription(
+            self.tr("The TCP port others connect to; checked as you type")
+        )
+        self.port_message = ErrorLabel("", self)
         self.port_message.setObjectName("portMessage")
-        self.port_message.setWordWrap(True)
-        self.port_message.setStyleSheet("color: #b00020;")
-        self.port_message.setAccessibleName("Port problem")
+        self.port_message.setAccessibleName(self.tr("Port problem"))
         self.use_port_button = QPushButton(self)
-        self.use_port_button.setAccessibleName("Use a free port")
+        self.use_port_button.setAccessibleName(self.tr("Use a free port"))
+        self.use_port_button.setAccessibleDescription(self.tr("Switch to the next free port found"))
         self.use_port_button.setAutoDefault(False)  # Enter still means Start hosting
         self.use_port_button.clicked.connect(self._use_suggested_port)
         self._suggested_port: int | None = None
@@ -189,20 +211,26 @@ class HostDialog(QDialog):
 
         self.password_edit = QLineEdit(initial.password or "", self)
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password_edit.setPlaceholderText("optional")
+        self.password_edit.setPlaceholderText(self.tr("optional"))
         self.password_edit.setMaxLength(MAX_PASSWORD_CHARS)
-        self.password_edit.setAccessibleName("Room password")
-        self.password_edit.setToolTip("Leave empty for an open room")
+        self.password_edit.setAccessibleName(self.tr("Room password"))
+        password_help = self.tr("Leave empty for an open room")
+        self.password_edit.setToolTip(password_help)
+        self.password_edit.setAccessibleDescription(password_help)
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Start hosting")
-        self.ok_button.setAccessibleName("Start hosting")
+        self.ok_button.setText(self.tr("Start hosting"))
+        self.ok_button.setAccessibleName(self.tr("Start hosting"))
+        self.ok_button.setAccessibleDescription(
+            self.tr("Start the room on this computer and join it")
+        )
         self.ok_button.setDefault(True)
         cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setAccessibleName("Cancel")
+        cancel.setAccessibleName(self.tr("Cancel"))
+        cancel.setAccessibleDescription(self.tr("Close without hosting"))
         cancel.setAutoDefault(False)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -215,12 +243,12 @@ class HostDialog(QDialog):
         port_row.addWidget(self.use_port_button)
         port_row.addStretch(1)
         form = QFormLayout()
-        form.addRow("Room name:", self.room)
+        form.addRow(self.tr("&Room name:"), self.room)
         form.addRow("", self.room_error)
-        form.addRow("Who can join:", scope_box)
-        form.addRow("Port:", port_row)
+        form.addRow(self.tr("Who can join:"), scope_box)
+        form.addRow(self.tr("P&ort:"), port_row)
         form.addRow("", self.port_message)
-        form.addRow("Password:", self.password_edit)
+        form.addRow(self.tr("Pass&word:"), self.password_edit)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
@@ -262,11 +290,13 @@ class HostDialog(QDialog):
             self._suggested_port = find_free_port(self.host(), port)
             if self._suggested_port is None:
                 last = min(port + FREE_PORT_SEARCH, 65535)
-                problem = f"{problem} No free port up to {last} either."
+                problem = self.tr("{problem} No free port up to {last} either.").format(
+                    problem=problem, last=last
+                )
         self.port_message.setText(problem or "")
         self.port_message.setVisible(problem is not None)
         if self._suggested_port is not None:
-            self.use_port_button.setText(f"Use {self._suggested_port}")
+            self.use_port_button.setText(self.tr("Use {port}").format(port=self._suggested_port))
         self.use_port_button.setVisible(self._suggested_port is not None)
 
     def port_message_text(self) -> str:
@@ -350,22 +380,29 @@ class InvitePanel(QWidget):
         self.address_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.address_view.setWordWrapMode(QTextOption.WrapMode.WrapAnywhere)
         self.address_view.setMaximumHeight(72)
-        self.address_view.setAccessibleName("Join addresses")
+        self.address_view.setAccessibleName(self.tr("Join addresses"))
+        self.address_view.setAccessibleDescription(
+            self.tr("The addresses others can join this room at, one per line")
+        )
         self.address_view.setTabChangesFocus(True)
-        self.copy_button = QPushButton("Copy address", self)
-        self.copy_button.setAccessibleName("Copy address")
-        self.copy_button.setToolTip("Copy the first address; the password is never included")
+        self.copy_button = QPushButton(self.tr("Copy address"), self)
+        self.copy_button.setAccessibleName(self.tr("Copy address"))
+        copy_help = self.tr("Copy the first address; the password is never included")
+        self.copy_button.setToolTip(copy_help)
+        self.copy_button.setAccessibleDescription(copy_help)
         self.copy_button.clicked.connect(self._copy_first)
-        self.password_note = QLabel("Password required — tell people separately.", self)
+        self.password_note = QLabel(self.tr("Password required — tell people separately."), self)
         self.password_note.setWordWrap(True)
         self.qr_label = QLabel(self)
-        self.qr_label.setAccessibleName("QR code of the join address")
+        self.qr_label.setAccessibleName(self.tr("QR code of the join address"))
         self.qr_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
         self._feedback_timer = QTimer(self)
         self._feedback_timer.setSingleShot(True)
         self._feedback_timer.setInterval(COPIED_FEEDBACK_MS)
-        self._feedback_timer.timeout.connect(lambda: self.copy_button.setText("Copy address"))
+        self._feedback_timer.timeout.connect(
+            lambda: self.copy_button.setText(self.tr("Copy address"))
+        )
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -381,7 +418,7 @@ class InvitePanel(QWidget):
     def set_invite(self, addresses: list[str], room_label: str, password_set: bool) -> None:
         """Show how to join ``room_label``; the first address is copied and QR-coded."""
         self._addresses = list(addresses)
-        self.title.setText(f"Invite people to {room_label}")
+        self.title.setText(self.tr("Invite people to {room}").format(room=room_label))
         self.address_view.setPlainText("\n".join(self._addresses))
         lines = max(1, len(self._addresses))
         metrics = self.address_view.fontMetrics()
@@ -391,7 +428,7 @@ class InvitePanel(QWidget):
             int(lines * metrics.lineSpacing() + frame) + margins.top() + margins.bottom()
         )
         self._feedback_timer.stop()
-        self.copy_button.setText("Copy address")
+        self.copy_button.setText(self.tr("Copy address"))
         if self._addresses:
             ratio = self.devicePixelRatioF()
             pixmap = qr_pixmap(self._addresses[0], round(180 * ratio))
@@ -410,7 +447,7 @@ class InvitePanel(QWidget):
         """Not hosting: nothing to show (the panel itself stays where the window put it)."""
         self._addresses = []
         self._feedback_timer.stop()
-        self.copy_button.setText("Copy address")
+        self.copy_button.setText(self.tr("Copy address"))
         self.title.clear()
         self.address_view.clear()
         self.qr_label.clear()
@@ -431,6 +468,6 @@ class InvitePanel(QWidget):
             return
         address = self._addresses[0]
         QGuiApplication.clipboard().setText(address)
-        self.copy_button.setText("Copied")
+        self.copy_button.setText(self.tr("Copied"))
         self._feedback_timer.start()
         self.copied.emit(address)

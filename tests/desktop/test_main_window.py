@@ -285,3 +285,29 @@ async def test_comma_separated_urls_fail_over_between_shared_nodes(
             assert window.session.status.url == url_b
             assert chat_texts(window) == ["before", "after"]
             await until(lambda: rows_of(window, RowKind.CHAT)[-1].state is SendState.SENT)
+
+
+async def test_ctrl_f_filters_the_list_and_esc_restores_it(qtbot: QtBot, tmp_path: Path) -> None:
+    async with running_server() as server, open_window(qtbot, tmp_path) as window:
+        url = server.urls[0] + "r/team"
+        async with member(url, "bob") as (bob, _):
+            window.connect_to(url, "alice")
+            await connected(window)
+            for n, text in enumerate(["alpha", "beta", "Alphabet soup"]):
+                await bob.send({"type": "message", "content": text, "id": f"b{n}"})
+            await until(lambda: len(chat_texts(window)) == 3)
+            total = window.view.model().rowCount()
+            window.activateWindow()
+            await until(window.isActiveWindow)
+            window.view.setFocus()
+            qtbot.keyClick(window.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+            bar = window.filter_bar
+            await until(lambda: bar.isVisible() and bar.search.hasFocus(), what="the find bar")
+            qtbot.keyClicks(bar.search, "ALPH")
+            shown = window.view.model()
+            await until(lambda: shown.rowCount() == 2, what="two rows match")
+            texts = [shown.index(i, 0).data() for i in range(shown.rowCount())]
+            assert texts == ["alpha", "Alphabet soup"]
+            qtbot.keyClick(bar.search, Qt.Key.Key_Escape)
+            await until(lambda: shown.rowCount() == total, what="every row back")
+            assert not bar.isVisible()

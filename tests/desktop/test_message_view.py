@@ -2,26 +2,42 @@
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, QPoint, Qt
-from PySide6.QtGui import QAccessible, QColor, QContextMenuEvent, QGuiApplication
+from PySide6.QtCore import QItemSelectionModel, QLocale, QPoint, Qt
+from PySide6.QtGui import QAccessible, QColor, QContextMenuEvent, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
 
+from desktop.filtering import MessageFilterModel, RowFilter
 from desktop.models import MessageListModel
 from desktop.rows import Direction, Row, RowKind, SendState, binary_summary, pretty_json
 from desktop.widgets.message_view import (
     JSON_PREVIEW_LINES,
+    NEW_DAY,
     SYNC_REWRAP_ROWS,
     MessageDelegate,
     MessageView,
     blend,
+    continues_group,
+    day_label,
+    decoration,
+    error_color,
+    local_day,
+    rule_color,
+    warning_color,
 )
 from server.notices import Severity
 
 HOSTILE = "<img src=x onerror=alert(1)> and <b>bold</b> &amp; <i>"
+
+
+#: 09:00 local time on a fixed day: rows a second apart stay on that day.
+MORNING = datetime(2026, 11, 23, 9, 0).astimezone()
 
 
 def chat(seq: int | None, text: str = "hello", author: str = "bob", **fields: object) -> Row:
@@ -29,7 +45,11 @@ def chat(seq: int | None, text: str = "hello", author: str = "bob", **fields: ob
 
 
 def many(first: int, count: int) -> list[Row]:
-    return [chat(seq, f"message number {seq}") for seq in range(first, first + count)]
+    """Chat rows by bob a second apart: one group, under one day separator."""
+    return [
+        chat(seq, f"message number {seq}", time=MORNING + timedelta(seconds=seq))
+        for seq in range(first, first + count)
+    ]
 
 
 @pytest.fixture
@@ -74,9 +94,13 @@ def ink(view: MessageView) -> int:
 
 
 def ink_right_edge(view: MessageView, r: int) -> int:
-    """The rightmost painted x inside row ``r`` (-1 if it is blank)."""
+    """The rightmost painted x inside row ``r`` (-1 if it is blank), below its
+    day separator if it has one."""
     image = view.viewport().grab().toImage()
-    rect = view.visualRect(model_of(view).index(r, 0))
+    index = model_of(view).index(r, 0)
+    rect = view.visualRect(index)
+    if view.day_separator(index) is not None:
+        rect.setTop(rect.top() + view.delegate.day_height)
     background = view.viewport().palette().color(view.viewport().backgroundRole()).rgb()
     for x in range(min(rect.right(), image.width() - 1), rect.left() - 1, -1):
         for y in range(max(rect.top(), 0), min(rect.bottom(), image.height() - 1) + 1):
@@ -112,13 +136,16 @@ def test_markup_is_painted_as_its_characters(view: MessageView) -> None:
 
 def test_literal_markup_takes_the_room_of_its_characters(view: MessageView) -> None:
     # Rendered as rich text, "<b>x</b>" would be one bold letter: as plain text
-    # it is eight characters, so it needs more room than "x" alone.
-    short = chat(1, "x " * 60)
-    markup = chat(2, "<b>x</b> " * 60)
-    add(view, [short, markup])
+    # it is eight characters, so it needs more room than "x" alone. (Both rows
+    # have a header and neither a day separator: the same decorations.)
+    short = chat(1, "x " * 60, author="ann")
+    markup = chat(2, "<b>x</b> " * 60, author="bob")
+    add(view, [Row(kind=RowKind.SYSTEM, text="ann joined"), short, markup])
+    assert view.shows_header(model_of(view).index(1, 0))
+    assert view.day_separator(model_of(view).index(1, 0)) is None
     assert (
-        view.visualRect(model_of(view).index(1, 0)).height()
-        > view.visualRect(model_of(view).index(0, 0)).height()
+        view.visualRect(model_of(view).index(2, 0)).height()
+        > view.visualRect(model_of(view).index(1, 0)).height()
     )
 
 
@@ -174,19 +201,19 @@ def test_json_rows_show_four_lines_until_selected(view: MessageView) -> None:
 
 def test_rows_wrap_to_the_width(view: MessageView) -> None:
     text = "words that wrap " * 20
-    add(view, [chat(1, "short"), chat(2, text)])
+    add(view, [Row(kind=RowKind.SYSTEM, text="hi"), chat(1, "short"), chat(2, text, author="ann")])
     model = model_of(view)
-    short = view.visualRect(model.index(0, 0)).height()
-    wide = view.visualRect(model.index(1, 0)).height()
+    short = view.visualRect(model.index(1, 0)).height()
+    wide = view.visualRect(model.index(2, 0)).height()
     assert wide > short
     view.resize(300, 400)
-    narrow = view.visualRect(model.index(1, 0)).height()
+    narrow = view.visualRect(model.index(2, 0)).height()
     assert narrow > wide
-    assert view.visualRect(model.index(0, 0)).height() == short
+    assert view.visualRect(model.index(1, 0)).height() == short
     # Rows tile the list: each starts where the previous one ends.
-    assert (
-        view.visualRect(model.index(1, 0)).top() == view.visualRect(model.index(0, 0)).bottom() + 1
-    )
+    for r in (1, 2):
+        above = view.visualRect(model.index(r - 1, 0))
+        assert view.visualRect(model.index(r, 0)).top() == above.bottom() + 1
 
 
 def test_a_long_list_is_rewrapped_in_slices(qtbot: QtBot, view: MessageView) -> None:
@@ -202,13 +229,14 @@ def test_a_long_list_is_rewrapped_in_slices(qtbot: QtBot, view: MessageView) -> 
     model = model_of(view)
     delegate = view.delegate
     width = view.viewport().width()
+
+    def expected(r: int) -> int:  # one group of bob's under one day separator
+        return delegate.measure(model.rows[r], width, grouped=r > 0, new_day=r == 0)[0]
+
     for r in (0, 1, len(rows) // 2, len(rows) - 1):
-        expected = delegate.measure(model.rows[r], width)[0]
-        assert view.visualRect(model.index(r, 0)).height() == expected
+        assert view.visualRect(model.index(r, 0)).height() == expected(r)
     bar = view.verticalScrollBar()
-    assert bar.maximum() + view.viewport().height() == sum(
-        delegate.measure(row, width)[0] for row in model.rows
-    )
+    assert bar.maximum() + view.viewport().height() == sum(map(expected, range(len(rows))))
 
 
 def test_size_hint_caches_per_row_and_width(view: MessageView) -> None:
@@ -315,11 +343,14 @@ def test_prepending_keeps_the_visible_rows_in_place(qtbot: QtBot, view: MessageV
     assert requests == [True]
     model = model_of(view)
     top_row = model.rows[0]
-    point = QPoint(20, 20)
+    # A pixel of its text (its day separator and header go to the older rows).
+    point = QPoint(20, view.visualRect(model.index(0, 0)).bottom() - 5)
     assert view.row_at(view.indexAt(point)) is top_row
 
     assert model.prepend_history(many(80, 20)) == 20
     assert view.row_at(view.indexAt(point)) is top_row  # same row under the same pixel
+    assert view.day_separator(model.index(0, 0)) is not None
+    assert view.day_separator(model.index(20, 0)) is None
     assert view.verticalScrollBar().value() > 0
     # Re-armed: reaching the top again asks for the page before.
     view.verticalScrollBar().setValue(0)
@@ -439,13 +470,14 @@ def test_clear_resets_the_view(view: MessageView) -> None:
     assert view.indexAt(QPoint(5, 5)).row() == 0
 
 
-def test_only_a_message_list_model_is_accepted(qtbot: QtBot) -> None:
+def test_only_message_models_are_accepted(qtbot: QtBot) -> None:
     from PySide6.QtCore import QStringListModel
 
     widget = MessageView()
     qtbot.addWidget(widget)
     with pytest.raises(TypeError):
         widget.setModel(QStringListModel(["a"]))
+    widget.setModel(MessageFilterModel(MessageListModel()))  # a filter over one is fine
     assert QApplication.instance() is not None
 
 
@@ -480,3 +512,405 @@ def test_screen_readers_see_a_list_of_messages(view: MessageView) -> None:
     assert len(names) == 2
     assert names[0].startswith("ann, ") and names[0].endswith(": hello")
     assert names[1] == "ann joined"
+
+
+# -- groups and days -----------------------------------------------------------------
+
+
+def at(day: int, hour: int, minute: int, second: int = 0) -> datetime:
+    """A local time in November 2026."""
+    return datetime(2026, 11, day, hour, minute, second).astimezone()
+
+
+def decorations(view: MessageView) -> list[tuple[bool, str | None]]:
+    """(shows its header, its day separator) of every row shown."""
+    model = view.model()
+    return [
+        (view.shows_header(index), view.day_separator(index))
+        for r in range(model.rowCount())
+        if (index := model.index(r, 0)).isValid()
+    ]
+
+
+def heights_match(view: MessageView) -> bool:
+    """Every row's height is its text plus the decorations it shows."""
+    model = view.model()
+    width = view.viewport().width()
+    for r in range(model.rowCount()):
+        index = model.index(r, 0)
+        row = view.row_at(index)
+        assert row is not None
+        grouped = row.kind is RowKind.CHAT and not view.shows_header(index)
+        new_day = view.day_separator(index) is not None
+        want = view.delegate.measure(row, width, grouped=grouped, new_day=new_day)[0]
+        if view.visualRect(index).height() != want:
+            return False
+    return True
+
+
+@pytest.fixture
+def english(view: MessageView) -> MessageView:
+    view.setLocale(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
+    view.delegate.clock = lambda: date(2026, 11, 26)
+    return view
+
+
+def test_a_run_of_one_authors_messages_is_grouped(english: MessageView) -> None:
+    view = english
+    pending = chat(None, "on my way", author="bob", id="p", mine=True, state=SendState.PENDING)
+    pending.time = at(23, 10, 17)
+    add(
+        view,
+        [
+            chat(1, "first", time=at(23, 10, 0)),
+            chat(2, "second", time=at(23, 10, 2)),
+            chat(3, "five minutes on", time=at(23, 10, 7)),
+            chat(4, "five minutes and a second on", time=at(23, 10, 12, 1)),
+            chat(5, "someone else", author="ann", time=at(23, 10, 13)),
+            Row(kind=RowKind.SYSTEM, text="carl joined", time=at(23, 10, 14)),
+            chat(6, "after a notice", author="ann", time=at(23, 10, 15)),
+            chat(
+                7,
+                "failed",
+                author="ann",
+                id="f",
+                mine=True,
+                state=SendState.FAILED,
+                time=at(23, 10, 16),
+            ),
+            pending,
+        ],
+    )
+    day = "Monday, 23 November 2026"
+    assert decorations(view) == [
+        (True, day),
+        (False, None),  # grouped: no header
+        (False, None),  # exactly five minutes after the previous one: still grouped
+        (True, None),  # more than five minutes: a new group
+        (True, None),  # another author
+        (False, None),  # a notice has no header
+        (True, None),  # a chat row after a notice starts a group
+        (True, None),  # ours and refused: the header says so
+        (True, None),  # ours and still sending: the header says so
+    ]
+    assert heights_match(view)
+    model = model_of(view)
+    grouped = view.visualRect(model.index(1, 0)).height()
+    alone = view.visualRect(model.index(3, 0)).height()
+    assert alone - grouped == view.delegate.extra_height(4) - view.delegate.extra_height(6)
+    # Sent now, but it follows ann's refused row: it still starts a group.
+    assert model.set_state("p", SendState.SENT, seq=8)
+    assert decorations(view)[-1] == (True, None)
+    assert heights_match(view)
+
+
+def test_an_acknowledged_row_joins_the_group_and_heights_follow(
+    qtbot: QtBot, english: MessageView
+) -> None:
+    view = english
+    ours = chat(None, "mine", author="bob", id="p", mine=True, state=SendState.PENDING)
+    ours.time = at(23, 10, 1)
+    add(view, [chat(1, "first", time=at(23, 10, 0)), ours])
+    assert decorations(view)[1] == (True, None)
+    before = view.visualRect(model_of(view).index(1, 0)).height()
+    model_of(view).set_state("p", SendState.SENT, seq=2)
+    assert decorations(view)[1] == (False, None)
+    assert view.visualRect(model_of(view).index(1, 0)).height() < before
+    assert heights_match(view)
+    assert view.verticalScrollBar().maximum() == 0  # it all fits: nothing left over
+
+
+def test_day_separators_sit_above_the_first_row_of_each_local_day(english: MessageView) -> None:
+    view = english
+    add(
+        view,
+        [
+            chat(1, "late", time=at(23, 23, 58)),
+            chat(2, "later", time=at(23, 23, 59, 30)),
+            chat(3, "past midnight", time=at(24, 0, 0, 10)),  # 40 s on, but a new day
+            Row(kind=RowKind.SYSTEM, text="bob left", time=at(24, 9, 0)),
+            chat(4, "next day", time=at(25, 12, 0)),
+            Row(kind=RowKind.JSON, text="{}", time=at(26, 8, 0)),
+            chat(5, "today", time=at(26, 8, 1)),
+        ],
+    )
+    assert decorations(view) == [
+        (True, "Monday, 23 November 2026"),
+        (False, None),
+        (True, "Tuesday, 24 November 2026"),  # the separator starts a new group
+        (False, None),
+        (True, "Yesterday"),
+        (False, "Today"),
+        (True, None),
+    ]
+    assert heights_match(view)
+    model = model_of(view)
+    # The separator is painted in the row's own top part.
+    first = view.visualRect(model.index(0, 0))
+    second = view.visualRect(model.index(1, 0))
+    assert second.top() == first.bottom() + 1
+    band = view.viewport().grab(first.adjusted(0, 0, 0, view.delegate.day_height - first.height()))
+    image = band.toImage()
+    background = view.viewport().palette().color(view.viewport().backgroundRole()).rgb()
+    assert any(
+        image.pixel(x, y) != background for y in range(image.height()) for x in range(image.width())
+    )
+    # Midnight passes: the names change, the heights do not.
+    heights = [view.visualRect(model.index(r, 0)).height() for r in range(model.rowCount())]
+    view.delegate.clock = lambda: date(2026, 11, 27)
+    assert [label for _, label in decorations(view) if label] == [
+        "Monday, 23 November 2026",
+        "Tuesday, 24 November 2026",
+        "Wednesday, 25 November 2026",
+        "Yesterday",
+    ]
+    assert heights == [view.visualRect(model.index(r, 0)).height() for r in range(7)]
+
+
+def test_day_labels() -> None:
+    today = date(2026, 11, 26)
+    uk = QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
+    assert day_label(today, today, uk) == "Today"
+    assert day_label(date(2026, 11, 25), today, uk) == "Yesterday"
+    assert day_label(date(2026, 11, 23), today, uk) == "Monday, 23 November 2026"
+    assert day_label(date(2026, 11, 27), today, uk) == "Friday, 27 November 2026"
+    assert day_label(date(2025, 1, 5), today, uk) == "Sunday, 5 January 2025"
+
+
+def test_rows_arriving_across_midnight_and_above_keep_heights_right(english: MessageView) -> None:
+    view = english
+    add(view, [chat(1, "a", time=at(24, 23, 59)), chat(2, "b", time=at(24, 23, 59, 50))])
+    add(view, [chat(3, "c", time=at(25, 0, 0, 20))])  # appended across midnight
+    assert decorations(view) == [
+        (True, "Tuesday, 24 November 2026"),
+        (False, None),
+        (True, "Yesterday"),
+    ]
+    # History on top, the same day as the first row: its separator moves up.
+    model = model_of(view)
+    assert model.prepend_history([chat(0, "older", time=at(24, 23, 58))]) == 1
+    assert decorations(view)[:2] == [(True, "Tuesday, 24 November 2026"), (False, None)]
+    assert heights_match(view)
+    bar = view.verticalScrollBar()
+    total = view.visualRect(model.index(3, 0)).bottom() + 1 + bar.value()
+    assert bar.maximum() == max(0, total - view.viewport().height())
+
+
+def test_decorations_follow_the_rows_a_filter_shows(qtbot: QtBot) -> None:
+    model = MessageListModel()
+    model.extend(
+        [
+            chat(1, "hello", time=at(23, 10, 0)),
+            chat(2, "interruption", author="ann", time=at(23, 10, 1)),
+            chat(3, "hello again", time=at(23, 10, 2)),
+            chat(4, "only ann on the 24th", author="ann", time=at(24, 10, 0)),
+            chat(5, "hello on the 25th", time=at(25, 10, 0)),
+        ]
+    )
+    model.flush()
+    proxy = MessageFilterModel(model)
+    view = MessageView(proxy)
+    qtbot.addWidget(view)
+    view.setLocale(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
+    view.delegate.clock = lambda: date(2026, 11, 26)
+    view.resize(600, 400)
+    view.show()
+    assert [header for header, _ in decorations(view)] == [True, True, True, True, True]
+    proxy.set_filter(RowFilter(text="hello"))  # ann's rows hidden
+    assert decorations(view) == [
+        (True, "Monday, 23 November 2026"),
+        (False, None),  # now right after bob's first row: grouped
+        (True, "Yesterday"),  # the 24th shows nothing: no separator for it
+    ]
+    assert heights_match(view)
+    proxy.set_filter(RowFilter())
+    assert [header for header, _ in decorations(view)] == [True, True, True, True, True]
+    assert heights_match(view)
+
+
+def test_fast_decorations_agree_with_the_rule(qtbot: QtBot) -> None:
+    """The view's C-level passes give each row the decorations decoration()
+    gives it, for random rows and filters (and so the same heights)."""
+    rng = random.Random(5)
+    when = at(23, 20, 0)
+    rows: list[Row] = []
+    for seq in range(1, 600):
+        when += timedelta(seconds=rng.choice([0, 30, 200, 299, 300, 301, 900, 3 * 3600]))
+        roll = rng.random()
+        if roll < 0.75:
+            state = rng.choice([None, None, SendState.SENT, SendState.PENDING, SendState.FAILED])
+            rows.append(
+                chat(
+                    seq,
+                    rng.choice(["hi", "yo", "hello"]),
+                    author=rng.choice(["ann", "bob"]),
+                    time=when,
+                    state=state,
+                )
+            )
+        else:
+            rows.append(Row(kind=rng.choice([RowKind.SYSTEM, RowKind.TEXT]), text="x", time=when))
+    model = MessageListModel()
+    model.extend(rows)
+    model.flush()
+    proxy = MessageFilterModel(model)
+    view = MessageView(proxy)
+    qtbot.addWidget(view)
+    view.resize(500, 300)
+    view.show()
+    for f in [RowFilter(), RowFilter(text="h"), RowFilter(text="hello"), RowFilter(text="bob")]:
+        proxy.set_filter(f)
+        previous: Row | None = None
+        for r in range(proxy.rowCount()):
+            index = proxy.index(r, 0)
+            row = view.row_at(index)
+            assert row is not None
+            code = decoration(row, previous)
+            assert view.shows_header(index) == (
+                row.kind is RowKind.CHAT and not continues_group(code)
+            ), (f, r)
+            assert (view.day_separator(index) is not None) == bool(code & NEW_DAY), (f, r)
+            previous = row
+        assert heights_match(view)
+
+
+@pytest.mark.skipif(not hasattr(time, "tzset"), reason="needs time.tzset")
+@pytest.mark.parametrize(
+    "zone", ["Europe/Berlin", "America/St_Johns", "Asia/Kathmandu", "Australia/Lord_Howe"]
+)
+def test_local_days_follow_the_time_zone_and_its_changes(
+    zone: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import desktop.widgets.message_view as message_view
+
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    monkeypatch.setattr(message_view, "_offsets", {})
+    try:
+        start = datetime(2026, 1, 1, tzinfo=UTC).timestamp()
+        for step in range(0, 366 * 24 * 3600, 3_607):  # every hour and a bit, a year long
+            ts = start + step
+            assert local_day(ts) == datetime.fromtimestamp(ts).date().toordinal(), (zone, ts)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+# -- colours ---------------------------------------------------------------------
+
+
+def luminance(color: QColor) -> float:
+    """WCAG relative luminance."""
+
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    return (
+        0.2126 * channel(color.redF())
+        + 0.7152 * channel(color.greenF())
+        + 0.0722 * channel(color.blueF())
+    )
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def dark_palette() -> QPalette:
+    palette = QPalette()
+    roles = {
+        QPalette.ColorRole.Window: "#202124",
+        QPalette.ColorRole.WindowText: "#e8eaed",
+        QPalette.ColorRole.Base: "#17181a",
+        QPalette.ColorRole.AlternateBase: "#202124",
+        QPalette.ColorRole.Text: "#e8eaed",
+        QPalette.ColorRole.PlaceholderText: "#9aa0a6",
+        QPalette.ColorRole.Button: "#2d2e31",
+        QPalette.ColorRole.ButtonText: "#e8eaed",
+        QPalette.ColorRole.Highlight: "#8ab4f8",
+        QPalette.ColorRole.HighlightedText: "#17181a",
+        QPalette.ColorRole.Link: "#8ab4f8",
+    }
+    for role, name in roles.items():
+        palette.setColor(role, QColor(name))
+    return palette
+
+
+def test_a_dark_palette_gives_light_text_on_a_dark_list(english: MessageView) -> None:
+    view = english
+    view.setPalette(dark_palette())
+    rows = [
+        chat(1, "plain words here", time=at(26, 8, 0)),
+        chat(
+            None,
+            "mine, failed",
+            author="me",
+            id="f",
+            mine=True,
+            state=SendState.FAILED,
+            time=at(26, 8, 1),
+            direction=Direction.OUT,
+        ),
+        Row(
+            kind=RowKind.SYSTEM, text="an error notice", severity=Severity.ERROR, time=at(26, 8, 2)
+        ),
+        Row(
+            kind=RowKind.SYSTEM,
+            text="a warning notice",
+            severity=Severity.WARNING,
+            time=at(26, 8, 3),
+        ),
+        Row(kind=RowKind.SYSTEM, text="someone joined", severity=Severity.INFO, time=at(26, 8, 4)),
+        Row(kind=RowKind.JSON, text=pretty_json({"a": 1}), time=at(26, 8, 5)),
+        Row(kind=RowKind.TEXT, text="raw text frame", time=at(26, 8, 6)),
+    ]
+    add(view, rows)
+    view.scrollToTop()
+    base = dark_palette().color(QPalette.ColorRole.Base)
+    image = view.viewport().grab().toImage()
+    assert QColor(image.pixel(image.width() - 2, image.height() - 2)) == base  # the background
+    model = model_of(view)
+    for r in range(model.rowCount()):
+        rect = view.visualRect(model.index(r, 0)).intersected(view.viewport().rect())
+        ink = [
+            QColor(image.pixel(x, y))
+            for y in range(rect.top(), rect.bottom() + 1)
+            for x in range(rect.left(), rect.right() + 1)
+            if image.pixel(x, y) != base.rgb()
+        ]
+        assert ink, r
+        # Nothing is darker than the dark background (no black text anywhere)...
+        assert min(luminance(c) for c in ink) >= luminance(base) - 1e-9, r
+        # ...and the text itself stands out from it.
+        assert max(contrast(c, base) for c in ink) >= 4.5, r
+
+
+def test_every_colour_is_a_palette_colour_or_a_blend_of_them() -> None:
+    dark = dark_palette()
+    text = dark.color(QPalette.ColorRole.Text)
+    base = dark.color(QPalette.ColorRole.Base)
+    for color in (error_color(dark), warning_color(dark)):
+        assert contrast(color, base) >= 4.5  # text: as readable as normal text
+    assert 1.5 <= contrast(rule_color(dark), base) < 3.0  # a hairline: visible, quiet
+    assert error_color(dark).red() > error_color(dark).green()
+    assert rule_color(dark) == blend(base, text, 0.25)
+    light = QPalette(QColor("#f0f0f0"))
+    assert error_color(light) != error_color(dark)
+
+
+# -- accessibility -------------------------------------------------------------------
+
+
+def test_the_list_names_itself_and_describes_its_rows(view: MessageView) -> None:
+    add(view, [chat(1, "hi", author="ann"), Row(kind=RowKind.JSON, text="{}")])
+    assert view.accessibleName() == "Messages"
+    assert view.accessibleDescription().startswith("The conversation, oldest first.")
+    iface = QAccessible.queryAccessibleInterface(view)
+    assert iface is not None
+    descriptions = [
+        child.text(QAccessible.Text.Description)
+        for i in range(iface.childCount())
+        if (child := iface.child(i)) is not None and child.role() == QAccessible.Role.ListItem
+    ]
+    assert descriptions == ["chat message, received", "JSON frame, received"]

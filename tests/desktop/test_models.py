@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from desktop.models import MessageListModel, Roles
+from desktop.models import MessageListModel, Roles, relative_time, tooltip_text
 from desktop.rows import Direction, Row, RowKind, SendState
 from server.notices import Severity
 
@@ -128,7 +128,12 @@ def test_roles_and_role_names() -> None:
     assert index.data(Roles.MineRole) is False
     assert index.data(Roles.RawRole) == '{"type":"message"}'
     local = WHEN.astimezone().strftime("%Y-%m-%d %H:%M:%S")
-    assert index.data(Qt.ItemDataRole.ToolTipRole) == f"bob · {local}"
+    tooltip = index.data(Qt.ItemDataRole.ToolTipRole)
+    assert tooltip.startswith(f"bob · {local} · ")
+    assert tooltip.endswith(" ago")  # relative to now: see the tooltip tests
+    assert (
+        index.data(Qt.ItemDataRole.AccessibleDescriptionRole) == "chat message, received, delivered"
+    )
     names = model.roleNames()
     assert names[int(Roles.RowRole)].data() == b"row"
     assert names[int(Qt.ItemDataRole.DisplayRole)].data() == b"display"
@@ -152,11 +157,62 @@ def test_accessible_text_says_who_when_what() -> None:
 
 
 def test_tooltip_of_a_system_row_is_the_time_alone() -> None:
+    row = Row(kind=RowKind.SYSTEM, text="left", time=WHEN)
+    local = WHEN.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    assert tooltip_text(row, now=WHEN + timedelta(minutes=5)) == f"{local} · 5 minutes ago"
+
+
+def test_tooltip_adds_the_relative_time() -> None:
+    row = chat(1)
+    local = WHEN.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    cases = {
+        timedelta(seconds=0): "just now",
+        timedelta(seconds=59): "just now",
+        timedelta(seconds=-30): "just now",  # a clock ahead of ours
+        timedelta(minutes=1): "1 minute ago",
+        timedelta(minutes=5, seconds=30): "5 minutes ago",
+        timedelta(hours=1): "1 hour ago",
+        timedelta(hours=23, minutes=59): "23 hours ago",
+        timedelta(days=1): "1 day ago",
+        timedelta(days=29): "29 days ago",
+        timedelta(days=30): "1 month ago",
+        timedelta(days=364): "12 months ago",
+        timedelta(days=365): "1 year ago",
+        timedelta(days=800): "2 years ago",
+    }
+    for delta, ago in cases.items():
+        assert relative_time(WHEN, WHEN + delta) == ago
+        assert tooltip_text(row, now=WHEN + delta) == f"bob · {local} · {ago}"
+
+
+def test_accessible_description_says_kind_direction_and_state() -> None:
     model = MessageListModel()
-    model.append(Row(kind=RowKind.SYSTEM, text="left", time=WHEN))
+    failed = mine("m9")
+    model.extend(
+        [
+            chat(1),
+            mine("m1"),
+            failed,
+            Row(kind=RowKind.SYSTEM, text="ann joined"),
+            Row(kind=RowKind.JSON, text="{}", direction=Direction.OUT),
+            Row(kind=RowKind.TEXT, text="hi"),
+            Row(kind=RowKind.BINARY, text="binary · 2 bytes", direction=Direction.OUT),
+        ]
+    )
     model.flush()
-    tooltip = model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
-    assert tooltip == WHEN.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    model.set_state("m9", SendState.FAILED)
+    role = Qt.ItemDataRole.AccessibleDescriptionRole
+    assert [model.index(r, 0).data(role) for r in range(model.rowCount())] == [
+        "chat message, received",
+        "notice, received",
+        "JSON frame, sent",
+        "text frame, received",
+        "binary frame, sent",
+        "chat message, sent, sending",  # our unsent rows stay at the bottom
+        "chat message, sent, not sent",
+    ]
+    names = model.roleNames()
+    assert names[int(role)].data() == b"accessibleDescription"
 
 
 def test_rows_is_a_read_only_view() -> None:
@@ -422,3 +478,23 @@ def test_clear_forgets_everything() -> None:
     model.append(chat(1))  # no longer a duplicate
     model.flush()
     assert seqs(model) == [1]
+
+
+def test_seq_index_dense_sparse_and_lowest() -> None:
+    from desktop.models import SeqIndex
+
+    index = SeqIndex()
+    rows = {seq: Row(RowKind.CHAT, f"m{seq}", seq=seq) for seq in (10, 11, 13, 7, 10_000_000)}
+    for seq, row in rows.items():
+        index[seq] = row
+    assert len(index) == 5
+    for seq, row in rows.items():
+        assert index.get(seq) is row and seq in index
+    assert index.get(12) is None and 12 not in index and "x" not in index
+    assert index.lowest() == 7
+    del index[7]
+    assert index.lowest() == 10 and len(index) == 4
+    del index[10_000_000]  # the far one lived in the sparse part
+    assert index.get(10_000_000) is None and len(index) == 3
+    index.clear()
+    assert len(index) == 0 and index.lowest() is None

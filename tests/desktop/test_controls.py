@@ -1,0 +1,105 @@
+"""desktop/widgets/controls.py in a real window: raw JSON mode, mentions from
+the member list, typing hints (throttled out, expiring in), Ctrl+L."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+import desktop.main_window
+from desktop.rows import Direction, RowKind
+from tests.desktop.windows import connected, open_window, rows_of, type_and_send
+from tests.helpers import member, running_server, until
+from tests.peers import echo_server
+
+
+async def test_raw_json_mode_rejects_invalid_json_with_the_error_shown(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    async with echo_server() as url, open_window(qtbot, tmp_path) as window:
+        window.connect_to(url, "alice")
+        await connected(window)
+        bar = window.composer_bar
+        qtbot.mouseClick(bar.raw_check, Qt.MouseButton.LeftButton)
+        assert window.composer.raw_mode
+        await type_and_send(qtbot, window, '{"op": "ping",}')
+        assert bar.error_label.isVisibleTo(window)
+        assert bar.error_label.text() == (
+            "Not valid JSON: Expecting property name enclosed in double quotes: "
+            "line 1 column 15 (char 14); nothing was sent"
+        )
+        assert window.composer.toPlainText() == '{"op": "ping",}'  # kept to fix
+        assert rows_of(window, RowKind.JSON) == []
+
+        window.composer.clear()
+        await type_and_send(qtbot, window, '{"op": "ping", "n": [1, 2]}')
+        assert not bar.error_label.isVisibleTo(window)
+        # Sent as it is; the echo server sends it back.
+        await until(lambda: len(rows_of(window, RowKind.JSON)) == 2, what="sent and echoed")
+        sent, echoed = rows_of(window, RowKind.JSON)
+        assert (sent.direction, sent.raw) == (Direction.OUT, '{"op": "ping", "n": [1, 2]}')
+        assert (echoed.direction, echoed.raw) == (Direction.IN, '{"op": "ping", "n": [1, 2]}')
+        assert json.loads(sent.text) == {"op": "ping", "n": [1, 2]}
+
+
+async def test_clicking_a_member_mentions_it(qtbot: QtBot, tmp_path: Path) -> None:
+    async with running_server() as server, open_window(qtbot, tmp_path) as window:
+        url = server.urls[0] + "r/team"
+        async with member(url, "bob") as (bob, _):
+            window.connect_to(url, "alice")
+            await connected(window)
+            await until(lambda: len(window.members.members()) == 2)
+            view = window.members.view
+            qtbot.keyClicks(window.composer, "hi")
+            rect = view.visualRect(view.model().index(0, 0))
+            qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+            assert window.composer.toPlainText() == "hi @bob "
+            assert window.composer.hasFocus()
+            qtbot.keyClick(window.composer, Qt.Key.Key_Return)
+            got = await bob.until("message")
+            assert got["content"] == "hi @bob"
+
+
+async def test_typing_hints_are_throttled_out_and_expire_in(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(desktop.main_window, "TYPING_SHOWN", 0.4)
+    async with running_server() as server, open_window(qtbot, tmp_path) as window:
+        url = server.urls[0] + "r/team"
+        async with member(url, "bob") as (bob, _), member(url, "carol") as (carol, _):
+            window.connect_to(url, "alice")
+            await connected(window)
+            # Ours: a burst of keystrokes sends one typing frame (one per 3 s).
+            qtbot.keyClicks(window.composer, "hello there")
+            got = await bob.until("typing")
+            assert got == {"type": "typing", "from": "alice"}
+            assert [f for f in await bob.quiet(0.3) if f["type"] == "typing"] == []
+
+            # Theirs: shown under the list, together, then gone.
+            await bob.send({"type": "typing"})
+            await until(lambda: window.typing_label.text() == "bob is typing…")
+            await carol.send({"type": "typing"})
+            await until(lambda: window.typing_label.text() == "bob and carol are typing…")
+            await bob.send({"type": "message", "content": "done", "id": "b1"})
+            await until(lambda: window.typing_label.text() == "carol is typing…")
+            await until(lambda: window.typing_label.text() == "", what="the hint to expire")
+            await asyncio.sleep(0)
+
+
+async def test_ctrl_l_goes_to_the_address(qtbot: QtBot, tmp_path: Path) -> None:
+    async with open_window(qtbot, tmp_path) as window:
+        window.connection_bar.set_url("ws://example.invalid/r/x")
+        window.activateWindow()
+        await until(window.isActiveWindow, what="the window to be active")
+        window.composer.setFocus()
+        await until(window.composer.hasFocus)
+        qtbot.keyClick(window.composer, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+        line = window.connection_bar.url_box.lineEdit()
+        await until(line.hasFocus, what="the address to get the focus")
+        assert line.selectedText() == "ws://example.invalid/r/x"
+        assert window.focus_url_action.shortcut().toString() == "Ctrl+L"
