@@ -36,7 +36,7 @@ help:
 	@echo "  make venv         create .venv and install .[test,fast] (PYTHON=... to choose)"
 	@echo "  make clean        remove build/, dist/ and caches (keeps .venv)"
 	@echo "  make distclean    clean, and remove .venv too"
-	@echo "  make bench        benchmarks: the server vs Node.js ws, then the window (ARGS=--full)"
+	@echo "  make bench        benchmarks: the server vs Node.js ws, the window, the find bar (ARGS=--full)"
 	@echo "  make bench-scale-out  one roomcast-server node against two sharing rooms via Redis"
 	@echo "  make dist         dist/Roomcast/ bundle (PyInstaller) and, on Debian, the .deb"
 	@echo "  make screenshot   the window after a short conversation, under Xvfb"
@@ -135,6 +135,7 @@ bench: system-deps-qt venv
 	@$(VENV_PY) -m bench.servers $(ARGS)
 	@desk=--quick; if [[ " $(ARGS) " == *" --full "* ]]; then desk=; fi; \
 	QT_QPA_PLATFORM=offscreen $(VENV_PY) -m bench.desktop_ingest $$desk
+	@QT_QPA_PLATFORM=offscreen $(VENV_PY) -m bench.desktop_filter
 
 # Shared rooms through Redis: one node against two under the same load
 # (bench/scale_out.py, docs/scale-out.md; ARGS=--rounds 3 for medians of three).
