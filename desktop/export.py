@@ -130,6 +130,7 @@ def dump_row(row: Row) -> dict[str, Any]:
         "state": None if row.state is None else row.state.value,
         "direction": row.direction.value,
         "severity": None if row.severity is None else row.severity.value,
+        "mention": row.mention,
     }
     if isinstance(row.raw, str):
         obj["raw"] = row.raw
@@ -295,6 +296,8 @@ def load_row(obj: object, line_no: int) -> Row:
         direction=fields.member("direction", Direction),
         severity=fields.optional_member("severity", Severity),
     )
+    if "mention" in obj:  # optional: files from before it existed read as False
+        row.mention = fields.boolean("mention")
     has_raw = obj.get("raw") is not None
     has_b64 = obj.get("raw_b64") is not None
     if has_raw and has_b64:

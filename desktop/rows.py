@@ -51,6 +51,9 @@ class Row:
     severity: Severity | None = None
     #: The frame as it travelled (text or bytes), for "Copy raw".
     raw: str | bytes | None = None
+    #: A chat message from someone else that names us (notifications.mentions):
+    #: the list marks it.
+    mention: bool = False
 
 
 def parse_ts(ts: str) -> datetime:

@@ -44,6 +44,7 @@ from .hosting import (
     invite_urls,
 )
 from .models import MessageListModel
+from .notifications import mentions
 from .rows import Direction, Row, RowKind, SendState, binary_summary, parse_ts, pretty_json
 
 log = logging.getLogger("roomcast.session")
@@ -395,6 +396,7 @@ class ChatSession(QObject):
     def _chat_row(self, message: ChatMessage, raw: str | bytes | None) -> Row:
         mine = message.sender == self._status.you
         return Row(
+            mention=not mine and mentions(message.content, self._status.you),
             kind=RowKind.CHAT,
             text=message.content,
             time=parse_ts(message.ts),

@@ -158,6 +158,10 @@ _AMBER = QColor(215, 140, 0)
 _LINE_SEPARATOR = "\u2028"  # QTextLayout breaks lines here, not at "\n"
 
 
+# How much of the accent colour tints a row that mentions us.
+MENTION_TINT = 0.16
+
+
 def blend(a: QColor, b: QColor, t: float) -> QColor:
     """``a`` moved a fraction ``t`` towards ``b``."""
     return QColor.fromRgbF(
@@ -558,6 +562,13 @@ class MessageDelegate(QStyledItemDelegate):
         else:
             text_color = palette.color(QPalette.ColorRole.Text)
             dim = palette.color(QPalette.ColorRole.PlaceholderText)
+            if row.mention:  # names us: a tint of the accent, on light and dark alike
+                tint = blend(
+                    palette.color(QPalette.ColorRole.Base),
+                    palette.color(QPalette.ColorRole.Highlight),
+                    MENTION_TINT,
+                )
+                painter.fillRect(body, tint)
         if row.mine or row.direction is Direction.OUT:
             accent = text_color if selected else palette.color(QPalette.ColorRole.Highlight)
             painter.fillRect(

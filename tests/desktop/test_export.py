@@ -199,8 +199,10 @@ def test_dump_row_writes_every_field_with_enum_values() -> None:
         "state": "sent",
         "direction": "out",
         "severity": 30,
+        "mention": False,
         "raw": '{"type":"send"}',
     }
+    assert dump_row(dataclasses.replace(row, mention=True))["mention"] is True
     assert dump_row(dataclasses.replace(row, raw=b"\x00\xff"))["raw_b64"] == "AP8="
     assert "raw" not in dump_row(dataclasses.replace(row, raw=b"\x00\xff"))
     bare = dump_row(Row(RowKind.BINARY, "b", time=WHEN))

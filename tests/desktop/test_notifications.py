@@ -7,11 +7,13 @@ import asyncio
 from pathlib import Path
 
 import pytest
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.notifications import mentions
-from tests.desktop.windows import connected, open_window, type_and_send
+from desktop.rows import RowKind
+from tests.desktop.windows import connected, open_window, rows_of, type_and_send
 from tests.helpers import member, running_server, until
 
 
@@ -75,6 +77,22 @@ async def test_an_inactive_window_counts_unread_and_asks_to_notify(
                 ("bob mentioned you", "@alice ping", True),
             ]
             assert window.windowTitle() == "(2, 1 @) team — Roomcast"
+            # The list marks the mention with a tint of the accent colour.
+            window.session.model.flush()
+            marked = {r.text: r.mention for r in rows_of(window, RowKind.CHAT)}
+            assert marked == {"while you look": False, "are you there?": False, "@alice ping": True}
+            view = window.view
+            shown = view.model()
+            rows = {shown.index(i, 0).data(): shown.index(i, 0) for i in range(shown.rowCount())}
+            image = view.viewport().grab().toImage()
+            base = view.palette().color(QPalette.ColorRole.Base)
+
+            def far_right(text: str) -> QColor:
+                rect = view.visualRect(rows[text])
+                return image.pixelColor(rect.right() - 8, rect.bottom() - 4)
+
+            assert far_right("are you there?") == base
+            assert far_right("@alice ping") != base
 
             # Our own messages and system rows never count.
             await type_and_send(qtbot, window, "mine")
