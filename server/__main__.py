@@ -100,6 +100,14 @@ def build_parser() -> argparse.ArgumentParser:
         "e.g. redis://127.0.0.1:6379/0 (history then lives there, not in --db)",
     )
     p.add_argument(
+        "--redis-heartbeat",
+        type=_bounded(float, 0.1),
+        default=5.0,
+        metavar="SECONDS",
+        help="with --redis: how often this node proves it is alive; the members of a node "
+        "silent for three beats leave its rooms (default: %(default)g)",
+    )
+    p.add_argument(
         "--retention",
         type=_bounded(int, 1),
         default=DEFAULT_RETENTION,
@@ -158,6 +166,7 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         port=int(args.port),
         db=args.db if args.db is not None else (":memory:" if args.redis else default_db_path()),
         redis=args.redis,
+        redis_heartbeat=args.redis_heartbeat,
         retention=int(args.retention),
         password=password or None,
         allow_origins=tuple(args.allow_origin),

@@ -102,6 +102,9 @@ class ServerConfig:
     db: str | Path = ":memory:"
     #: redis://HOST:PORT/DB: rooms shared with other nodes (history in Redis, not ``db``).
     redis: str | None = None
+    #: Seconds between a node's heartbeats in Redis; a node silent for three is
+    #: taken for crashed and its members leave the room.
+    redis_heartbeat: float = 5.0
     retention: int = DEFAULT_RETENTION
     #: When set, every room needs it in the first frame (PROTOCOL.md, Joining).
     password: str | None = None
@@ -196,6 +199,7 @@ class RoomServer:
             hub = self._shared = RedisHub(
                 cfg.redis,
                 retention=cfg.retention,
+                heartbeat=cfg.redis_heartbeat,
                 deliver=self._deliver,
                 failed=self._commit_failed,
                 duplicate=self._duplicate,

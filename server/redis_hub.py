@@ -55,9 +55,10 @@ from .room import Room
 
 log = logging.getLogger("roomcast.redis")
 
-#: A node's heartbeat: renewed every HEARTBEAT_S, gone HEARTBEAT_TTL_MS after a crash.
+#: A node's heartbeat: renewed every HEARTBEAT_S, gone after HEARTBEAT_MISSES
+#: missed beats (a crash); then any node drops that node's members.
 HEARTBEAT_S = 5.0
-HEARTBEAT_TTL_MS = 15_000
+HEARTBEAT_MISSES = 3
 #: How long an XREAD blocks before it asks again (it returns at once on news).
 BLOCK_MS = 5_000
 #: Idempotency keys live this long (PROTOCOL.md: as long as the message is retained
@@ -130,6 +131,27 @@ else
              'count', count, 'node', replaced, 'by', node)
 end
 return {'ok', name, keep, replaced, count, unpack(members)}
+"""
+
+# A crashed node's members leave: every node, after each heartbeat, drops the
+# names held by nodes whose heartbeat is gone, with a leave event for each
+# (atomic, so the node that gets there first does it and the others find nothing).
+_REAP = """
+-- KEYS: names, ev   ARGV: prefix
+local all = redis.call('HGETALL', KEYS[1])
+local alive, dead = {}, {}
+for i = 1, #all, 2 do
+  local holder = all[i + 1]
+  local n = string.sub(holder, 1, string.find(holder, ' ') - 1)
+  if alive[n] == nil then alive[n] = redis.call('EXISTS', ARGV[1] .. 'node:' .. n) == 1 end
+  if not alive[n] then dead[#dead + 1] = all[i] end
+end
+for _, name in ipairs(dead) do
+  redis.call('HDEL', KEYS[1], name)
+  redis.call('XADD', KEYS[2], 'MAXLEN', '~', 1000, '*', 'event', 'leave', 'name', name,
+             'count', redis.call('HLEN', KEYS[1]), 'node', '', 'by', '')
+end
+return #dead
 """
 
 _LEAVE = """
@@ -237,6 +259,7 @@ class RedisHub(TurnBatcher):
         url: str,
         *,
         retention: int,
+        heartbeat: float = HEARTBEAT_S,
         deliver: Deliver,
         failed: Failed,
         duplicate: Duplicate,
@@ -246,6 +269,7 @@ class RedisHub(TurnBatcher):
         self.url = url
         self.node = secrets.token_hex(6)
         self.retention = retention
+        self.heartbeat = heartbeat
         self._deliver = deliver
         self._failed = failed
         self._duplicate = duplicate
@@ -270,6 +294,7 @@ class RedisHub(TurnBatcher):
         self._post_script = self.redis.register_script(_POST)
         self._join_script = self.redis.register_script(_JOIN)
         self._leave_script = self.redis.register_script(_LEAVE)
+        self._reap_script = self.redis.register_script(_REAP)
         self._readers: dict[str, asyncio.Task[None]] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._heartbeat: asyncio.Task[None] | None = None
@@ -300,13 +325,18 @@ class RedisHub(TurnBatcher):
         await self.redis.aclose()
 
     async def _beat(self) -> None:
-        await self.redis.set(f"rc:node:{self.node}", "1", px=HEARTBEAT_TTL_MS)
+        ttl_ms = int(self.heartbeat * HEARTBEAT_MISSES * 1000)
+        await self.redis.set(f"rc:node:{self.node}", "1", px=ttl_ms)
 
     async def _heartbeat_loop(self) -> None:
         while True:
-            await asyncio.sleep(HEARTBEAT_S)
+            await asyncio.sleep(self.heartbeat)
             try:
                 await self._beat()
+                for room in list(self._readers):
+                    await self._reap_script(
+                        keys=[_key(room, "names"), _key(room, "ev")], args=["rc:"]
+                    )
             except RedisError as exc:
                 self._down(exc)
             else:

@@ -272,3 +272,20 @@ def test_unreachable_redis_exits_2_with_one_line() -> None:
         f"roomcast-server: error: cannot reach Redis at redis://127.0.0.1:{port}/0: "
     ), line
     assert "Connection refused" in line
+
+
+async def test_a_crashed_nodes_members_leave_the_room(redis: RedisServer) -> None:
+    # Heartbeats every 0.2 s: a node silent for three beats (0.6 s) is gone.
+    with server_process("--redis", redis.url, "--redis-heartbeat", "0.2", *FAST) as doomed:
+        async with running_server(redis=redis.url, redis_heartbeat=0.2) as survivor:
+            url = survivor.urls[0] + "r/crash"
+            async with member(url, "alice") as (alice, _):
+                async with member(doomed.url + "r/crash", "bob") as (_bob, welcome):
+                    assert welcome["members"] == ["alice", "bob"]
+                    await alice.until("presence", name="bob", event="join")
+                    doomed.proc.send_signal(signal.SIGKILL)
+                    left = await alice.until("presence", name="bob", event="leave")
+                    assert left["count"] == 1
+            # And the name is free again at once, without bob's token.
+            async with member(url, "bob") as (_, again):
+                assert again["you"] == "bob"
