@@ -3,7 +3,6 @@ the member list, typing hints (throttled out, expiring in), Ctrl+L."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
 
@@ -88,7 +87,6 @@ async def test_typing_hints_are_throttled_out_and_expire_in(
             await bob.send({"type": "message", "content": "done", "id": "b1"})
             await until(lambda: window.typing_label.text() == "carol is typing…")
             await until(lambda: window.typing_label.text() == "", what="the hint to expire")
-            await asyncio.sleep(0)
 
 
 async def test_ctrl_l_goes_to_the_address(qtbot: QtBot, tmp_path: Path) -> None:

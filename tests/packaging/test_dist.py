@@ -35,8 +35,9 @@ pytestmark = [
 
 BUNDLE = ROOT / "dist" / "Roomcast"
 APP = BUNDLE / "roomcast"
-#: The bundle's size budget: about 120 MB measured, 145 MB untrimmed.
-BUNDLE_BUDGET = 130 * 2**20
+#: The bundle's size budget: about 133 MB measured (11 MB of it is the
+#: cryptography package the Secret Service keyring needs), 160 MB untrimmed.
+BUNDLE_BUDGET = 140 * 2**20
 SOURCES = ("desktop", "server", "resources", "packaging", "pyproject.toml")
 SELF_TEST_PASSED = "roomcast self-test passed"
 IS_LINUX = sys.platform.startswith("linux")
@@ -184,7 +185,9 @@ def test_bundle_is_trimmed(bundle: Path) -> None:
     """What packaging/roomcast.spec leaves out stays out."""
     internal = bundle / "_internal"
     qt = internal / "PySide6" / "Qt"
-    assert not list(internal.rglob("*.qm")), "Qt translations are bundled"
+    qt_catalogues = sorted(p.name for p in (qt / "translations").rglob("*.qm"))
+    assert qt_catalogues == ["qtbase_de.qm"], "Qt's catalogues beyond qtbase's for German"
+    assert (internal / "resources" / "i18n" / "roomcast_de.qm").is_file()
     platforms = sorted(p.name for p in (qt / "plugins" / "platforms").iterdir())
     assert platforms == ["libqoffscreen.so", "libqwayland.so", "libqxcb.so"]
     formats = sorted(p.name for p in (qt / "plugins" / "imageformats").iterdir())
