@@ -26,7 +26,7 @@ import ssl
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from websockets.http11 import Request, Response
@@ -43,6 +43,7 @@ from .errors import (
     RateLimited,
     RoomcastError,
     ServerError,
+    SharedStateDown,
     Unauthorized,
     UnsupportedData,
 )
@@ -67,7 +68,6 @@ from .protocol import (
     parse_client_frame,
     room_from_path,
 )
-from .redis_hub import RedisHistory, RedisHub, SharedStateDown
 from .room import (
     DEFAULT_RETENTION,
     Join,
@@ -81,6 +81,9 @@ from .room import (
     utc_timestamp,
 )
 from .wire import Connection, WireServer, encode_text
+
+if TYPE_CHECKING:
+    from .redis_hub import RedisHistory, RedisHub
 
 log = logging.getLogger("roomcast.server")
 
@@ -196,6 +199,10 @@ class RoomServer:
         cfg = self.config
         ssl_context = self._ssl_context()
         if cfg.redis:
+            # Imported here: the redis client costs start-up time (the desktop
+            # app's embedded server never shares rooms).
+            from .redis_hub import RedisHub
+
             hub = self._shared = RedisHub(
                 cfg.redis,
                 retention=cfg.retention,

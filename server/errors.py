@@ -19,6 +19,7 @@ must be closed afterwards (``close_code``, PROTOCOL.md "Close codes")::
     │   └── Unauthorized           unauthorized      bad or missing password: 1008
     ├── ServerError                our fault: internal, and the peer may retry
     │   └── HistoryError           internal          the history store failed
+    │       └── SharedStateDown    internal          Redis (--redis) did not answer
     └── ConfigError                the operator's fault: a bad flag or file;
         │                          the CLI prints it and exits with code 2
         └── ListenError            the address cannot be bound (busy port,
@@ -108,6 +109,11 @@ class ServerError(RoomcastError):
 
 class HistoryError(ServerError):
     """The history store could not read or commit."""
+
+
+class SharedStateDown(HistoryError):
+    """Redis (shared rooms, ``--redis``) did not answer; what was asked of it
+    may not have happened. The node retries by itself; the peer may resend."""
 
 
 class ConfigError(RoomcastError):

@@ -48,7 +48,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from .errors import ConfigError, HistoryError
+from .errors import ConfigError, HistoryError, SharedStateDown
 from .hub import Batch, TurnBatcher
 from .protocol import ChatMessage
 from .room import Room
@@ -163,10 +163,6 @@ redis.call('XADD', KEYS[2], 'MAXLEN', '~', 1000, '*', 'event', 'leave', 'name', 
            'count', count, 'node', '', 'by', '')
 return count
 """
-
-
-class SharedStateDown(HistoryError):
-    """Redis did not answer; what was asked of it may not have happened."""
 
 
 @dataclass(frozen=True, slots=True)
