@@ -194,20 +194,14 @@ def _key(room: str, part: str) -> str:
     return f"rc:{room}:{part}"
 
 
-def _message(entry_id: bytes | str, fields: dict[Any, Any]) -> ChatMessage:
-    raw = entry_id.decode() if isinstance(entry_id, bytes) else entry_id
-    get = {(k.decode() if isinstance(k, bytes) else k): v for k, v in fields.items()}
-
-    def text(name: str) -> str:
-        value = get[name]
-        return value.decode() if isinstance(value, bytes) else str(value)
-
+def _message(entry_id: str, fields: dict[str, str]) -> ChatMessage:
+    """A stream entry (id "<seq>-0") as the message it holds."""
     return ChatMessage(
-        seq=int(raw.split("-", 1)[0]),
-        ts=text("ts"),
-        sender=text("from"),
-        content=text("content"),
-        id=text("id"),
+        seq=int(entry_id.split("-", 1)[0]),
+        ts=fields["ts"],
+        sender=fields["from"],
+        content=fields["content"],
+        id=fields["id"],
     )
 
 
@@ -273,6 +267,8 @@ class RedisHub(TurnBatcher):
         try:
             self.redis: aioredis.Redis = aioredis.Redis.from_url(
                 url,
+                # Everything we store is UTF-8 text: answers come back as str.
+                decode_responses=True,
                 socket_connect_timeout=2.0,
                 health_check_interval=10,
                 # A pooled connection that Redis dropped (a restart) fails
@@ -363,7 +359,7 @@ class RedisHub(TurnBatcher):
             raise SharedStateDown(f"cannot open room {name!r}: Redis is unreachable") from None
         latest = int(seq_raw or 0)
         room = Room(name, last_seq=latest, retention=self.retention)
-        ev_id = last_ev[0][0] if last_ev else b"0-0"
+        ev_id = last_ev[0][0] if last_ev else "0-0"
         self._readers[name] = asyncio.ensure_future(self._read(room, latest, ev_id))
         return room
 
@@ -372,10 +368,10 @@ class RedisHub(TurnBatcher):
         if task is not None:
             task.cancel()
 
-    async def _read(self, room: Room, seq: int, ev_id: bytes | str) -> None:
+    async def _read(self, room: Room, seq: int, ev_id: str) -> None:
         """Deliver what the room's streams bring, from where this node left off."""
         streams: dict[Any, Any] = {_key(room.name, "log"): f"{seq}-0", _key(room.name, "ev"): ev_id}
-        conn = aioredis.Redis.from_url(self.url, socket_connect_timeout=2.0)
+        conn = aioredis.Redis.from_url(self.url, socket_connect_timeout=2.0, decode_responses=True)
         failures = 0
         try:
             while True:
@@ -392,12 +388,11 @@ class RedisHub(TurnBatcher):
                 if isinstance(batches, dict):  # RESP3 answers a map
                     batches = list(batches.items())
                 for key, entries in batches or ():
-                    k = key.decode() if isinstance(key, bytes) else key
                     if not entries:
                         continue
-                    streams[k] = entries[-1][0]
+                    streams[key] = entries[-1][0]
                     try:
-                        if k.endswith(":log"):
+                        if key.endswith(":log"):
                             self._on_messages(room, entries)
                         else:
                             self._on_events(room, entries)
@@ -420,13 +415,7 @@ class RedisHub(TurnBatcher):
 
     def _on_events(self, room: Room, entries: Sequence[Any]) -> None:
         for _, fields in entries:
-            event = {
-                (k.decode() if isinstance(k, bytes) else str(k)): (
-                    v.decode() if isinstance(v, bytes) else str(v)
-                )
-                for k, v in fields.items()
-            }
-            self._presence(room, event)
+            self._presence(room, dict(fields))
 
     # -- membership ----------------------------------------------------------
 
@@ -440,7 +429,7 @@ class RedisHub(TurnBatcher):
         except RedisError as exc:
             self._down(exc)
             raise SharedStateDown(f"cannot join room {room.name!r}: Redis is unreachable") from None
-        parts = [p.decode() if isinstance(p, bytes) else p for p in result]
+        parts = [str(p) for p in result]
         if parts[0] == "taken":
             return Claim(ok=False, name=parts[1])
         return Claim(
