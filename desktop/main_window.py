@@ -307,14 +307,11 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _connect_saved(self, urls: str, display_name: str, password: str) -> None:
-        # Not _connect(): a saved connection's name must not become the default
-        # name, and its password does not go through the bar's field.
+        # A saved connection's name does not become the default name, and its
+        # password does not go through the bar's field.
         name = display_name or self.connection_bar.name_edit.text().strip()
         self.connection_bar.set_url(urls)
-        if self.session.connect_to(urls, name or None, password or None):
-            self.connection_bar.remember_url(urls)
-            self.connection_bar.set_connected(True)
-            self.settings.setValue("recent_urls", self.connection_bar.recent_urls())
+        self._start(urls, name, password or None)
 
     def ask_export(self) -> QFileDialog:
         """File > Export session: every row, with direction, time and raw frame."""
@@ -456,12 +453,17 @@ class MainWindow(QMainWindow):
 
     def _connect(self, urls: str, name: str) -> None:
         password = self.connection_bar.password_edit.text() or None
-        if self.session.connect_to(urls, name or None, password):
-            self.connection_bar.remember_url(urls)
-            self.connection_bar.set_connected(True)
-            if name:
-                self.settings.setValue("name", name)
-            self.settings.setValue("recent_urls", self.connection_bar.recent_urls())
+        if self._start(urls, name, password) and name:
+            self.settings.setValue("name", name)
+
+    def _start(self, urls: str, name: str, password: str | None) -> bool:
+        """Connect the session; on success remember the address. False when unusable."""
+        if not self.session.connect_to(urls, name or None, password):
+            return False
+        self.connection_bar.remember_url(urls)
+        self.connection_bar.set_connected(True)
+        self.settings.setValue("recent_urls", self.connection_bar.recent_urls())
+        return True
 
     # -- hosting ----------------------------------------------------------------
 
@@ -565,7 +567,6 @@ class MainWindow(QMainWindow):
             if status.roomcast
             else ""
         )
-        self.notifier.you = status.you
         self._refresh_state_label()
 
     def _refresh_state_label(self) -> None:

@@ -9,8 +9,9 @@ The rules, in one place:
 * Each counted message asks for a notification (``notificationRequested``),
   unless notifications are off or "do not disturb" is on. The count still
   grows under "do not disturb": the title and tray still show it.
-* A message that names you ("@alice", or "alice" as a word) is a mention:
-  counted apart, and its notification says so.
+* A message that names you ("@alice", or "alice" as a word; the session
+  marks it ``Row.mention`` with :func:`mentions`) is a mention: counted
+  apart, and its notification says so.
 
 The window shows the request with ``QSystemTrayIcon.showMessage`` when the
 desktop has a tray; the title and the tray tooltip carry the count.
@@ -48,14 +49,13 @@ class Notifier(QObject):
         self._is_active = is_active
         self.enabled = True
         self.do_not_disturb = False
-        self.you: str | None = None
         self.unread = 0
         self.mentions = 0
 
     def message_arrived(self, row: Row) -> None:
         if row.kind is not RowKind.CHAT or row.mine or self._is_active():
             return
-        mention = mentions(row.text, self.you)
+        mention = row.mention
         self.unread += 1
         self.mentions += mention
         self.unreadChanged.emit(self.unread, self.mentions)
