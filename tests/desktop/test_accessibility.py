@@ -6,29 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractScrollArea, QScrollBar, QWidget
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.rows import RowKind
-from tests.desktop.windows import connected, open_window, rows_of
+from tests.desktop.windows import connected, interactive, open_window, rows_of
 from tests.helpers import member, running_server, until
-
-
-def interactive(root: QWidget) -> list[QWidget]:
-    """Visible widgets that take the keyboard focus (what a keyboard or
-    screen-reader user lands on). Scroll bars are part of their views; Qt's
-    own internals (object names starting qt_) are named by Qt."""
-    found = []
-    for widget in [root, *root.findChildren(QWidget)]:
-        if widget.focusPolicy() == Qt.FocusPolicy.NoFocus or isinstance(widget, QScrollBar):
-            continue
-        if widget.objectName().startswith("qt_") or not widget.isVisibleTo(root):
-            continue  # Qt's internals (a combo box's hidden popup list...)
-        parent = widget.parentWidget()
-        if isinstance(parent, QAbstractScrollArea) and widget is parent.viewport():
-            continue  # the viewport of a named view
-        found.append(widget)
-    return found
 
 
 def unnamed(root: QWidget) -> list[str]:

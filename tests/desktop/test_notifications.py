@@ -3,7 +3,6 @@ requests, mentions, do-not-disturb, all with a real window and server."""
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.notifications import mentions
-from desktop.rows import RowKind
+from desktop.rows import RowKind, SendState
 from tests.desktop.windows import connected, open_window, rows_of, type_and_send
 from tests.helpers import member, running_server, until
 
@@ -97,7 +96,10 @@ async def test_an_inactive_window_counts_unread_and_asks_to_notify(
             # Our own messages and system rows never count.
             await type_and_send(qtbot, window, "mine")
             await bob.until("message")
-            await asyncio.sleep(0.1)
+            await until(
+                lambda: rows_of(window, RowKind.CHAT)[-1].state is SendState.SENT,
+                what="our message acknowledged",
+            )
             assert window.notifier.unread == 2
 
             activate(window)

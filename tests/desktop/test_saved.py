@@ -24,11 +24,9 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QAbstractScrollArea,
     QDialog,
     QLabel,
     QMessageBox,
-    QScrollBar,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
@@ -43,6 +41,7 @@ from desktop.saved import (
     keyring_user,
 )
 from desktop.widgets.saved import SavedConnectionsDialog
+from tests.desktop.windows import interactive
 
 NO_KEYRING = (
     "No system keyring is available: the password was not saved. "
@@ -545,21 +544,6 @@ def test_escape_closes(qtbot: QtBot, store: SavedConnections) -> None:
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
     assert dialog.result() == QDialog.DialogCode.Rejected
-
-
-def interactive(root: QWidget) -> list[QWidget]:
-    """Visible widgets that take the focus (as tests/desktop/test_accessibility.py counts them)."""
-    found = []
-    for widget in [root, *root.findChildren(QWidget)]:
-        if widget.focusPolicy() == Qt.FocusPolicy.NoFocus or isinstance(widget, QScrollBar):
-            continue
-        if widget.objectName().startswith("qt_") or not widget.isVisibleTo(root):
-            continue
-        parent = widget.parentWidget()
-        if isinstance(parent, QAbstractScrollArea) and widget is parent.viewport():
-            continue
-        found.append(widget)
-    return found
 
 
 def test_every_interactive_widget_is_named_described_and_in_tab_order(

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QAbstractScrollArea, QScrollBar, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.client import ConnectionState
@@ -53,3 +54,20 @@ async def type_and_send(qtbot: QtBot, window: MainWindow, text: str) -> None:
 
 async def connected(window: MainWindow) -> None:
     await until(lambda: window.session.status.state is ConnectionState.CONNECTED, what="connected")
+
+
+def interactive(root: QWidget) -> list[QWidget]:
+    """Visible widgets that take the keyboard focus (what a keyboard or
+    screen-reader user lands on). Scroll bars are part of their views; Qt's
+    own internals (object names starting qt_) are named by Qt."""
+    found = []
+    for widget in [root, *root.findChildren(QWidget)]:
+        if widget.focusPolicy() == Qt.FocusPolicy.NoFocus or isinstance(widget, QScrollBar):
+            continue
+        if widget.objectName().startswith("qt_") or not widget.isVisibleTo(root):
+            continue  # Qt's internals (a combo box's hidden popup list...)
+        parent = widget.parentWidget()
+        if isinstance(parent, QAbstractScrollArea) and widget is parent.viewport():
+            continue  # the viewport of a named view
+        found.append(widget)
+    return found

@@ -122,9 +122,9 @@ async def test_frames_of_one_turn_reach_each_member_in_one_write() -> None:
             try:
                 alice.protocol.send_text(b'{"type":"hello","name":"alice"}')
                 await alice.flush()
+                # Presence is lazy; both have it, so its one flush is done.
                 await bob.until("presence", name="alice")
                 await carol.until("presence", name="alice")
-                await asyncio.sleep(0.2)  # lazy presence flushed; nothing queued
                 before = server.writes
                 for n in range(5):  # five posts in one TCP write: one turn
                     frame = {"type": "message", "content": f"m{n}", "id": f"a{n}"}
