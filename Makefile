@@ -31,7 +31,7 @@ help:
 	@echo "  make run          start the desktop app (.venv/bin/roomcast \$$ARGS)"
 	@echo "  make server       start a room server (.venv/bin/roomcast-server \$$ARGS)"
 	@echo "  make test         lint, then run pytest offscreen (PYTEST_ARGS=... to narrow)"
-	@echo "  make lint         ruff check, ruff format --check, mypy"
+	@echo "  make lint         ruff check, ruff format --check, translations, mypy, import contracts"
 	@echo "  make format       ruff check --fix, ruff format"
 	@echo "  make venv         create .venv and install .[test,fast] (PYTHON=... to choose)"
 	@echo "  make clean        remove build/, dist/ and caches (keeps .venv)"
@@ -99,6 +99,8 @@ lint: venv
 	@$(VENV_PY) scripts/i18n.py check
 	@echo "==> mypy"
 	@$(VENV_BIN)/mypy
+	@echo "==> import contracts"
+	@$(VENV_BIN)/lint-imports --no-cache
 
 format: venv
 	@$(VENV_BIN)/ruff check --fix .
@@ -116,7 +118,7 @@ test: system-deps-test venv lint i18n
 # ---- cleaning -----------------------------------------------------------------
 
 clean:
-	@rm -rf build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	@rm -rf build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis .import_linter_cache
 	@find . -path ./$(VENV) -prune -o -path ./.git -prune -o \
 	    \( -name '*.egg-info' -o -name __pycache__ \) -type d -prune -exec rm -rf {} +
 	@echo "==> removed build/, dist/ and caches (kept $(VENV); make distclean removes it)"

@@ -30,6 +30,8 @@ from typing import TYPE_CHECKING, Any
 
 from server import __version__
 
+from .links import EXAMPLE_URL, WS_SCHEMES, split_urls
+
 if TYPE_CHECKING:
     from .session import ChatSession
 
@@ -45,23 +47,12 @@ SIGNAL_POLL_MS = 200
 log = logging.getLogger("roomcast")
 
 
-#: Link schemes the desktop entry registers (x-scheme-handler), so a
-#: roomcast:// link in a browser or chat opens the room in the app.
-LINK_SCHEMES = {"roomcast": "ws", "roomcasts": "wss"}
-
-
-def from_link(url: str) -> str:
-    """``roomcast://HOST:PORT/r/ROOM`` → ``ws://HOST:PORT/r/ROOM`` (``roomcasts://``
-    → ``wss://``); any other URL is returned unchanged."""
-    scheme, sep, rest = url.partition("://")
-    mapped = LINK_SCHEMES.get(scheme.lower()) if sep else None
-    return f"{mapped}://{rest}" if mapped else url
-
-
 def _ws_url(value: str) -> str:
-    urls = [from_link(url) for url in value.replace(",", " ").split()]
+    """argparse's type for the URL arguments: a failover list (links allowed) of
+    ws:// or wss:// URLs, joined by spaces."""
+    urls = split_urls(value)
     for url in urls:
-        if not url.startswith(("ws://", "wss://")):
+        if not url.startswith(WS_SCHEMES):
             raise argparse.ArgumentTypeError(f"expected a ws:// or wss:// URL, got {url!r}")
     return " ".join(urls)
 
@@ -77,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
         "url",
         nargs="*",
         type=_ws_url,
-        help="room to join at once, e.g. ws://127.0.0.1:8765/r/team (several: failover); "
+        help=f"room to join at once, e.g. {EXAMPLE_URL} (several: failover); "
         "roomcast:// and roomcasts:// links stand for ws:// and wss://",
     )
     parser.add_argument("--name", help="your display name in the room")
@@ -146,6 +137,8 @@ def _run_gui(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication, QInputDialog
     from qasync import QEventLoop
 
+    from server.protocol import MAX_NAME_CHARS
+
     from .i18n import install_translators
     from .main_window import MainWindow
     from .models import MessageListModel
@@ -204,7 +197,7 @@ def _run_gui(args: argparse.Namespace) -> int:
             name, ok = QInputDialog.getText(
                 window, "Roomcast", "Your display name:", text=_os_user()
             )
-            name = name.strip()[:32] if ok else ""
+            name = name.strip()[:MAX_NAME_CHARS] if ok else ""
             if name:
                 window.connection_bar.name_edit.setText(name)
                 window.settings.setValue("name", name)
@@ -291,8 +284,10 @@ def install_error_reporting(
 
 
 def _os_user() -> str:
+    from server.protocol import MAX_NAME_CHARS  # here: --help and --version stay fast
+
     try:
-        return getpass.getuser()[:32]
+        return getpass.getuser()[:MAX_NAME_CHARS]
     except (KeyError, OSError):
         return ""
 

@@ -39,16 +39,17 @@ from websockets.exceptions import (
     InvalidHandshake,
     InvalidMessage,
     InvalidStatus,
-    InvalidURI,
 )
 from websockets.typing import Subprotocol
-from websockets.uri import parse_uri
 
+from desktop.links import host_port, validate_url
 from desktop.rows import SendState
 from server import __version__
+from server.defaults import HOST_STOPPED_REASON
 from server.errors import ProtocolError
 from server.notices import Notice, Severity
 from server.protocol import (
+    DEFAULT_HISTORY_LIMIT,
     SUBPROTOCOL,
     ChatMessage,
     Error,
@@ -73,13 +74,10 @@ __all__ = [
     "Status",
     "describe_close",
     "describe_open_error",
-    "validate_url",
 ]
 
 log = logging.getLogger("roomcast.client")
 
-#: The 1001 close reason a hosting app sends when its user stops hosting.
-HOST_STOPPED_REASON: Final = "host stopped hosting"
 #: Our frames are small; the server's are at most 256 KiB (PROTOCOL.md,
 #: Transport, Size), history pages included. 1 MiB leaves room for foreign ones.
 MAX_INCOMING_BYTES: Final = 2**20
@@ -175,24 +173,8 @@ class Backoff:
 
 
 # --------------------------------------------------------------------------
-# URLs and error texts
+# Error texts
 # --------------------------------------------------------------------------
-
-
-def validate_url(url: str) -> str:
-    """The URL stripped, or ValueError saying what is wrong (PROTOCOL.md, Transport)."""
-    url = url.strip()
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("ws", "wss"):
-        raise ValueError(f"{url!r} is not a WebSocket URL: it must start with ws:// or wss://")
-    if not parts.hostname:
-        raise ValueError(f"{url!r} has no host: a WebSocket URL looks like ws://HOST:PORT/")
-    try:
-        parts.port  # noqa: B018 - raises ValueError when the port is not a number
-        parse_uri(url)
-    except (ValueError, InvalidURI) as exc:
-        raise ValueError(f"{url!r} is not a valid WebSocket URL: {exc}") from None
-    return url
 
 
 def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
@@ -212,18 +194,6 @@ translate: Callable[[str, str], str] = _untranslated
 
 def _t(text: str) -> str:
     return translate("RoomClient", text)
-
-
-def host_port(url: str) -> str:
-    """HOST:PORT of a ws:// or wss:// URL, with the scheme's default port."""
-    parts = urlsplit(url)
-    host = parts.hostname or "?"
-    host = f"[{host}]" if ":" in host else host
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    return f"{host}:{port or (443 if parts.scheme.lower() == 'wss' else 80)}"
 
 
 _SSL_NOISE = re.compile(r"^\[SSL(?:: [A-Z0-9_]+)?\]\s*|\s*\(_ssl\.c:\d+\)$")
@@ -529,7 +499,7 @@ class RoomClient:
         if self._connected() and self._roomcast:
             self._put('{"type":"typing"}')
 
-    def request_history(self, before: int | None, limit: int = 50) -> None:
+    def request_history(self, before: int | None, limit: int = DEFAULT_HISTORY_LIMIT) -> None:
         """Ask for older messages (PROTOCOL.md, history); the page arrives as a frame."""
         if not (self._connected() and self._roomcast):
             self._notice(

@@ -11,11 +11,23 @@ import errno
 from dataclasses import dataclass
 from pathlib import Path
 
+from server.defaults import HOST_STOPPED_REASON, PORT
 from server.errors import ListenError
 from server.netinfo import is_wildcard, lan_ipv4_addresses
 
-#: The close reason joiners see (PROTOCOL.md, Close codes: 1001).
-HOST_STOPPED_REASON = "host stopped hosting"
+__all__ = [
+    "ALL_NETWORKS",
+    "HOST_STOPPED_REASON",
+    "LOCAL_ONLY",
+    "HostSettings",
+    "host_error_text",
+    "hosted_db_path",
+    "invite_urls",
+    "room_path",
+]
+
+# HOST_STOPPED_REASON (server.defaults) is the 1001 close reason joiners see
+# (PROTOCOL.md, Close codes); re-exported here with the rest of hosting's words.
 LOCAL_ONLY = "127.0.0.1"
 ALL_NETWORKS = "0.0.0.0"  # noqa: S104 - "People on my network" binds every interface
 
@@ -25,7 +37,8 @@ class HostSettings:
     room: str = "chat"
     #: LOCAL_ONLY ("Only this computer") or ALL_NETWORKS ("People on my network").
     host: str = ALL_NETWORKS
-    port: int = 8765
+    #: roomcast-server's default port, so a hosted room is where people expect one.
+    port: int = PORT
     password: str | None = None
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable
+from typing import cast
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -213,7 +214,7 @@ class MainWindow(QMainWindow):
         self._last_typing = 0.0
 
         self.connection_bar.connectRequested.connect(self._connect)
-        self.connection_bar.disconnectRequested.connect(self.session.disconnect)
+        self.connection_bar.disconnectRequested.connect(self.session.disconnect_from_server)
         self.composer.sendRequested.connect(self.session.send)
         self.composer.rawRequested.connect(self.session.send_raw)
         self.composer.typing.connect(self._typing)
@@ -477,10 +478,13 @@ class MainWindow(QMainWindow):
 
     def open_host_dialog(self) -> HostDialog:
         """The "Host a room" dialog, prefilled with what was hosted last."""
+        # QSettings.value() is typed as object; with a type argument it is that type.
+        s = self.settings
         last = HostSettings(
-            room=self.settings.value("host/room", "chat", str) or "chat",
-            host=self.settings.value("host/host", HostSettings.host, str) or HostSettings.host,
-            port=int(self.settings.value("host/port", HostSettings.port) or HostSettings.port),
+            room=cast(str, s.value("host/room", "chat", str)) or "chat",
+            host=cast(str, s.value("host/host", HostSettings.host, str)) or HostSettings.host,
+            # An ini file gives the port back as a string.
+            port=int(cast(str | int, s.value("host/port", HostSettings.port)) or HostSettings.port),
         )
         dialog = self.host_dialog = HostDialog(self, previous=last)
         dialog.accepted.connect(lambda: self._start_hosting(dialog.settings()))
@@ -608,9 +612,9 @@ class MainWindow(QMainWindow):
 
     def _load_settings(self) -> None:
         s = self.settings
-        name = s.value("name", "", str)
+        name = cast(str, s.value("name", "", str))
         self.connection_bar.name_edit.setText(name or "")
-        recent = s.value("recent_urls", [], list) or []
+        recent = cast(list[object], s.value("recent_urls", [], list)) or []
         self.connection_bar.set_recent_urls([str(u) for u in recent])
         if recent:
             self.connection_bar.set_url(str(recent[0]))

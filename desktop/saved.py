@@ -29,7 +29,7 @@ from PySide6.QtCore import QCoreApplication, QSettings
 
 from server.protocol import check_name
 
-from .client import validate_url
+from .links import join_urls, validate_url
 
 try:
     import keyring
@@ -92,7 +92,7 @@ class SavedConnection:
     @property
     def urls_text(self) -> str:
         """The URLs as the URL box shows a failover list: ``ws://a, ws://b``."""
-        return ", ".join(self.urls)
+        return join_urls(self.urls)
 
 
 def keyring_user(name: str) -> str:

@@ -22,6 +22,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from server.app import RoomServer, ServerConfig
+from server.defaults import HOST_STOPPED_REASON
 from server.errors import ConfigError, ListenError
 from server.netinfo import is_wildcard, lan_ipv4_addresses
 from server.notices import Notice, Notices, Severity
@@ -36,13 +37,13 @@ from server.protocol import (
 
 from .client import ConnectionState, Incoming, OutboxEntry, RoomClient, Status
 from .hosting import (
-    HOST_STOPPED_REASON,
     LOCAL_ONLY,
     HostSettings,
     host_error_text,
     hosted_db_path,
     invite_urls,
 )
+from .links import split_urls
 from .models import MessageListModel
 from .notifications import mentions
 from .rows import Direction, Row, RowKind, SendState, binary_summary, parse_ts, pretty_json
@@ -50,14 +51,6 @@ from .rows import Direction, Row, RowKind, SendState, binary_summary, parse_ts, 
 log = logging.getLogger("roomcast.session")
 
 HISTORY_PAGE = 50
-
-
-def split_urls(text: str) -> list[str]:
-    """'ws://a, ws://b' or 'ws://a ws://b' → ['ws://a', 'ws://b'] (a failover list);
-    roomcast:// links become ws:// addresses."""
-    from .app import from_link
-
-    return [from_link(u) for u in text.replace(",", " ").split() if u]
 
 
 class ChatSession(QObject):
@@ -126,7 +119,10 @@ class ChatSession(QObject):
             self.spawn(old.stop(), "closing the previous connection")
         return True
 
-    def disconnect(self) -> None:
+    def disconnect_from_server(self) -> None:
+        """Leave: our client closes with 1000 and stays stopped.
+
+        (Not ``disconnect``: that is QObject's, for signals.)"""
         client, self.client = self.client, None
         if client is not None:
             self.spawn(client.stop(), "disconnecting")
@@ -263,7 +259,8 @@ class ChatSession(QObject):
         """Connections to our hosted server besides our own."""
         if self.server is None:
             return 0
-        return max(0, self.server.health()["connections"] - (1 if self.client else 0))
+        connections: int = self.server.health()["connections"]
+        return max(0, connections - (1 if self.client else 0))
 
     def _on_server_notice(self, notice: Notice) -> None:
         # Server-side problems (abuse, slow consumers, history) reach the host's window.

@@ -18,10 +18,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from . import __version__
+from . import __version__, defaults
 from .app import RoomServer, ServerConfig
 from .errors import ConfigError
-from .room import DEFAULT_RETENTION
 
 log = logging.getLogger("roomcast.server")
 
@@ -79,13 +78,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"roomcast-server {__version__}")
     p.add_argument(
         "--host",
-        default="127.0.0.1",
+        default=defaults.HOST,
         help="address to bind; 0.0.0.0 for every network (default: %(default)s)",
     )
     p.add_argument(
         "--port",
         type=_bounded(int, 0, 65535),
-        default=8765,
+        default=defaults.PORT,
         help="TCP port; 0 picks a free one (default: %(default)s)",
     )
     p.add_argument(
@@ -102,15 +101,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--redis-heartbeat",
         type=_bounded(float, 0.1),
-        default=5.0,
+        default=defaults.REDIS_HEARTBEAT,
         metavar="SECONDS",
         help="with --redis: how often this node proves it is alive; the members of a node "
-        "silent for three beats leave its rooms (default: %(default)g)",
+        f"silent for {defaults.HEARTBEAT_MISSES} beats leave its rooms (default: %(default)g)",
     )
     p.add_argument(
         "--retention",
         type=_bounded(int, 1),
-        default=DEFAULT_RETENTION,
+        default=defaults.RETENTION,
         help="messages each room keeps (default: %(default)s)",
     )
     p.add_argument("--password", help="every room needs this password (or set ROOMCAST_PASSWORD)")
@@ -127,26 +126,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--rate",
         type=_bounded(float, 0.1),
-        default=20.0,
+        default=defaults.RATE,
         help="frames per second per connection (default: %(default)g)",
     )
     p.add_argument(
         "--burst",
         type=_bounded(float, 1),
-        default=60.0,
+        default=defaults.BURST,
         help="burst of frames above --rate (default: %(default)g)",
     )
     p.add_argument(
         "--max-buffer",
         type=_size,
-        default=4 << 20,
+        default=defaults.MAX_BUFFER,
         metavar="SIZE",
-        help="unsent bytes per connection before it is closed as a slow consumer (default: 4M)",
+        help="unsent bytes per connection before it is closed as a slow consumer "
+        f"(default: {defaults.MAX_BUFFER >> 20}M)",
     )
     p.add_argument(
         "--hello-timeout",
         type=_bounded(float, 0.1),
-        default=10.0,
+        default=defaults.HELLO_TIMEOUT,
         metavar="SECONDS",
         help="time to send the password in a password room (default: %(default)g)",
     )

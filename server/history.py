@@ -51,15 +51,12 @@ PRUNE_SLACK = 100
 
 
 class HistoryStore(Protocol):
-    """What the server needs from a history store."""
+    """What the server reads from a room's history, whatever holds it.
 
-    def load(self, room: str, retention: int) -> tuple[int, list[tuple[str, int]]]:
-        """(latest seq, [(id, seq)] of the last ``retention`` messages, oldest first)."""
-        ...
-
-    def append(self, batch: Sequence[tuple[str, ChatMessage]]) -> None:
-        """Commit a batch of (room, message) atomically, or raise HistoryError."""
-        ...
+    :class:`SQLiteHistory` and ``redis_hub.RedisHistory`` implement it; each
+    hub (``hub.Hub.history``) exposes one. Writing is the hub's business
+    (a SQLite transaction per turn, or a Redis pipeline), so it is not here.
+    """
 
     async def after(self, room: str, after: int, upto: int, limit: int) -> list[ChatMessage]:
         """Messages with after < seq <= upto, oldest first, at most ``limit``."""
@@ -69,9 +66,9 @@ class HistoryStore(Protocol):
         """The newest ``limit`` messages with floor <= seq < before, oldest first."""
         ...
 
-    async def get(self, room: str, seq: int) -> ChatMessage | None: ...
-
-    def close(self) -> None: ...
+    async def get(self, room: str, seq: int) -> ChatMessage | None:
+        """The stored message ``seq``, if the room still keeps it."""
+        ...
 
 
 class SQLiteHistory:

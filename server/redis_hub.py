@@ -2,8 +2,8 @@
 
 ``roomcast-server --redis redis://HOST:PORT/DB`` puts this hub and its
 history where the embedded :class:`~server.hub.LocalHub` and
-:class:`~server.history.SQLiteHistory` are; ``app.py`` asks the same
-questions of both.
+:class:`~server.history.SQLiteHistory` are: both implement
+:class:`~server.hub.Hub`, and ``app.py`` never asks which one it has.
 
 Keys (``{room}`` is the room name; one Redis database per deployment)::
 
@@ -37,7 +37,7 @@ import asyncio
 import contextlib
 import logging
 import secrets
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,17 +48,16 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from .errors import ConfigError, HistoryError, SharedStateDown
-from .hub import Batch, TurnBatcher
-from .protocol import ChatMessage
-from .room import Room
+from .defaults import HEARTBEAT_MISSES, REDIS_HEARTBEAT
+from .errors import ConfigError, SharedStateDown
+from .hub import Batch, HubEvents, Joined, TurnBatcher
+from .protocol import ChatMessage, Post, Presence
+from .room import Member, Room, name_taken, new_token, stored_message
 
 log = logging.getLogger("roomcast.redis")
 
-#: A node's heartbeat: renewed every HEARTBEAT_S, gone after HEARTBEAT_MISSES
-#: missed beats (a crash); then any node drops that node's members.
-HEARTBEAT_S = 5.0
-HEARTBEAT_MISSES = 3
+# A node's heartbeat (defaults.REDIS_HEARTBEAT) is gone after HEARTBEAT_MISSES
+# missed beats (a crash); then any node drops that node's members.
 #: How long an XREAD blocks before it asks again (it returns at once on news).
 BLOCK_MS = 5_000
 #: Idempotency keys live this long (PROTOCOL.md: as long as the message is retained
@@ -86,9 +85,14 @@ return seq
 #                                                        connection is replaced
 #   held otherwise                                    -> name_taken
 # A hello without a name gets the next free guest-N. Entries of dead nodes are
-# dropped on the way, so members and count are of live nodes only.
+# dropped on the way, so members and count are of live nodes only. A claim
+# that takes the place of the connection's guest name gives that name back in
+# the same step, so the others see the guest leave, then the new name join
+# (PROTOCOL.md, Joining), and welcome.members no longer lists the guest.
 _JOIN = """
--- KEYS: names, guests, ev   ARGV: node, name ('' = guest), token ('' = none), new_token, prefix
+-- KEYS: names, guests, ev
+-- ARGV: node, name ('' = guest), token ('' = none), new_token, prefix,
+--       replacing (the guest name given up, '' = none), its holder ("<node> <token>")
 local names, node, want, token = KEYS[1], ARGV[1], ARGV[2], ARGV[3]
 local alive = {}
 local function live(n)
@@ -118,6 +122,15 @@ if holder then
   keep = htoken
 elseif token ~= '' then
   keep = token
+end
+local gone = ARGV[6]
+if gone ~= '' and gone ~= name and held[gone] == ARGV[7] then
+  redis.call('HDEL', names, gone)
+  held[gone] = nil
+  local left = 0
+  for _ in pairs(held) do left = left + 1 end
+  redis.call('XADD', KEYS[3], 'MAXLEN', '~', 1000, '*', 'event', 'leave', 'name', gone,
+             'count', left, 'node', '', 'by', '')
 end
 redis.call('HSET', names, name, node .. ' ' .. keep)
 held[name] = node .. ' ' .. keep
@@ -178,18 +191,6 @@ class Claim:
     members: tuple[str, ...] = ()
 
 
-#: deliver(room, messages): committed messages, oldest first (acks included).
-Deliver = Callable[[Room, list[ChatMessage]], None]
-#: failed(room, [(message, sender)], error): tell the senders.
-Failed = Callable[[Room, list[tuple[ChatMessage, Any]], HistoryError], None]
-#: duplicate(room, seq, sender): the sender's id was stored before as seq.
-Duplicate = Callable[[Room, int, Any], None]
-#: presence(room, event): a room-wide membership change, as the event stream has
-#: it: event (join, leave, replace), name, count, node (whose member: for a
-#: replace, the node that held the name), by (the node that made the change).
-PresenceEvent = Callable[[Room, dict[str, str]], None]
-
-
 def _key(room: str, part: str) -> str:
     return f"rc:{room}:{part}"
 
@@ -242,28 +243,20 @@ class RedisHistory:
 class RedisHub(TurnBatcher):
     """Fan-out and history through Redis Streams, for rooms shared by several nodes."""
 
-    shared = True
-
     def __init__(
         self,
         url: str,
+        events: HubEvents,
         *,
         retention: int,
-        heartbeat: float = HEARTBEAT_S,
-        deliver: Deliver,
-        failed: Failed,
-        duplicate: Duplicate,
-        presence: PresenceEvent,
+        heartbeat: float = REDIS_HEARTBEAT,
     ) -> None:
         super().__init__()
         self.url = url
         self.node = secrets.token_hex(6)
         self.retention = retention
         self.heartbeat = heartbeat
-        self._deliver = deliver
-        self._failed = failed
-        self._duplicate = duplicate
-        self._presence = presence
+        self.events = events
         try:
             self.redis: aioredis.Redis = aioredis.Redis.from_url(
                 url,
@@ -280,7 +273,7 @@ class RedisHub(TurnBatcher):
             )
         except ValueError as exc:
             raise ConfigError(f"--redis {url}: {exc}") from None
-        self.history = RedisHistory(self.redis)
+        self._history = RedisHistory(self.redis)
         self.healthy = False
         self.last_error = ""
         self._post_script = self.redis.register_script(_POST)
@@ -288,8 +281,25 @@ class RedisHub(TurnBatcher):
         self._leave_script = self.redis.register_script(_LEAVE)
         self._reap_script = self.redis.register_script(_REAP)
         self._readers: dict[str, asyncio.Task[None]] = {}
+        #: Rooms being opened: every connection that arrives meanwhile waits
+        #: for the same answer from Redis.
+        self._opening: dict[str, asyncio.Future[Room]] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._heartbeat: asyncio.Task[None] | None = None
+
+    @property
+    def history(self) -> RedisHistory:
+        return self._history
+
+    def health(self) -> dict[str, Any]:
+        health: dict[str, Any] = {
+            "node": self.node,
+            "redis": "ok" if self.healthy else "unreachable",
+        }
+        if not self.healthy:
+            health["status"] = "degraded"
+            health["error"] = f"Redis is unreachable: {self.last_error}"
+        return health
 
     # -- lifecycle -----------------------------------------------------------
 
@@ -305,6 +315,7 @@ class RedisHub(TurnBatcher):
         self._heartbeat = asyncio.ensure_future(self._heartbeat_loop())
 
     async def close(self) -> None:
+        self.flush()
         if self._heartbeat is not None:
             self._heartbeat.cancel()
         for task in list(self._readers.values()):
@@ -347,8 +358,15 @@ class RedisHub(TurnBatcher):
 
     # -- rooms ---------------------------------------------------------------
 
-    async def open_room(self, name: str) -> Room:
+    def open_room(self, name: str) -> Awaitable[Room]:
         """A local view of a shared room, and its reader from the current end."""
+        opening = self._opening.get(name)
+        if opening is None:
+            opening = self._opening[name] = asyncio.ensure_future(self._open_room(name))
+            opening.add_done_callback(lambda _: self._opening.pop(name, None))
+        return asyncio.shield(opening)
+
+    async def _open_room(self, name: str) -> Room:
         try:
             async with self.redis.pipeline(transaction=False) as pipe:
                 pipe.get(_key(name, "seq"))
@@ -411,20 +429,57 @@ class RedisHub(TurnBatcher):
             return
         room.committed(messages[-1].seq)
         room.last_seq = max(room.last_seq, room.delivered_seq)
-        self._deliver(room, messages)
+        self.events.deliver(room, messages)
 
     def _on_events(self, room: Room, entries: Sequence[Any]) -> None:
+        """Room-wide membership changes, as the event stream has them (_JOIN):
+        event (join, leave, replace), name, count, node (whose member: for a
+        replace, the node that held the name), by (the node that made it)."""
         for _, fields in entries:
-            self._presence(room, dict(fields))
+            name = fields["name"]
+            if fields["event"] == "replace":
+                # The name moved to another connection (PROTOCOL.md, hello.token):
+                # the node that held it closes the old one; nobody sees a leave.
+                holder = room.members.get(name)
+                if fields["node"] == self.node and fields["by"] != self.node and holder:
+                    room.leave(holder)
+                    self.events.replaced(holder)
+                continue
+            joined = fields["event"] == "join"
+            frame = Presence(
+                event="join" if joined else "leave", name=name, count=int(fields["count"])
+            )
+            subject = room.members.get(name) if joined else None
+            self.events.presence(room, subject, (frame,))
 
     # -- membership ----------------------------------------------------------
 
-    async def claim(self, room: Room, name: str | None, token: str | None, new: str) -> Claim:
+    async def claim(
+        self,
+        room: Room,
+        peer: Any,
+        name: str | None,
+        token: str | None,
+        replacing: Member | None,
+    ) -> Joined:
+        """Claim the name room-wide, then join locally; presence for everyone
+        (this node too) comes back through the room's event stream."""
+        claim = await self._claim(room, name, token, new_token(), replacing)
+        if not claim.ok:
+            raise name_taken(claim.name, room.name)
+        room.tokens[claim.name] = claim.token
+        joined = room.join(peer, claim.name, claim.token, replacing=replacing)
+        return Joined(joined.member, claim.members, joined.replaced)
+
+    async def _claim(
+        self, room: Room, name: str | None, token: str | None, new: str, replacing: Member | None
+    ) -> Claim:
         """Claim a name room-wide (see _JOIN for the rules)."""
+        gone = (replacing.name, f"{self.node} {replacing.token}") if replacing else ("", "")
         try:
             result = await self._join_script(
                 keys=[_key(room.name, "names"), _key(room.name, "guests"), _key(room.name, "ev")],
-                args=[self.node, name or "", token or "", new, "rc:"],
+                args=[self.node, name or "", token or "", new, "rc:", *gone],
             )
         except RedisError as exc:
             self._down(exc)
@@ -441,13 +496,18 @@ class RedisHub(TurnBatcher):
             members=tuple(sorted(parts[5:])),
         )
 
-    def release(self, room: Room, name: str, token: str) -> None:
-        """Give a name back (in the background: the connection is gone already)."""
-        task = asyncio.ensure_future(self._release(room, name, token))
+    def release(self, room: Room, member: Member) -> None:
+        """The member left: the others, on every node, hear it from the event stream."""
+        room.leave(member)
+        self._release(room, member.name, member.token)
+
+    def _release(self, room: Room, name: str, token: str) -> None:
+        """Give a name back in Redis (in the background: the connection is gone)."""
+        task = asyncio.ensure_future(self._release_name(room, name, token))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _release(self, room: Room, name: str, token: str) -> None:
+    async def _release_name(self, room: Room, name: str, token: str) -> None:
         try:
             await self._leave_script(
                 keys=[_key(room.name, "names"), _key(room.name, "ev")],
@@ -460,6 +520,10 @@ class RedisHub(TurnBatcher):
             log.warning("could not release %r in room %r: %s", name, room.name, exc)
 
     # -- messages ------------------------------------------------------------
+
+    def submit(self, room: Room, member: Member, post: Post, sender: Any) -> None:
+        # Redis assigns the seq with the append (_POST).
+        self._queue(room, stored_message(member.name, post, seq=0), sender)
 
     def _commit(self, batch: Batch) -> None:
         """Append the turn's messages (one pipeline); the stream acknowledges them."""
@@ -491,10 +555,10 @@ class RedisHub(TurnBatcher):
                 first_error = first_error or result
                 lost.setdefault(room, []).append((message, sender))
             elif int(result) < 0:
-                self._duplicate(room, -int(result), sender)
+                self.events.duplicate(room, -int(result), sender)
             # else: stored; its delivery through the stream acknowledges it
         for room, items in lost.items():
-            self._failed(
+            self.events.failed(
                 room,
                 items,
                 SharedStateDown(f"the room's message log (Redis) is unreachable: {first_error}"),

@@ -34,11 +34,9 @@ from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
 
+from .defaults import ABUSE_AFTER, ABUSE_WINDOW, RETENTION
 from .errors import NameTaken
 from .protocol import ChatMessage, Post, Presence
-
-#: PROTOCOL.md, Delivery promise: rooms keep their last 10,000 messages.
-DEFAULT_RETENTION = 10_000
 
 
 def utc_timestamp(now: datetime | None = None) -> str:
@@ -62,6 +60,30 @@ def name_taken(name: str, room: str) -> NameTaken:
 def new_message_id() -> str:
     """An id for a message whose sender gave none (PROTOCOL.md, message.id)."""
     return "s-" + secrets.token_hex(8)
+
+
+def same_secret(given: str, expected: str) -> bool:
+    """Constant-time comparison of a token or password the peer sent.
+
+    Compared as UTF-8 bytes: ``hmac.compare_digest`` raises TypeError for a
+    ``str`` with non-ASCII characters, and a peer's text is anything.
+    """
+    return hmac.compare_digest(
+        given.encode("utf-8", "surrogatepass"), expected.encode("utf-8", "surrogatepass")
+    )
+
+
+def stored_message(sender: str, post: Post, *, seq: int, ts: str | None = None) -> ChatMessage:
+    """The message a post becomes: the server builds every field it relays
+    (PROTOCOL.md: no client can forge ``from``, ``seq`` or ``ts``). The one
+    place a stored message is made, for every hub (``seq`` 0: Redis assigns it)."""
+    return ChatMessage(
+        seq=seq,
+        ts=ts or utc_timestamp(),
+        sender=sender,
+        content=post.content,
+        id=post.id if post.id is not None else new_message_id(),
+    )
 
 
 class Verdict(Enum):
@@ -96,8 +118,8 @@ class RateLimiter:
         rate: float,
         burst: float,
         *,
-        abuse_after: int = 50,
-        abuse_window: float = 10.0,
+        abuse_after: int = ABUSE_AFTER,
+        abuse_window: float = ABUSE_WINDOW,
         now: float = 0.0,
     ) -> None:
         self.rate = rate
@@ -155,7 +177,7 @@ class Room:
         name: str,
         *,
         last_seq: int = 0,
-        retention: int = DEFAULT_RETENTION,
+        retention: int = RETENTION,
         ids: Iterable[tuple[str, int]] = (),
     ) -> None:
         self.name = name
@@ -200,7 +222,7 @@ class Room:
             name = self.guest_name()
         holder = self.members.get(name)
         if holder is not None and holder is not replacing:
-            if token is None or not hmac.compare_digest(token, holder.token):
+            if token is None or not same_secret(token, holder.token):
                 raise name_taken(name, self.name)
             replaced = holder
         presence: list[Presence] = []
@@ -210,7 +232,7 @@ class Room:
             # The name stays in the room: the others see no leave and no join.
             del self.members[name]
         known = self.tokens.get(name)
-        if known is None or token is None or not hmac.compare_digest(token, known):
+        if known is None or token is None or not same_secret(token, known):
             known = self.tokens[name] = new_token()
         member = Member(name=name, token=known, peer=peer)
         self.members[name] = member
@@ -244,13 +266,7 @@ class Room:
             if known is not None:
                 return known
         self.last_seq += 1
-        message = ChatMessage(
-            seq=self.last_seq,
-            ts=ts or utc_timestamp(),
-            sender=member.name,
-            content=post.content,
-            id=post.id if post.id is not None else new_message_id(),
-        )
+        message = stored_message(member.name, post, seq=self.last_seq, ts=ts)
         self.ids[message.id] = message.seq
         # Retention bounds the idempotency window too (PROTOCOL.md, Order and scope).
         while len(self.ids) > self.retention:

@@ -58,6 +58,8 @@ from websockets.protocol import CLOSED, CONNECTING, OPEN
 from websockets.server import ServerProtocol
 from websockets.typing import BytesLike, Subprotocol
 
+from . import defaults
+
 log = logging.getLogger("roomcast.wire")
 
 OP_TEXT, OP_BINARY, OP_CONT, OP_PONG = Opcode.TEXT, Opcode.BINARY, Opcode.CONT, Opcode.PONG
@@ -365,11 +367,11 @@ class WireServer:
         *,
         select_subprotocol: SelectSubprotocol | None = None,
         max_size: int | None = 2**20,
-        max_buffer: int = 4 * 1024 * 1024,
-        open_timeout: float | None = 10.0,
-        ping_interval: float | None = 20.0,
-        ping_timeout: float | None = 20.0,
-        close_timeout: float = 5.0,
+        max_buffer: int = defaults.MAX_BUFFER,
+        open_timeout: float | None = defaults.OPEN_TIMEOUT,
+        ping_interval: float | None = defaults.PING_INTERVAL,
+        ping_timeout: float | None = defaults.PING_TIMEOUT,
+        close_timeout: float = defaults.CLOSE_TIMEOUT,
         lazy_delay: float = 0.05,
         server_header: str | None = None,
     ) -> None:

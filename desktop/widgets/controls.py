@@ -25,6 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.links import EXAMPLE_URL
+from server.protocol import MAX_NAME_CHARS
+
 from .feedback import ErrorLabel
 
 MAX_RECENT_URLS = 10
@@ -49,17 +52,18 @@ class ConnectionBar(QWidget):
         self.url_box.setAccessibleName(self.tr("Server address"))
         self.url_box.setAccessibleDescription(address_help)
         line = self.url_box.lineEdit()
-        line.setPlaceholderText("ws://127.0.0.1:8765/r/team")
+        assert line is not None  # an editable combo box always has its line edit
+        line.setPlaceholderText(EXAMPLE_URL)
         line.setAccessibleName(self.tr("Server address"))
         line.setAccessibleDescription(address_help)
         line.returnPressed.connect(self._on_connect_clicked)
         self.name_edit = QLineEdit(self)
         self.name_edit.setPlaceholderText(self.tr("your name"))
-        self.name_edit.setMaxLength(32)  # PROTOCOL.md, hello.name: 1-32 characters
+        self.name_edit.setMaxLength(MAX_NAME_CHARS)  # PROTOCOL.md, hello.name
         self.name_edit.setFixedWidth(140)
         self.name_edit.setAccessibleName(self.tr("Display name"))
         self.name_edit.setAccessibleDescription(
-            self.tr("The name the others see, 1 to 32 characters")
+            self.tr("The name the others see, 1 to {limit} characters").format(limit=MAX_NAME_CHARS)
         )
         self.password_edit = QLineEdit(self)
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)

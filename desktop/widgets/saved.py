@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.client import validate_url
+from desktop.links import EXAMPLE_URL, join_urls, split_urls, validate_url
 from desktop.saved import (
     MAX_CONNECTION_NAME_CHARS,
     SavedConnection,
@@ -33,7 +33,6 @@ from desktop.saved import (
     SavedConnectionsError,
     keyring_available,
 )
-from desktop.session import split_urls
 from server.protocol import MAX_NAME_CHARS, MAX_PASSWORD_CHARS
 
 __all__ = ["SavedConnectionsDialog"]
@@ -83,7 +82,7 @@ class SavedConnectionsDialog(QDialog):
             self.tr("1 to 64 characters; saving under a new name adds a connection")
         )
         self.urls_edit = QLineEdit(self)
-        self.urls_edit.setPlaceholderText("ws://127.0.0.1:8765/r/team")
+        self.urls_edit.setPlaceholderText(EXAMPLE_URL)
         self.urls_edit.setToolTip(
             self.tr("A ws:// or wss:// address; several, separated by commas, for failover")
         )
@@ -326,7 +325,7 @@ class SavedConnectionsDialog(QDialog):
                 self.show_error(str(exc))
                 self.password_edit.setFocus()
                 return
-        self.connectRequested.emit(", ".join(urls), self.display_name_edit.text().strip(), password)
+        self.connectRequested.emit(join_urls(urls), self.display_name_edit.text().strip(), password)
         self.accept()
 
     # -- messages -------------------------------------------------------------

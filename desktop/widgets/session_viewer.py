@@ -37,7 +37,7 @@ class SessionViewer(QMainWindow):
         self.info.setAccessibleName(self.tr("About this saved session"))
         self.setWindowTitle(self.tr("{file} (read-only) — Roomcast").format(file=name))
         close = QAction(self.tr("Close"), self)
-        close.setShortcuts([QKeySequence.StandardKey.Close, QKeySequence("Esc")])
+        close.setShortcuts([QKeySequence(QKeySequence.StandardKey.Close), QKeySequence("Esc")])
         close.triggered.connect(self.close)
         self.addAction(close)
         central = QWidget(self)

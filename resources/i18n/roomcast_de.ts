@@ -142,8 +142,8 @@
         <translation>Anzeigename</translation>
     </message>
     <message>
-        <source>The name the others see, 1 to 32 characters</source>
-        <translation>Der Name, den die anderen sehen, 1 bis 32 Zeichen</translation>
+        <source>The name the others see, 1 to {limit} characters</source>
+        <translation>Der Name, den die anderen sehen, 1 bis {limit} Zeichen</translation>
     </message>
     <message>
         <source>password (if the room has one)</source>
@@ -940,7 +940,7 @@
     <name>RoomClient</name>
     <message>
         <source>The server refused the WebSocket upgrade: HTTP {status} {phrase}</source>
-        <extracomment>The 1001 close reason a hosting app sends when its user stops hosting. Our frames are small; the server&apos;s are at most 256 KiB (PROTOCOL.md, Transport, Size), history pages included. 1 MiB leaves room for foreign ones. Seconds to wait for the closing handshake before dropping the TCP connection. Do not reconnect (PROTOCOL.md, Close codes: 1008; error code unauthorized). A connection that stayed up this long resets the attempt count. Turns a marked text into the user&apos;s language: the GUI sets this to ``QCoreApplication.translate`` (desktop/i18n.py); headless it changes nothing.</extracomment>
+        <extracomment>Our frames are small; the server&apos;s are at most 256 KiB (PROTOCOL.md, Transport, Size), history pages included. 1 MiB leaves room for foreign ones. Seconds to wait for the closing handshake before dropping the TCP connection. Do not reconnect (PROTOCOL.md, Close codes: 1008; error code unauthorized). A connection that stayed up this long resets the attempt count. Turns a marked text into the user&apos;s language: the GUI sets this to ``QCoreApplication.translate`` (desktop/i18n.py); headless it changes nothing.</extracomment>
         <translation>Der Server hat das WebSocket-Upgrade abgelehnt: HTTP {status} {phrase}</translation>
     </message>
     <message>

@@ -1,8 +1,13 @@
 """Desktop tests run their async code on a qasync loop, as the app does.
 
-pytest-asyncio asks this hook for the loop: every ``async def`` test here
-runs on ``qasync.QEventLoop`` over the one QApplication, so Qt events and
-asyncio callbacks interleave exactly as in ``roomcast``.
+pytest-asyncio asks this hook for the loop: every ``async def`` test here,
+and in the folders below (tests/desktop/widgets/), runs on
+``qasync.QEventLoop`` over the one QApplication, so Qt events and asyncio
+callbacks interleave exactly as in ``roomcast``.
+
+The saved-connections fixtures (a keyring backend, a store over an ini file)
+are here because two test files use them: tests/desktop/test_saved.py (the
+store) and tests/desktop/widgets/test_saved.py (its dialog).
 """
 
 from __future__ import annotations
@@ -10,11 +15,18 @@ from __future__ import annotations
 import asyncio
 import gc
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import keyring
+import keyring.backends.fail
 import pytest
 import qasync
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
+
+from desktop.saved import SavedConnections
+from tests.desktop.keyrings import MemoryKeyring
 
 
 def _qasync_loop() -> asyncio.AbstractEventLoop:
@@ -43,3 +55,45 @@ def _collect_on_the_main_thread() -> Iterator[None]:
     gc.collect()
     yield
     gc.collect()
+
+
+# -- saved connections ---------------------------------------------------------------
+
+
+@pytest.fixture
+def use_keyring() -> Iterator[None]:
+    """The test may install any keyring backend: the one before is restored afterwards."""
+    previous = keyring.get_keyring()
+    yield
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def memory(use_keyring: None) -> MemoryKeyring:
+    """A working keyring that keeps passwords in a dict (tests/desktop/keyrings.py)."""
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    return backend
+
+
+@pytest.fixture
+def no_keyring(use_keyring: None) -> None:
+    """No system keyring: keyring's own fail backend, the one it picks when it finds none."""
+    keyring.set_keyring(keyring.backends.fail.Keyring())
+
+
+@pytest.fixture
+def ini(tmp_path: Path) -> Path:
+    """The settings file of the ``store`` fixture."""
+    return tmp_path / "roomcast.ini"
+
+
+@pytest.fixture
+def settings(ini: Path) -> QSettings:
+    return QSettings(str(ini), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def store(settings: QSettings) -> SavedConnections:
+    """Saved connections over ``ini``, with whatever keyring the test installed."""
+    return SavedConnections(settings)

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop.app import NO_DISPLAY_MESSAGE
+from desktop.app import NO_DISPLAY_MESSAGE, _os_user, _ws_url, build_parser
+from server.protocol import MAX_NAME_CHARS
 from tests.helpers import ROOT, member, run_module, running_server
 
 DISPLAY_VARS = ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
@@ -100,6 +101,28 @@ def test_bad_url_on_the_command_line_is_a_usage_error() -> None:
     assert result.returncode == 2
     assert "expected a ws:// or wss:// URL, got 'http://example.com/'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_links_on_the_command_line_become_ws_urls() -> None:
+    args = build_parser().parse_args(["roomcast://a:8765/r/team", "roomcasts://b/r/team,ws://c/"])
+    assert args.url == ["ws://a:8765/r/team", "wss://b/r/team ws://c/"]
+    assert _ws_url("ws://a/ ws://b/") == "ws://a/ ws://b/"
+
+
+def test_other_schemes_are_still_refused() -> None:
+    import argparse
+
+    with pytest.raises(argparse.ArgumentTypeError, match="expected a ws:// or wss:// URL"):
+        _ws_url("roomcastx://host/")
+
+
+def test_the_name_asked_for_is_prefilled_with_at_most_a_names_length(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("getpass.getuser", lambda: "x" * 40)
+    assert _os_user() == "x" * MAX_NAME_CHARS
+    monkeypatch.setattr("getpass.getuser", lambda: "ann")
+    assert _os_user() == "ann"
 
 
 async def test_unexpected_errors_are_logged_and_shown(caplog: pytest.LogCaptureFixture) -> None:

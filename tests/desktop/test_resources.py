@@ -22,7 +22,6 @@ from PySide6.QtGui import QImage, QImageReader
 from PySide6.QtWidgets import QApplication
 
 from desktop import resources
-from desktop.app import _ws_url, build_parser, from_link
 from desktop.resources import ICON_SIZES, app_icon, resource_path
 from tests.helpers import ROOT, need
 
@@ -295,35 +294,3 @@ def test_app_icon(qapp: QApplication) -> None:
     assert {(n, n) for n in ICON_SIZES} <= sizes
     assert icon.pixmap(16, 16).width() == 16
     assert icon.pixmap(1024, 1024).width() == 1024  # the SVG covers beyond 512
-
-
-# ---- roomcast:// links -------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("link", "url"),
-    [
-        ("roomcast://127.0.0.1:8765/r/team", "ws://127.0.0.1:8765/r/team"),
-        ("roomcasts://chat.example.com/r/team", "wss://chat.example.com/r/team"),
-        ("ROOMCAST://host:1/", "ws://host:1/"),
-        ("ws://host:1/r/a", "ws://host:1/r/a"),
-        ("wss://host/r/a", "wss://host/r/a"),
-        ("http://host/", "http://host/"),
-        ("roomcast", "roomcast"),
-    ],
-)
-def test_from_link(link: str, url: str) -> None:
-    assert from_link(link) == url
-
-
-def test_links_on_the_command_line_become_ws_urls() -> None:
-    args = build_parser().parse_args(["roomcast://a:8765/r/team", "roomcasts://b/r/team,ws://c/"])
-    assert args.url == ["ws://a:8765/r/team", "wss://b/r/team ws://c/"]
-    assert _ws_url("ws://a/ ws://b/") == "ws://a/ ws://b/"
-
-
-def test_other_schemes_are_still_refused() -> None:
-    import argparse
-
-    with pytest.raises(argparse.ArgumentTypeError, match="expected a ws:// or wss:// URL"):
-        _ws_url("roomcastx://host/")

@@ -1,13 +1,18 @@
-"""Export the window's session as JSON Lines and open it read-only again."""
+"""SessionViewer (desktop/widgets/session_viewer.py): a saved session, read-only;
+and the window exporting its session as JSON Lines and opening it again."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 from pytestqt.qtbot import QtBot
 
-from desktop.export import dump_row
-from desktop.rows import Direction, RowKind
+from desktop.export import Session, dump_row
+from desktop.rows import Direction, Row, RowKind, SendState
+from desktop.widgets.session_viewer import SessionViewer
 from tests.desktop.windows import connected, open_window, rows_of, type_and_send
 from tests.helpers import member, running_server, until
 
@@ -52,3 +57,36 @@ async def test_a_bad_session_file_is_a_notice(qtbot: QtBot, tmp_path: Path) -> N
             "not a Roomcast session file (no 'roomcast-session' header)"
         )
         assert window.viewers == []
+
+
+def test_the_viewer_shows_every_row_as_saved_and_closes_with_ctrl_w_or_escape(qtbot: QtBot) -> None:
+    exported = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+    saved = [
+        Row(kind=RowKind.SYSTEM, text="Joined room team as ann (2 here)"),
+        Row(kind=RowKind.CHAT, text="hi", author="bob", seq=7),
+        Row(kind=RowKind.CHAT, text="unsent", author="ann", mine=True, state=SendState.FAILED),
+    ]
+    session = Session(rows=saved, exported=exported, url="ws://h:1/r/team", room="team")
+    viewer = SessionViewer(session, "/somewhere/team.jsonl")
+    qtbot.addWidget(viewer)
+    viewer.show()
+    qtbot.waitExposed(viewer)
+    assert viewer.windowTitle() == "team.jsonl (read-only) — Roomcast"
+    when = exported.astimezone().strftime("%Y-%m-%d %H:%M")
+    assert viewer.info.text() == f"Read-only: 3 rows · team · saved {when}"
+    assert [dump_row(r) for r in viewer.model.rows] == [dump_row(r) for r in saved]
+    assert viewer.view.accessibleName() == "Saved messages"
+    [close] = viewer.actions()
+    assert close.shortcuts() == [
+        QKeySequence(QKeySequence.StandardKey.Close),
+        QKeySequence(Qt.Key.Key_Escape),
+    ]
+    close.trigger()
+    assert not viewer.isVisible()
+
+
+def test_a_session_without_a_room_or_time_says_where_it_came_from(qtbot: QtBot) -> None:
+    session = Session(rows=[], url="ws://h:1/")
+    viewer = SessionViewer(session, Path("empty.jsonl"))
+    qtbot.addWidget(viewer)
+    assert viewer.info.text() == "Read-only: 0 rows · ws://h:1/"

@@ -1,5 +1,6 @@
-"""desktop/widgets/controls.py in a real window: raw JSON mode, mentions from
-the member list, typing hints (throttled out, expiring in), Ctrl+L."""
+"""desktop/widgets/controls.py: the connection bar on its own; and in a real
+window raw JSON mode, mentions from the member list, typing hints (throttled
+out, expiring in), Ctrl+L."""
 
 from __future__ import annotations
 
@@ -11,10 +12,45 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 import desktop.main_window
+from desktop.links import EXAMPLE_URL
 from desktop.rows import Direction, RowKind
+from desktop.widgets.controls import MAX_RECENT_URLS, ConnectionBar
+from server.protocol import MAX_NAME_CHARS
 from tests.desktop.windows import connected, open_window, rows_of, type_and_send
 from tests.helpers import member, running_server, until
 from tests.peers import echo_server
+
+
+def test_the_connection_bar_asks_for_an_address_and_a_protocol_name(qtbot: QtBot) -> None:
+    bar = ConnectionBar()
+    qtbot.addWidget(bar)
+    line = bar.url_box.lineEdit()
+    assert line is not None and line.placeholderText() == EXAMPLE_URL
+    assert bar.name_edit.maxLength() == MAX_NAME_CHARS
+    assert bar.name_edit.accessibleDescription() == (
+        f"The name the others see, 1 to {MAX_NAME_CHARS} characters"
+    )
+    qtbot.keyClicks(bar.name_edit, "x" * (MAX_NAME_CHARS + 5))
+    assert bar.name_edit.text() == "x" * MAX_NAME_CHARS
+
+
+def test_the_connection_bar_emits_what_was_typed_and_remembers_urls(qtbot: QtBot) -> None:
+    bar = ConnectionBar()
+    qtbot.addWidget(bar)
+    bar.set_url(" ws://a/r/x, ws://b/r/x ")
+    bar.name_edit.setText("ann")
+    with qtbot.waitSignal(bar.connectRequested, timeout=0) as signal:
+        qtbot.mouseClick(bar.connect_button, Qt.MouseButton.LeftButton)
+    assert signal.args == ["ws://a/r/x, ws://b/r/x", "ann"]
+    bar.set_connected(True)
+    assert bar.connect_button.text() == "Disconnect" and not bar.name_edit.isEnabled()
+    with qtbot.waitSignal(bar.disconnectRequested, timeout=0):
+        qtbot.mouseClick(bar.connect_button, Qt.MouseButton.LeftButton)
+    for n in range(MAX_RECENT_URLS + 2):
+        bar.remember_url(f"ws://h/r/{n}")
+    recent = bar.recent_urls()
+    assert len(recent) == MAX_RECENT_URLS
+    assert recent[0] == f"ws://h/r/{MAX_RECENT_URLS + 1}"
 
 
 async def test_raw_json_mode_rejects_invalid_json_with_the_error_shown(

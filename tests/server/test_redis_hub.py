@@ -32,7 +32,7 @@ from tests.helpers import (
     server_process,
     until,
 )
-from tests.server.test_cli import one_error_line, run_cli
+from tests.server.test_main import one_error_line, run_cli
 
 FAST = ("--rate", "100000", "--burst", "100000")
 

@@ -1,0 +1,92 @@
+"""Links and server addresses, parsed in one place (no Qt).
+
+A room is reached at a WebSocket URL (PROTOCOL.md, Transport): ``ws://`` or
+``wss://``. The desktop entry registers ``roomcast://`` and ``roomcasts://``
+links (x-scheme-handler) that stand for ``ws://`` and ``wss://``. Several
+addresses, separated by commas or spaces, form a failover list; the app shows
+such a list as ``ws://a, ws://b``.
+
+The command line (``desktop/app.py``), the session (``desktop/session.py``),
+the client (``desktop/client.py``), the saved connections and their dialog
+all use these functions, so a link or a list means the same everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Final
+from urllib.parse import urlsplit
+
+from server.defaults import HOST, PORT
+
+__all__ = [
+    "EXAMPLE_URL",
+    "LINK_SCHEMES",
+    "WS_SCHEMES",
+    "from_link",
+    "host_port",
+    "join_urls",
+    "split_urls",
+    "validate_url",
+]
+
+#: Link schemes the desktop entry registers (x-scheme-handler), so a
+#: roomcast:// link in a browser or chat opens the room in the app.
+LINK_SCHEMES: Final = {"roomcast": "ws", "roomcasts": "wss"}
+#: The prefixes of the URLs a room can be reached at.
+WS_SCHEMES: Final = ("ws://", "wss://")
+#: The address shown as an example (placeholders, ``--help``): a room on a
+#: roomcast-server started with its defaults on this computer.
+EXAMPLE_URL: Final = f"ws://{HOST}:{PORT}/r/team"
+
+
+def from_link(url: str) -> str:
+    """``roomcast://HOST:PORT/r/ROOM`` → ``ws://HOST:PORT/r/ROOM`` (``roomcasts://``
+    → ``wss://``); any other URL is returned unchanged."""
+    scheme, sep, rest = url.partition("://")
+    mapped = LINK_SCHEMES.get(scheme.lower()) if sep else None
+    return f"{mapped}://{rest}" if mapped else url
+
+
+def split_urls(text: str) -> list[str]:
+    """'ws://a, ws://b' or 'ws://a ws://b' → ['ws://a', 'ws://b'] (a failover list);
+    roomcast:// links become ws:// addresses. Nothing is validated here."""
+    return [from_link(u) for u in text.replace(",", " ").split() if u]
+
+
+def join_urls(urls: Iterable[str]) -> str:
+    """A failover list as the URL boxes show it: ``ws://a, ws://b``."""
+    return ", ".join(urls)
+
+
+def validate_url(url: str) -> str:
+    """The URL stripped, or ValueError saying what is wrong (PROTOCOL.md, Transport)."""
+    # Imported here: ``roomcast --help`` parses its URLs with this module, and
+    # websockets costs ~70 ms to import (desktop/app.py keeps --help fast).
+    from websockets.exceptions import InvalidURI
+    from websockets.uri import parse_uri
+
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("ws", "wss"):
+        raise ValueError(f"{url!r} is not a WebSocket URL: it must start with ws:// or wss://")
+    if not parts.hostname:
+        raise ValueError(f"{url!r} has no host: a WebSocket URL looks like ws://HOST:PORT/")
+    try:
+        parts.port  # noqa: B018 - raises ValueError when the port is not a number
+        parse_uri(url)
+    except (ValueError, InvalidURI) as exc:
+        raise ValueError(f"{url!r} is not a valid WebSocket URL: {exc}") from None
+    return url
+
+
+def host_port(url: str) -> str:
+    """HOST:PORT of a ws:// or wss:// URL, with the scheme's default port."""
+    parts = urlsplit(url)
+    host = parts.hostname or "?"
+    host = f"[{host}]" if ":" in host else host
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return f"{host}:{port or (443 if parts.scheme.lower() == 'wss' else 80)}"

@@ -1,0 +1,466 @@
+"""The Hub protocol (server/hub.py), one suite for every hub.
+
+Each case runs against ``LocalHub`` over SQLite and ``RedisHub`` over a real
+``redis-server`` (skipped with a reason when it is not installed, a failure
+under ROOMCAST_REQUIRE_ALL=1). ``Events`` records what a hub tells the
+server: it stands in for our own callback interface (``HubEvents``), never
+for the network or the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from collections.abc import AsyncIterator, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+
+from server.errors import HistoryError, NameTaken, SharedStateDown
+from server.history import SQLiteHistory
+from server.hub import Hub, Joined, LocalHub
+from server.protocol import ChatMessage, Post, Presence
+from server.redis_hub import RedisHub
+from server.room import Member, Room
+from tests.helpers import RedisServer, redis_server, until
+
+T = TypeVar("T")
+
+RETENTION = 100
+
+HUBS = [
+    pytest.param("local", id="local"),
+    pytest.param("redis", id="redis", marks=pytest.mark.needs("redis-server")),
+]
+
+
+class Events:
+    """Records every HubEvents call, in order."""
+
+    def __init__(self) -> None:
+        self.deliveries: list[tuple[Room, list[ChatMessage]]] = []
+        self.failures: list[tuple[Room, list[tuple[ChatMessage, Any]], HistoryError]] = []
+        self.duplicates: list[tuple[Room, int, Any]] = []
+        self.presences: list[tuple[Room, Member | None, tuple[Presence, ...]]] = []
+        self.replacements: list[Member] = []
+
+    def deliver(self, room: Room, messages: list[ChatMessage]) -> None:
+        self.deliveries.append((room, list(messages)))
+
+    def failed(self, room: Room, lost: list[tuple[ChatMessage, Any]], error: HistoryError) -> None:
+        self.failures.append((room, list(lost), error))
+
+    def duplicate(self, room: Room, seq: int, sender: Any) -> None:
+        self.duplicates.append((room, seq, sender))
+
+    def presence(self, room: Room, subject: Member | None, frames: Sequence[Presence]) -> None:
+        self.presences.append((room, subject, tuple(frames)))
+
+    def replaced(self, member: Member) -> None:
+        self.replacements.append(member)
+
+    @property
+    def messages(self) -> list[ChatMessage]:
+        """Every delivered message, in delivery order."""
+        return [m for _, batch in self.deliveries for m in batch]
+
+    @property
+    def frames(self) -> list[Presence]:
+        """Every presence frame, in order."""
+        return [f for _, _, frames in self.presences for f in frames]
+
+
+async def resolve(x: T | Any) -> T:
+    """A hub answers at once or with an awaitable (``Room | Awaitable[Room]``)."""
+    if inspect.isawaitable(x):
+        return await x  # type: ignore[no-any-return]
+    return x  # type: ignore[no-any-return]
+
+
+@dataclass
+class Store:
+    """Where a hub keeps its rooms: an SQLite database, or a real Redis."""
+
+    kind: str
+    redis: RedisServer | None = None
+
+    async def open(self, events: Events, *, db: str | Path = ":memory:") -> Hub:
+        """A started hub over this store (``db``: the SQLite file, local only)."""
+        hub: Hub
+        if self.kind == "local":
+            hub = LocalHub(SQLiteHistory(db), events, retention=RETENTION)
+        else:
+            assert self.redis is not None
+            hub = RedisHub(self.redis.url, events, retention=RETENTION)
+        await hub.start()
+        return hub
+
+
+@pytest.fixture(params=HUBS)
+def store(request: pytest.FixtureRequest) -> Iterator[Store]:
+    if request.param == "local":
+        yield Store("local")
+    else:
+        with redis_server() as server:  # skips (or fails, in CI) without redis-server
+            yield Store("redis", server)
+
+
+@pytest.fixture
+def events() -> Events:
+    return Events()
+
+
+@pytest.fixture
+async def hub(store: Store, events: Events) -> AsyncIterator[Hub]:
+    h = await store.open(events)
+    try:
+        yield h
+    finally:
+        await h.close()
+
+
+async def join(hub: Hub, room: Room, name: str | None, peer: Any = None) -> Joined:
+    joined = await resolve(hub.claim(room, peer or f"peer-{name}", name, None, None))
+    assert isinstance(joined, Joined)
+    return joined
+
+
+# -- rooms ------------------------------------------------------------------------------
+
+
+async def test_a_new_room_starts_at_seq_0(hub: Hub) -> None:
+    room = await resolve(hub.open_room("fresh"))
+    assert isinstance(room, Room)
+    assert (room.name, room.last_seq, room.delivered_seq, room.members) == ("fresh", 0, 0, {})
+    assert room.retention == RETENTION
+
+
+async def test_a_reopened_store_gives_the_rooms_last_seq_and_remembers_ids(
+    store: Store, tmp_path: Path
+) -> None:
+    db = tmp_path / "history.db"
+    events = Events()
+    hub = await store.open(events, db=db)
+    try:
+        room = await resolve(hub.open_room("r"))
+        alice = await join(hub, room, "alice")
+        for i in range(3):
+            hub.submit(room, alice.member, Post(content=f"m{i}", id=f"id{i}"), "s")
+        await until(lambda: len(events.messages) == 3, what="three deliveries")
+    finally:
+        await hub.close()
+
+    events = Events()
+    again = await store.open(events, db=db)
+    try:
+        room = await resolve(again.open_room("r"))
+        assert (room.last_seq, room.delivered_seq) == (3, 3)
+        assert (await resolve(again.open_room("other"))).last_seq == 0
+        # Idempotency outlives the hub: id1 was stored as seq 2.
+        bob = await join(again, room, "bob")
+        again.submit(room, bob.member, Post(content="again", id="id1"), "s2")
+        await until(lambda: events.duplicates, what="the duplicate")
+        assert [(r.name, seq, sender) for r, seq, sender in events.duplicates] == [("r", 2, "s2")]
+        assert events.messages == []
+    finally:
+        await again.close()
+
+
+# -- names ------------------------------------------------------------------------------
+
+
+async def test_a_name_is_held_once_and_reclaimed_with_its_token(hub: Hub, events: Events) -> None:
+    room = await resolve(hub.open_room("r"))
+    alice = await join(hub, room, "alice", "peer-a")
+    assert (alice.member.name, alice.member.peer, alice.members, alice.replaced) == (
+        "alice",
+        "peer-a",
+        ("alice",),
+        None,
+    )
+    assert alice.member.token
+    bob = await join(hub, room, "bob")
+    assert sorted(bob.members) == ["alice", "bob"]
+
+    with pytest.raises(NameTaken, match="the name 'alice' is taken in room 'r'"):
+        await resolve(hub.claim(room, "peer-x", "alice", None, None))
+    with pytest.raises(NameTaken):
+        await resolve(hub.claim(room, "peer-x", "alice", "not-the-token", None))
+    assert room.members["alice"] is alice.member
+
+    # The holder's token moves the name; on the hub that held it, Joined.replaced
+    # is the old connection (the server closes it), for both hubs.
+    again = await resolve(hub.claim(room, "peer-a2", "alice", alice.member.token, None))
+    assert again.replaced is alice.member
+    assert (again.member.name, again.member.token, again.member.peer) == (
+        "alice",
+        alice.member.token,
+        "peer-a2",
+    )
+    assert room.members["alice"] is again.member
+    assert sorted(again.members) == ["alice", "bob"]
+
+    # Let everything the hub has to say arrive: bob's leave comes after the
+    # replace in the event stream (Redis).
+    hub.release(room, bob.member)
+    await until(lambda: Presence("leave", "bob", 1) in events.frames, what="bob's leave")
+    # A replace is no leave and no join, and Joined.replaced already said it
+    # (HubEvents.replaced is for a holder on another node).
+    assert events.frames == [
+        Presence("join", "alice", 1),
+        Presence("join", "bob", 2),
+        Presence("leave", "bob", 1),
+    ]
+    assert events.replacements == []
+
+
+async def test_no_name_is_the_next_free_guest_number(hub: Hub) -> None:
+    room = await resolve(hub.open_room("r"))
+    assert (await join(hub, room, None)).member.name == "guest-1"
+    assert (await join(hub, room, None)).member.name == "guest-2"
+    taken = await join(hub, room, "guest-3")
+    assert taken.member.name == "guest-3"
+    fourth = await join(hub, room, None)
+    assert fourth.member.name == "guest-4"
+    assert sorted(fourth.members) == ["guest-1", "guest-2", "guest-3", "guest-4"]
+
+
+async def test_join_and_leave_reach_presence(hub: Hub, events: Events) -> None:
+    room = await resolve(hub.open_room("r"))
+    alice = await join(hub, room, "alice")
+    await until(lambda: events.presences, what="alice's join")
+    hub.release(room, alice.member)
+    assert "alice" not in room.members
+    await until(lambda: len(events.presences) == 2, what="alice's leave")
+    assert events.frames == [Presence("join", "alice", 1), Presence("leave", "alice", 0)]
+    (r1, joiner, _), (r2, leaver, _) = events.presences
+    assert r1 is room and r2 is room
+    # The joiner is not told of its own join. RedisHub reads the event back from
+    # its stream, possibly before claim() has joined locally: then nobody is the subject.
+    assert joiner is alice.member if isinstance(hub, LocalHub) else joiner in (alice.member, None)
+    assert leaver is None
+
+
+async def test_a_guest_that_takes_a_name_leaves_as_the_guest(hub: Hub, events: Events) -> None:
+    """PROTOCOL.md, Joining: a hello after a guest membership takes its place;
+    the others see guest-N leave and the chosen name join, welcome.members is the room after."""
+    room = await resolve(hub.open_room("r"))
+    guest = await join(hub, room, None, "peer")
+    named = await resolve(hub.claim(room, "peer", "carol", None, guest.member))
+    assert named.member.name == "carol"
+    assert list(room.members) == ["carol"]
+    assert named.members == ("carol",)
+    await until(lambda: len(events.frames) >= 3, what="three presence frames")
+    assert events.frames == [
+        Presence("join", "guest-1", 1),
+        Presence("leave", "guest-1", 0),
+        Presence("join", "carol", 1),
+    ]
+
+
+# -- messages ---------------------------------------------------------------------------
+
+
+async def test_one_turns_posts_are_delivered_in_seq_order_and_stored(
+    hub: Hub, events: Events
+) -> None:
+    room = await resolve(hub.open_room("r"))
+    alice = await join(hub, room, "alice")
+    for i, text in enumerate(("one", "two", "three"), 1):
+        hub.submit(room, alice.member, Post(content=text, id=f"m{i}"), f"s{i}")
+    await until(lambda: len(events.messages) >= 3, what="three deliveries")
+    delivered = events.messages
+    assert [(m.seq, m.sender, m.content, m.id) for m in delivered] == [
+        (1, "alice", "one", "m1"),
+        (2, "alice", "two", "m2"),
+        (3, "alice", "three", "m3"),
+    ]
+    assert all(r is room for r, _ in events.deliveries)
+    assert (room.last_seq, room.delivered_seq) == (3, 3)
+    assert events.failures == [] and events.duplicates == []
+
+    history = hub.history
+    assert await resolve(history.after(room.name, 0, 3, 10)) == delivered
+    assert await resolve(history.after(room.name, 1, 3, 10)) == delivered[1:]
+    assert await resolve(history.after(room.name, 0, 3, 2)) == delivered[:2]
+    assert await resolve(history.after(room.name, 0, 2, 10)) == delivered[:2]
+    assert await resolve(history.before(room.name, 4, 1, 10)) == delivered
+    assert await resolve(history.before(room.name, 4, 1, 2)) == delivered[1:]
+    assert await resolve(history.before(room.name, 3, 2, 10)) == delivered[1:2]
+    assert await resolve(history.before(room.name, 1, 1, 10)) == []
+    assert await resolve(history.get(room.name, 2)) == delivered[1]
+    assert await resolve(history.get(room.name, 4)) is None
+    assert await resolve(history.after("elsewhere", 0, 3, 10)) == []
+
+
+async def test_an_id_stored_before_is_a_duplicate_of_the_original_seq(
+    hub: Hub, events: Events
+) -> None:
+    room = await resolve(hub.open_room("r"))
+    alice = await join(hub, room, "alice")
+    hub.submit(room, alice.member, Post(content="first", id="same"), "s1")
+    await until(lambda: events.messages, what="the first delivery")
+    hub.submit(room, alice.member, Post(content="resent", id="same"), "s2")
+    await until(lambda: events.duplicates, what="the duplicate")
+    assert [(r, seq, sender) for r, seq, sender in events.duplicates] == [(room, 1, "s2")]
+    # Nothing was stored or delivered for it, and no seq was spent on it.
+    hub.submit(room, alice.member, Post(content="next", id="other"), "s3")
+    await until(lambda: len(events.messages) >= 2, what="the next delivery")
+    assert [(m.seq, m.content) for m in events.messages] == [(1, "first"), (2, "next")]
+    assert [m.content for m in await resolve(hub.history.after("r", 0, 10, 10))] == [
+        "first",
+        "next",
+    ]
+
+
+async def test_an_id_twice_in_one_turn_is_stored_and_delivered_once(
+    hub: Hub, events: Events
+) -> None:
+    room = await resolve(hub.open_room("r"))
+    alice = await join(hub, room, "alice")
+    hub.submit(room, alice.member, Post(content="first", id="same"), "s1")
+    hub.submit(room, alice.member, Post(content="again", id="same"), "s2")
+    hub.submit(room, alice.member, Post(content="next", id="other"), "s3")
+    await until(lambda: len(events.messages) >= 2, what="two deliveries")
+    assert [(m.seq, m.content) for m in events.messages] == [(1, "first"), (2, "next")]
+    # While the original is in flight, LocalHub lets its broadcast acknowledge
+    # the copy; RedisHub learns of the duplicate with the append and says so.
+    expected = [] if isinstance(hub, LocalHub) else [(room, 1, "s2")]
+    assert events.duplicates == expected
+    assert len(await resolve(hub.history.after("r", 0, 10, 10))) == 2
+
+
+async def test_flush_hands_over_this_turns_posts_at_once(hub: Hub, events: Events) -> None:
+    room = await resolve(hub.open_room("r"))
+    alice = await join(hub, room, "alice")
+    hub.submit(room, alice.member, Post(content="now", id="n1"), "s")
+    assert events.messages == []  # submit waits for the end of the turn
+    hub.flush()
+    if isinstance(hub, LocalHub):
+        # Committed and delivered before any await.
+        assert [(m.seq, m.content) for m in events.messages] == [(1, "now")]
+    await until(lambda: events.messages, what="the delivery")
+    hub.flush()  # nothing pending: nothing happens
+    await asyncio.sleep(0.1)
+    assert [(m.seq, m.content) for m in events.messages] == [(1, "now")]
+
+
+async def test_close_stores_what_is_pending(store: Store, tmp_path: Path) -> None:
+    db = tmp_path / "history.db"
+    hub = await store.open(Events(), db=db)
+    room = await resolve(hub.open_room("r"))
+    alice = await join(hub, room, "alice")
+    hub.submit(room, alice.member, Post(content="last words", id="bye"), "s")
+    await hub.close()  # no loop turn in between: close flushes
+    again = await store.open(Events(), db=db)
+    try:
+        assert (await resolve(again.open_room("r"))).last_seq == 1
+        stored = await resolve(again.history.get("r", 1))
+        assert (stored.sender, stored.content, stored.id) == ("alice", "last words", "bye")
+    finally:
+        await again.close()
+
+
+# -- health and failures ------------------------------------------------------------------
+
+
+async def test_health_of_a_working_hub(hub: Hub) -> None:
+    health = hub.health()
+    assert isinstance(health, dict)
+    assert health.get("status", "ok") == "ok"
+    if isinstance(hub, RedisHub):
+        assert health == {"node": hub.node, "redis": "ok"}
+    else:
+        assert health == {}
+
+
+async def test_local_a_failed_commit_goes_to_failed_and_rolls_back() -> None:
+    """LocalHub only: the SQLite store fails (closed under the hub)."""
+    events = Events()
+    hub = LocalHub(SQLiteHistory(":memory:"), events, retention=RETENTION)
+    await hub.start()
+    room = hub.open_room("r")
+    alice = hub.claim(room, "p", "alice", None, None).member
+    hub.history.close()
+    hub.submit(room, alice, Post(content="lost", id="x1"), "s")
+    hub.flush()
+    assert events.messages == []
+    [(failed_room, lost, error)] = events.failures
+    assert failed_room is room
+    assert [(m.seq, m.content, sender) for m, sender in lost] == [(1, "lost", "s")]
+    assert isinstance(error, HistoryError)
+    assert "cannot store 1 message(s)" in str(error)
+    # Rolled back: the seq is free again and the id may be resent.
+    assert (room.last_seq, room.delivered_seq) == (0, 0)
+    assert "x1" not in room.ids
+    await hub.close()
+
+
+@pytest.mark.needs("redis-server")
+async def test_redis_down_fails_posts_and_degrades_health() -> None:
+    """RedisHub only: the redis-server is stopped under a running hub."""
+    with redis_server() as server:
+        events = Events()
+        hub = RedisHub(server.url, events, retention=RETENTION)
+        await hub.start()
+        try:
+            room = await hub.open_room("r")
+            alice = await hub.claim(room, "p", "alice", None, None)
+            server.stop()
+            hub.submit(room, alice.member, Post(content="into the void", id="v1"), "s")
+            await until(lambda: events.failures, what="the failure")
+            [(failed_room, lost, error)] = events.failures
+            assert failed_room is room
+            assert [(m.content, m.id, sender) for m, sender in lost] == [
+                ("into the void", "v1", "s")
+            ]
+            assert isinstance(error, SharedStateDown)
+            assert "the room's message log (Redis) is unreachable" in str(error)
+            assert events.messages == []
+            health = hub.health()
+            assert (health["redis"], health["status"]) == ("unreachable", "degraded")
+            assert health["error"].startswith("Redis is unreachable: ")
+            with pytest.raises(SharedStateDown):
+                await hub.claim(room, "q", "bob", None, None)
+            with pytest.raises(SharedStateDown):
+                await hub.history.get("r", 1)
+        finally:
+            await hub.close()
+
+
+@pytest.mark.needs("redis-server")
+async def test_redis_a_token_on_another_node_replaces_the_holder_there() -> None:
+    """RedisHub only: two hubs (nodes) on one Redis share names and presence."""
+    with redis_server() as server:
+        a_events, b_events = Events(), Events()
+        a = RedisHub(server.url, a_events, retention=RETENTION)
+        b = RedisHub(server.url, b_events, retention=RETENTION)
+        await a.start()
+        await b.start()
+        try:
+            room_a = await a.open_room("r")
+            room_b = await b.open_room("r")
+            alice = await a.claim(room_a, "pa", "alice", None, None)
+            bob = await b.claim(room_b, "pb", "bob", None, None)
+            assert bob.members == ("alice", "bob")
+            with pytest.raises(NameTaken):
+                await b.claim(room_b, "px", "alice", None, None)
+            await until(lambda: len(a_events.frames) == 2, what="bob's join on node a")
+            assert a_events.frames == [Presence("join", "alice", 1), Presence("join", "bob", 2)]
+
+            moved = await b.claim(room_b, "pa2", "alice", alice.member.token, None)
+            assert moved.replaced is None  # the holder was on node a
+            assert moved.member.token == alice.member.token
+            await until(lambda: a_events.replacements, what="the replace on node a")
+            assert a_events.replacements == [alice.member]
+            assert "alice" not in room_a.members
+            assert sorted(room_b.members) == ["alice", "bob"]
+            # Nobody saw alice leave or join again.
+            await until(lambda: len(b_events.frames) >= 2, what="both joins on node b")
+            assert b_events.frames == a_events.frames
+            assert b_events.replacements == []
+        finally:
+            await a.close()
+            await b.close()
