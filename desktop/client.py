@@ -2,11 +2,15 @@
 
 One asyncio task per client connects (PROTOCOL.md, Transport), joins with
 ``hello`` (Joining), hands every frame that arrives to ``on_frame``, keeps the
-highest seq it has seen, reconnects with backoff after a drop and resumes with
-``hello.since`` (Delivery promise). Messages go through an outbox: each gets a
-client id, stays PENDING until the server's copy with that id comes back (its
-acknowledgement) and is resent after a reconnect, which the server's
-idempotency on ``id`` makes exactly-once.
+highest seq it has seen with the room's epoch, reconnects with backoff after
+a drop and resumes with ``hello.since`` and ``hello.epoch`` (Delivery promise,
+Epochs). A welcome that says the room's history started over (``reset``, or
+another epoch) sets the seq back, so that the new history's messages are not
+taken for ones already seen, and is reported to ``on_reset``; a 1012 close
+("reconnect now and resume") reconnects at once. Messages go through an
+outbox: each gets a client id, stays PENDING until the server's copy with that
+id comes back (its acknowledgement) and is resent after a reconnect, which the
+server's idempotency on ``id`` makes exactly-once.
 
 Any ws:// server works: one that does not answer ``hello`` with a ``welcome``
 is "foreign" and its frames are shown as JSON or text (ARCHITECTURE.md,
@@ -42,7 +46,7 @@ from websockets.exceptions import (
 )
 from websockets.typing import Subprotocol
 
-from desktop.links import host_port, validate_url
+from desktop.links import host_port, room_key, validate_url
 from desktop.rows import SendState
 from server import __version__
 from server.defaults import HOST_STOPPED_REASON
@@ -141,6 +145,8 @@ class Failure:
     severity: Severity = Severity.WARNING
     #: Do not reconnect (PROTOCOL.md, Close codes: 1008; error code unauthorized).
     final: bool = False
+    #: Reconnect at once, without the backoff wait (Close codes: 1012).
+    immediate: bool = False
 
 
 class Backoff:
@@ -306,6 +312,17 @@ def describe_close(code: int | None, reason: str) -> Failure:
                 )
             )
         return Failure(_t(QT_TRANSLATE_NOOP("RoomClient", "The server shut down")))
+    if code == 1012:
+        # PROTOCOL.md, Close codes and Epochs: the room's store changed under
+        # the server; the resume that follows gets the reset.
+        return Failure(
+            _t(
+                QT_TRANSLATE_NOOP(
+                    "RoomClient", "The server restarted the room; reconnecting at once"
+                )
+            ),
+            immediate=True,
+        )
     if code == 1013:
         return Failure(
             _t(
@@ -364,6 +381,7 @@ class RoomClient:
         on_frame: Callable[[Incoming], None] = _ignore,
         on_notice: Callable[[Notice], None] = _ignore,
         on_outbox: Callable[[OutboxEntry], None] = _ignore,
+        on_reset: Callable[[Welcome], None] = _ignore,
         backoff: Backoff | None = None,
         open_timeout: float = 10.0,
         welcome_timeout: float = 3.0,
@@ -376,6 +394,7 @@ class RoomClient:
         self._on_frame = on_frame
         self._on_notice = on_notice
         self._on_outbox = on_outbox
+        self._on_reset = on_reset
         self._backoff = backoff or Backoff()
         self._open_timeout = open_timeout
         self._welcome_timeout = welcome_timeout
@@ -388,8 +407,9 @@ class RoomClient:
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._last_failure: str | None = None
-        # The room, across connections (reset when start() gets other URLs).
+        # The room, across connections (reset when start() gets another room).
         self._last_seq = 0
+        self._epoch = ""
         self._joined = False
         self._token: str | None = None
         self._you: str | None = None
@@ -402,6 +422,9 @@ class RoomClient:
         self._since_sent: int | None = None
         self._refusal: Failure | None = None
         self._connected_at: float | None = None
+        # An immediate reconnect (1012) was made and no connection has been
+        # stable since: the next one waits like any other.
+        self._quick = False
 
     # -- public state ------------------------------------------------------
 
@@ -415,6 +438,17 @@ class RoomClient:
         return self._last_seq
 
     @property
+    def epoch(self) -> str:
+        """The room's epoch ``last_seq`` belongs to ("" before a welcome said it,
+        or from a server older than protocol 1.1)."""
+        return self._epoch
+
+    @property
+    def running(self) -> bool:
+        """Started and not stopped (connected, connecting or waiting to retry)."""
+        return self._task is not None and not self._task.done()
+
+    @property
     def outbox(self) -> list[OutboxEntry]:
         """Our messages not yet acknowledged: PENDING and FAILED, oldest first."""
         return list(self._outbox.values())
@@ -425,7 +459,8 @@ class RoomClient:
         """Start connecting; with several URLs each attempt tries the next one.
 
         Raises ValueError for a bad URL and RuntimeError while already running.
-        The same URLs as before resume the room (since, token); others start fresh.
+        URLs of the same room as before (``links.room_key``) resume it (since,
+        epoch, token, outbox); another room starts fresh.
         """
         if isinstance(urls, str):
             urls = [urls]
@@ -435,8 +470,10 @@ class RoomClient:
         if self._task is not None and not self._task.done():
             raise RuntimeError("the client is already started: await stop() first")
         if checked != self._urls:
-            self._last_seq, self._joined, self._token, self._you = 0, False, None, None
             self._url_index = 0
+        if not self._urls or room_key(checked) != room_key(self._urls):
+            self._last_seq, self._joined, self._token, self._you = 0, False, None, None
+            self._epoch = ""
             for entry in self._outbox.values():
                 if entry.state is SendState.PENDING:
                     self._mark(
@@ -564,11 +601,19 @@ class RoomClient:
             if failure.final:
                 self._set_status(Status(ConnectionState.DISCONNECTED, url, detail=failure.text))
                 return
-            if lasted >= self._backoff.stable_after:
+            if lasted is not None and lasted >= self._backoff.stable_after:
                 self._backoff.reset()
+                self._quick = False
+            state = ConnectionState.RECONNECTING
+            if failure.immediate and lasted is not None and not self._quick:
+                # PROTOCOL.md, Close codes: 1012 asks us back now, to the same
+                # server, to resume (and get the reset, Epochs). Once: a server
+                # that keeps closing so is then waited for like any other.
+                self._quick = True
+                self._set_status(Status(state, url, self._backoff.attempt, detail=failure.text))
+                continue
             delay = self._backoff.next_delay()
             self._url_index = (self._url_index + 1) % len(self._urls)
-            state = ConnectionState.RECONNECTING
             self._set_status(
                 Status(state, url, self._backoff.attempt, retry_in=delay, detail=failure.text)
             )
@@ -579,8 +624,9 @@ class RoomClient:
             except TimeoutError:
                 pass
 
-    async def _attempt(self, url: str) -> tuple[Failure, float]:
-        """One connection, start to end: (why it ended, seconds it was CONNECTED)."""
+    async def _attempt(self, url: str) -> tuple[Failure, float | None]:
+        """One connection, start to end: (why it ended, seconds it was CONNECTED,
+        None if it never was)."""
         kwargs: dict[str, Any] = {}
         if self._ssl is not None and url.lower().startswith("wss:"):
             kwargs["ssl"] = self._ssl
@@ -596,7 +642,7 @@ class RoomClient:
             )
         except Exception as exc:
             log.debug("connecting to %s failed", url, exc_info=True)
-            return describe_open_error(exc, url), 0.0
+            return describe_open_error(exc, url), None
         queue: asyncio.Queue[tuple[str, OutboxEntry | None]] = asyncio.Queue()
         self._queue = queue
         self._refusal = None
@@ -616,7 +662,7 @@ class RoomClient:
                 ws.transport.abort()
                 raise
         loop = asyncio.get_running_loop()
-        lasted = 0.0 if self._connected_at is None else loop.time() - self._connected_at
+        lasted = None if self._connected_at is None else loop.time() - self._connected_at
         return failure, lasted
 
     async def _converse(self, ws: ClientConnection, url: str) -> Failure:
@@ -657,7 +703,8 @@ class RoomClient:
         return describe_close(close.code, close.reason) if close else describe_close(None, "")
 
     def _hello(self) -> Hello:
-        """PROTOCOL.md, hello: the token keeps our name, since resumes the room."""
+        """PROTOCOL.md, hello: the token keeps our name, since resumes the room,
+        epoch says which history since belongs to (Epochs)."""
         self._since_sent = self._last_seq if self._joined else None
         return Hello(
             name=self.name or self._you,
@@ -665,6 +712,7 @@ class RoomClient:
             since=self._since_sent,
             token=self._token,
             client=self._client_name,
+            epoch=(self._epoch or None) if self._since_sent is not None else None,
         )
 
     async def _write(
@@ -720,6 +768,23 @@ class RoomClient:
 
     def _on_welcome(self, welcome: Welcome, url: str) -> None:
         self._token, self._you = welcome.token, welcome.you
+        # PROTOCOL.md, Epochs: the history our seq belongs to is gone (the
+        # server says so, or names another epoch). Its seqs mean nothing now:
+        # start from 0, so that the replay (as for since 0) and the messages
+        # after it are taken, not dropped as seqs already seen.
+        reset = welcome.reset or bool(
+            self._epoch and welcome.epoch and welcome.epoch != self._epoch
+        )
+        self._epoch = welcome.epoch
+        if reset:
+            log.info(
+                "room %s: history reset (epoch %s, %d messages follow)",
+                welcome.room,
+                welcome.epoch or "?",
+                welcome.replay,
+            )
+            self._last_seq = 0
+            self._emit(self._on_reset, welcome)
         if self._since_sent is None:
             # Every later message is above welcome.seq (Order and scope), so a
             # resume after this must ask from here, even for an empty room.

@@ -623,6 +623,8 @@ class MessageFilterModel(QAbstractProxyModel):
         self.beginResetModel()  # the source reorders (never, for a MessageListModel)
 
     def _on_reset(self, *args: object) -> None:
+        # A reset may bring another list (the model shows another timeline).
+        self._rows = self._source.row_list() if self._source is not None else []
         if self._fold is not None:
             self._fold = _Fold()
             self._fold_timer.start(FOLD_DELAY_MS)

@@ -15,7 +15,7 @@ import os
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
-from . import client
+from . import client, timeline
 from .resources import resource_path
 
 log = logging.getLogger("roomcast.i18n")
@@ -35,9 +35,10 @@ def install_translators(app: QCoreApplication, locale: QLocale | None = None) ->
     """
     locale = locale or chosen_locale()
     installed: list[QTranslator] = []
-    # The Qt-free client marks its texts with QT_TRANSLATE_NOOP; this is
-    # where they meet the catalogue.
+    # The Qt-free client and timeline mark their texts with QT_TRANSLATE_NOOP;
+    # this is where they meet the catalogue.
     client.translate = QCoreApplication.translate
+    timeline.translate = QCoreApplication.translate
     try:
         folder = str(resource_path("i18n"))
     except FileNotFoundError as exc:

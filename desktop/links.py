@@ -26,6 +26,7 @@ __all__ = [
     "from_link",
     "host_port",
     "join_urls",
+    "room_key",
     "split_urls",
     "validate_url",
 ]
@@ -90,3 +91,35 @@ def host_port(url: str) -> str:
     except ValueError:
         port = None
     return f"{host}:{port or (443 if parts.scheme.lower() == 'wss' else 80)}"
+
+
+def room_key(urls: Iterable[str]) -> tuple[str, str]:
+    """Which room a URL (or a failover list) leads to, as ``(server, room)``:
+    ``ws://chat.example:8765/r/team`` → ``("ws://chat.example:8765", "team")``.
+
+    Spellings of one address give one key (the scheme's default port made
+    explicit, the host in lower case); a failover list's servers are joined
+    with ", ". PROTOCOL.md, Transport: ``/`` is the room ``lobby``,
+    ``/r/NAME`` the room ``NAME``; any other path (a foreign server's) stands
+    for itself. What a conversation is keyed by (desktop/timeline.py), and
+    what a RoomClient resumes.
+    """
+    servers: list[str] = []
+    rooms: list[str] = []
+    for url in urls:
+        parts = urlsplit(url.strip())
+        server = f"{parts.scheme.lower()}://{host_port(url.strip())}"
+        path = parts.path or "/"
+        if path == "/":
+            room = "lobby"
+        elif path.startswith("/r/") and len(path) > 3 and "/" not in path[3:]:
+            room = path[3:]
+        else:
+            room = path
+        if parts.query:
+            room += "?" + parts.query
+        if server not in servers:
+            servers.append(server)
+        if room not in rooms:
+            rooms.append(room)
+    return ", ".join(servers), ", ".join(rooms)

@@ -1,31 +1,22 @@
-"""The message list as a Qt model: a thin adapter over a Python ``list[Row]``.
+"""The message list as a Qt model: a thin adapter over a :class:`~desktop.timeline.Timeline`.
 
-Everything the list shows is a :class:`desktop.rows.Row`; this module only
-adds what Qt needs on top of that list:
+What the list shows, and every rule about it (dedupe by seq, acknowledgement
+in place, our unsent rows kept last, scroll-back, the reset of a room whose
+history started over), is the Qt-free timeline's (``desktop/timeline.py``).
+This module only adds what Qt needs on top of its ``list[Row]``:
 
 * **Batched inserts.** Frames can arrive by the thousand per second. Every
   ``beginInsertRows``/``endInsertRows`` pair makes each attached view update
-  its layout and schedule a repaint, so rows go into a pending buffer first
-  and a single-shot 16 ms timer flushes the buffer as *one* insert: at most
-  one batch per frame, however fast frames arrive. :meth:`flush` does it at
-  once (tests, shutdown).
-* **Dedupe and acknowledgement.** A chat row whose ``seq`` is already shown is
-  dropped (a resume with ``since`` or a history page can repeat messages).
-  A chat row whose client ``id`` matches one of *our* rows updates that row in
-  place (state, seq, time) instead of adding a second copy: that is how the
-  server's echo of our message turns "sending…" into "✓".
-* **Our unsent rows stay at the bottom.** While one of our messages is still
-  pending (no seq yet), rows that arrive are inserted *above* it, like an
-  outbox under the conversation. The server numbers our message after
-  everything it sent us before the acknowledgement, so when the ack turns
-  the row into "sent" in place, the list is in seq order (a resume that
-  replays missed messages included). A flush is then one insert above the
-  pending rows, plus one at the very end if the batch holds a new pending row
-  of ours. A failed row stays where it is.
-* **Scroll-back.** :meth:`prepend_history` puts an older page on top with one
-  insert, skipping what is already there.
-
-Rows are never removed one by one; :meth:`clear` resets the model.
+  its layout and schedule a repaint, so the timeline keeps new rows in a
+  pending buffer and a single-shot 16 ms timer here flushes the buffer as
+  *one* insert: at most one batch per frame, however fast frames arrive.
+  :meth:`MessageListModel.flush` does it at once (tests, shutdown).
+* **Signals.** The model listens to the timeline it shows
+  (``TimelineListener``) and turns each change into Qt's signals: inserts,
+  in-place changes (``dataChanged`` with the roles that changed), resets.
+* **One conversation at a time.** :meth:`MessageListModel.show` swaps the
+  timeline shown (a model reset); the window keeps one timeline per room.
+* **Roles.** A row's texts for display, tooltips and assistive technology.
 """
 
 from __future__ import annotations
@@ -47,6 +38,10 @@ from PySide6.QtCore import (
 )
 
 from desktop.rows import Direction, Row, RowKind, SendState
+from desktop.timeline import Change, Timeline
+
+# Re-exported: the seq index lived here before the timeline took it.
+from desktop.timeline import SeqIndex as SeqIndex
 
 #: How long rows wait in the buffer before one insert flushes them: about one
 #: frame at 60 Hz, so a view updates at most once per frame for new rows.
@@ -256,81 +251,6 @@ def role_names() -> dict[int, QByteArray]:
     return {role: QByteArray(name) for role, name in _ROLE_NAMES.items()}
 
 
-def _unsent(row: Row) -> bool:
-    """One of our chat rows waiting for the server (pinned to the bottom)."""
-    return row.mine and row.state is SendState.PENDING and row.seq is None
-
-
-class SeqIndex:
-    """seq -> Row, for the model's dedupe and acknowledgements, in about 8 bytes
-    a row: a list indexed by ``seq - base`` (seqs are dense: gap-free per room,
-    PROTOCOL.md), where a dict of 100,000 rows would cost 5 MB. Seqs far from
-    the others (a span over ``SPARSE_FACTOR`` times the count) go to a dict.
-    """
-
-    __slots__ = ("_base", "_count", "_slots", "_sparse")
-
-    SPARSE_FACTOR = 4
-
-    def __init__(self) -> None:
-        self._slots: list[Row | None] = []
-        self._base = 0
-        self._count = 0
-        self._sparse: dict[int, Row] = {}
-
-    def __len__(self) -> int:
-        return self._count + len(self._sparse)
-
-    def __contains__(self, seq: object) -> bool:
-        return isinstance(seq, int) and self.get(seq) is not None
-
-    def get(self, seq: int) -> Row | None:
-        i = seq - self._base
-        if 0 <= i < len(self._slots):
-            found = self._slots[i]
-            if found is not None:
-                return found
-        return self._sparse.get(seq)
-
-    def __setitem__(self, seq: int, row: Row) -> None:
-        slots = self._slots
-        if not slots:
-            self._base = seq
-        i = seq - self._base
-        span = max(len(slots), i + 1) - min(i, 0)
-        if span > self.SPARSE_FACTOR * (len(self) + 1) + 1024:
-            self._sparse[seq] = row  # far away: not worth the holes
-            return
-        if i < 0:  # older history: grow at the front
-            slots[:0] = [None] * -i
-            self._base = seq
-            i = 0
-        elif i >= len(slots):
-            slots.extend([None] * (i + 1 - len(slots)))
-        if slots[i] is None:
-            self._count += 1
-        slots[i] = row
-
-    def __delitem__(self, seq: int) -> None:
-        i = seq - self._base
-        if 0 <= i < len(self._slots) and self._slots[i] is not None:
-            self._slots[i] = None
-            self._count -= 1
-            return
-        del self._sparse[seq]
-
-    def lowest(self) -> int | None:
-        dense = next((self._base + i for i, r in enumerate(self._slots) if r is not None), None)
-        candidates = [s for s in (dense, min(self._sparse, default=None)) if s is not None]
-        return min(candidates, default=None)
-
-    def clear(self) -> None:
-        self._slots = []
-        self._base = 0
-        self._count = 0
-        self._sparse.clear()
-
-
 class RowsView(Sequence[Row]):
     """A read-only window on the model's rows: no copy, and no way to bypass the
     model (which would desynchronise every attached view)."""
@@ -359,27 +279,28 @@ class RowsView(Sequence[Row]):
         return f"RowsView({len(self._rows)} rows)"
 
 
-class MessageListModel(QAbstractListModel):
-    """The rows of one room (or one foreign connection), oldest at row 0."""
+_CHANGE_ROLES = {Change.ACK: [*_ACK_ROLES, int(Roles.RawRole)], Change.STATE: _STATE_ROLES}
 
-    def __init__(self, parent: QObject | None = None) -> None:
+
+class MessageListModel(QAbstractListModel):
+    """The rows of one conversation (a :class:`~desktop.timeline.Timeline`),
+    oldest at row 0.
+
+    The model shows one timeline at a time (:meth:`show`; a new model shows a
+    timeline of its own) and listens to it: the timeline decides what the rows
+    are, the model turns each change into Qt's signals and flushes the
+    timeline's batch once per frame. The writing methods are the timeline's,
+    for the shown one.
+    """
+
+    def __init__(self, parent: QObject | None = None, timeline: Timeline | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[Row] = []
-        self._view = RowsView(self._rows)
-        self._pending: list[Row] = []
-        # Chat rows by seq, shown or pending: the dedupe index.
-        self._by_seq = SeqIndex()
-        # Our own rows by client id (shown or pending): how acks find them.
-        self._by_id: dict[str, Row] = {}
-        # Positions of our shown rows, as "absolute" numbers that prepending does
-        # not disturb: the model row is ``position - self._base``.
-        self._position: dict[str, int] = {}
-        self._base = 0
-        self._lowest_seq: int | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(FLUSH_INTERVAL_MS)
         self._timer.timeout.connect(self.flush)
+        self._timeline = timeline if timeline is not None else Timeline()
+        self._attach(self._timeline)
 
     # -- Qt model interface ------------------------------------------------------
 
@@ -404,6 +325,38 @@ class MessageListModel(QAbstractListModel):
     def roleNames(self) -> dict[int, QByteArray]:
         return role_names()
 
+    # -- which timeline ----------------------------------------------------------
+
+    @property
+    def timeline(self) -> Timeline:
+        """The timeline shown."""
+        return self._timeline
+
+    def show(self, timeline: Timeline) -> None:
+        """Show another conversation: one model reset. The timeline shown
+        before keeps its rows (its pending ones are shown when it is again)."""
+        if timeline is self._timeline:
+            return
+        if timeline.listener is not None:
+            raise ValueError(f"{timeline!r} is already shown by another model")
+        self._timer.stop()
+        self.beginResetModel()
+        self._timeline.listener = None
+        self._timeline.flush()  # no one listens: no signals
+        self._timeline = timeline
+        timeline.flush()
+        self._attach(timeline)
+        self.endResetModel()
+
+    def _attach(self, timeline: Timeline) -> None:
+        if timeline.listener is not None and timeline.listener is not self:
+            raise ValueError(f"{timeline!r} is already shown by another model")
+        timeline.listener = self
+        self._rows = timeline.rows
+        self._view = RowsView(self._rows)
+        if timeline.pending_count:
+            self._timer.start()
+
     # -- reading -----------------------------------------------------------------
 
     @property
@@ -414,222 +367,86 @@ class MessageListModel(QAbstractListModel):
     def row_list(self) -> list[Row]:
         """The live list behind :attr:`rows`, for ``MessageFilterModel`` and
         ``MessageView``, which read every row on hot paths (a ``RowsView``
-        costs a Python call per row). Read it; never modify it."""
+        costs a Python call per row). Read it; never modify it. Another list
+        after a model reset (:meth:`show`): read it again then."""
         return self._rows
 
     @property
     def pending_count(self) -> int:
         """Rows accepted but not yet inserted (waiting for the next flush)."""
-        return len(self._pending)
+        return self._timeline.pending_count
 
     def row_for_id(self, message_id: str) -> Row | None:
         """Our own row with this client id, shown or still pending; else None."""
-        return self._by_id.get(message_id)
+        return self._timeline.row_for_id(message_id)
 
     def index_for_id(self, message_id: str) -> QModelIndex:
         """The model index of our shown row with this id (invalid if not shown yet)."""
-        position = self._position.get(message_id)
-        if position is None:
+        row = self._timeline.row_of_id(message_id)
+        if row is None:
             return QModelIndex()
-        return self.index(position - self._base, 0)
+        return self.index(row, 0)
 
     def lowest_seq(self) -> int | None:
         """The oldest seq held: the ``before`` of the next history request."""
-        return self._lowest_seq
+        return self._timeline.lowest_seq()
 
-    # -- writing -----------------------------------------------------------------
+    # -- writing (to the shown timeline) -----------------------------------------
 
     def append(self, row: Row) -> bool:
-        """Queue one row for the next batch.
+        """Queue one row for the next batch (:meth:`Timeline.append`).
 
         Returns False when the row was not queued: a duplicate seq, or the
         acknowledgement of one of our rows (which is then updated in place).
         """
-        accepted = self._accept(row)
-        if accepted:
-            self._pending.append(row)
-            if not self._timer.isActive():
-                self._timer.start()
-        return accepted
+        return self._timeline.append(row)
 
     def extend(self, rows: Iterable[Row]) -> int:
         """Queue many rows for the next batch; returns how many were queued."""
-        before = len(self._pending)
-        for row in rows:
-            if self._accept(row):
-                self._pending.append(row)
-        added = len(self._pending) - before
-        if added and not self._timer.isActive():
-            self._timer.start()
-        return added
+        return self._timeline.extend(rows)
 
     def flush(self) -> None:
-        """Insert every pending row now: one ``beginInsertRows`` batch (two when
-        rows arrive while our unsent rows wait at the bottom and the batch also
-        holds a new unsent row of ours)."""
+        """Insert every pending row now (:meth:`Timeline.flush`)."""
         self._timer.stop()
-        if not self._pending:
-            return
-        batch, self._pending = self._pending, []
-        arrived = [row for row in batch if not _unsent(row)]
-        unsent = [row for row in batch if _unsent(row)] if len(arrived) < len(batch) else []
-        tail = self._unsent_tail()
-        if tail and arrived:
-            self._insert(len(self._rows) - tail, arrived)
-            if unsent:
-                self._insert(len(self._rows), unsent)
-        else:
-            self._insert(len(self._rows), arrived + unsent)
+        self._timeline.flush()
 
     def prepend_history(self, rows: Iterable[Row]) -> int:
         """Insert an older page (oldest first) above everything, in one insert.
 
         Rows whose seq is already held are skipped. Returns how many were added.
         """
-        fresh: list[Row] = []
-        for row in rows:
-            if row.seq is not None:
-                if row.seq in self._by_seq:
-                    continue
-                self._note_seq(row)
-            if row.mine and row.id is not None and row.id not in self._by_id:
-                self._by_id[row.id] = row
-            fresh.append(row)
-        if not fresh:
-            return 0
-        n = len(fresh)
-        self.beginInsertRows(QModelIndex(), 0, n - 1)
-        self._rows[0:0] = fresh
-        self._base -= n
-        for offset, row in enumerate(fresh):
-            if row.mine and row.id is not None and self._by_id.get(row.id) is row:
-                self._position[row.id] = self._base + offset
-        self.endInsertRows()
-        return n
+        return self._timeline.prepend_history(rows)
 
     def set_state(self, message_id: str, state: SendState, seq: int | None = None) -> bool:
         """Change the send state (and maybe learn the seq) of our row ``message_id``.
 
         Returns False if no such row is held.
         """
-        row = self._by_id.get(message_id)
-        if row is None:
-            return False
-        if _unsent(row) and (state is not SendState.PENDING or seq is not None):
-            self._settle(row)
-        row.state = state
-        if seq is not None and seq != row.seq:
-            self._move_seq(row, seq)
-        self._changed(row, _STATE_ROLES)
-        return True
+        return self._timeline.set_state(message_id, state, seq)
 
     def clear(self) -> None:
-        """Forget every row, shown and pending (a new room, a new connection)."""
-        self._timer.stop()
-        self.beginResetModel()
-        self._rows.clear()
-        self._pending.clear()
-        self._by_seq.clear()
-        self._by_id.clear()
-        self._position.clear()
-        self._base = 0
-        self._lowest_seq = None
-        self.endResetModel()
+        """Forget every row of the shown timeline, shown and pending."""
+        self._timeline.clear()
 
-    # -- internals ---------------------------------------------------------------
+    # -- TimelineListener ----------------------------------------------------------
 
-    def _settle(self, row: Row) -> None:
-        """``row`` (ours, unsent) is about to be acknowledged or refused: rows that
-        arrived before that belong above it, so place them first."""
-        if row.id is not None and row.id in self._position:  # shown
-            if any(not _unsent(waiting) for waiting in self._pending):
-                self.flush()
-        elif row in self._pending:  # still buffered: it now comes after them
-            self._pending.remove(row)
-            self._pending.append(row)
+    def rows_pending(self) -> None:
+        if not self._timer.isActive():
+            self._timer.start()
 
-    def _unsent_tail(self) -> int:
-        """How many of the last rows are ours and still unsent."""
-        rows = self._rows
-        n = 0
-        while n < len(rows) and _unsent(rows[-1 - n]):
-            n += 1
-        return n
+    def rows_inserting(self, first: int, count: int) -> None:
+        self.beginInsertRows(QModelIndex(), first, first + count - 1)
 
-    def _insert(self, at: int, batch: list[Row]) -> None:
-        """One ``beginInsertRows`` for ``batch`` at row ``at`` (only our unsent
-        rows can follow it, so only their positions move)."""
-        n = len(batch)
-        self.beginInsertRows(QModelIndex(), at, at + n - 1)
-        self._rows[at:at] = batch
-        for r in range(at + n, len(self._rows)):
-            moved = self._rows[r]
-            if moved.mine and moved.id is not None and moved.id in self._position:
-                self._position[moved.id] += n
-        position = self._base + at
-        for offset, row in enumerate(batch):
-            if row.mine and row.id is not None:
-                self._position[row.id] = position + offset
+    def rows_inserted(self) -> None:
         self.endInsertRows()
 
-    def _accept(self, row: Row) -> bool:
-        """Index a new row; False if it must not be inserted (duplicate or ack)."""
-        if row.kind is RowKind.CHAT:
-            if row.id is not None:
-                ours = self._by_id.get(row.id)
-                if ours is not None and ours is not row and self._same_sender(ours, row):
-                    self._acknowledge(ours, row)
-                    return False
-            if row.seq is not None:
-                if row.seq in self._by_seq:
-                    return False
-                self._note_seq(row)
-        if row.mine and row.id is not None:
-            self._by_id.setdefault(row.id, row)
-        return True
+    def row_changed(self, row: int, change: Change) -> None:
+        index = self.index(row, 0)
+        self.dataChanged.emit(index, index, _CHANGE_ROLES[change])
 
-    @staticmethod
-    def _same_sender(ours: Row, incoming: Row) -> bool:
-        # Client ids are only unique per client: another member may use the same
-        # id. Unless the session marked the incoming row as ours, both rows must
-        # name the same author (our pending row may say "you" before we know our
-        # name, so a row marked mine is trusted).
-        if incoming.mine:
-            return True
-        return not (ours.author and incoming.author and ours.author != incoming.author)
+    def resetting(self) -> None:
+        self._timer.stop()
+        self.beginResetModel()
 
-    def _acknowledge(self, ours: Row, incoming: Row) -> None:
-        """The server's copy of one of our rows: update ours in place."""
-        if _unsent(ours):
-            self._settle(ours)
-        ours.state = incoming.state if incoming.state is not None else SendState.SENT
-        if incoming.seq is not None and incoming.seq != ours.seq:
-            holder = self._by_seq.get(incoming.seq)
-            if holder is None or holder is ours:
-                self._move_seq(ours, incoming.seq)
-        ours.time = incoming.time
-        if incoming.raw is not None:
-            ours.raw = incoming.raw
-        self._changed(ours, [*_ACK_ROLES, int(Roles.RawRole)])
-
-    def _note_seq(self, row: Row) -> None:
-        assert row.seq is not None
-        self._by_seq[row.seq] = row
-        if self._lowest_seq is None or row.seq < self._lowest_seq:
-            self._lowest_seq = row.seq
-
-    def _move_seq(self, row: Row, seq: int) -> None:
-        if row.seq is not None and self._by_seq.get(row.seq) is row:
-            del self._by_seq[row.seq]
-            if row.seq == self._lowest_seq:
-                self._lowest_seq = self._by_seq.lowest()
-        row.seq = seq
-        self._note_seq(row)
-
-    def _changed(self, row: Row, roles: list[int]) -> None:
-        """Tell views about an in-place change (nothing to tell while pending)."""
-        if row.id is None:
-            return
-        index = self.index_for_id(row.id)
-        if index.isValid():
-            self.dataChanged.emit(index, index, roles)
+    def reset_done(self) -> None:
+        self.endResetModel()

@@ -119,6 +119,9 @@ class ServerConfig:
     close_timeout: float = defaults.CLOSE_TIMEOUT
     #: The reason sent with 1001 when the server closes.
     shutdown_reason: str = defaults.SHUTDOWN_REASON
+    #: Seconds a read or write waits for a SQLite file locked by another program
+    #: before it fails (the sender gets ``internal``).
+    history_busy_deadline: float = defaults.HISTORY_BUSY_DEADLINE
 
 
 class _Conn:
@@ -348,7 +351,8 @@ class RoomServer:
             from .redis_hub import RedisHub
 
             return RedisHub(cfg.redis, self, retention=cfg.retention, heartbeat=cfg.redis_heartbeat)
-        return LocalHub(SQLiteHistory(cfg.db), self, retention=cfg.retention)
+        history = SQLiteHistory(cfg.db, busy_deadline=cfg.history_busy_deadline)
+        return LocalHub(history, self, retention=cfg.retention)
 
     async def __aenter__(self) -> RoomServer:
         await self.start()
@@ -543,6 +547,26 @@ class RoomServer:
     def replaced(self, member: Member) -> None:
         conn: _Conn = member.peer
         conn.run(conn.session.replaced())
+
+    def store_reset(self, room: Room, why: str) -> None:
+        self.notices.warning(f"room {room.name!r}: {why}; its clients resume from the store")
+        if self.rooms.get(room.name) is room:
+            del self.rooms[room.name]  # the next connection opens it afresh
+        self._close_all(
+            [c for c in self._conns if c.room is room], 1012, "room history reset: resume now"
+        )
+
+    def fenced(self, why: str) -> None:
+        self.notices.warning(f"this node lost its members' names ({why}); they rejoin")
+        self._close_all(
+            [c for c in self._conns if c.session.member is not None],
+            1012,
+            "server node restarted its membership: rejoin now",
+        )
+
+    def _close_all(self, conns: list[_Conn], code: int, reason: str) -> None:
+        for conn in conns:
+            conn.run(conn.session.close(code, reason))
 
     # -- fan-out ----------------------------------------------------------------------
 

@@ -48,6 +48,10 @@ SHUTDOWN_REASON: Final = "server shutting down"
 #: recognise it and say "the host stopped hosting" instead of reconnecting.
 HOST_STOPPED_REASON: Final = "host stopped hosting"
 
+#: Seconds a SQLite read or write keeps retrying a file locked by another
+#: program before the senders get ``internal`` (the loop never waits on it).
+HISTORY_BUSY_DEADLINE: Final = 10.0
+
 #: ``--redis``: seconds between a node's heartbeats; a node that misses
 #: ``HEARTBEAT_MISSES`` of them is taken for crashed and its members leave.
 REDIS_HEARTBEAT: Final = 5.0

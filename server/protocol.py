@@ -65,6 +65,11 @@ DEFAULT_HISTORY_LIMIT: Final = 50
 #: Bounds for free-text fields PROTOCOL.md leaves open (tokens, passwords,
 #: ``hello.client``): generous, but a frame cannot smuggle megabytes in them.
 MAX_TOKEN_CHARS: Final = 128
+#: ``welcome.epoch`` / ``hello.epoch`` (PROTOCOL.md, Epochs): opaque, short.
+MAX_EPOCH_CHARS: Final = 64
+#: Tokens and epochs are made by servers from this alphabet (URL-safe base64
+#: and hex); anything else cannot be one, so it is refused before any compare.
+OPAQUE_RE: Final = re.compile(r"[A-Za-z0-9_-]+\Z")
 MAX_PASSWORD_CHARS: Final = 1024
 MAX_CLIENT_CHARS: Final = 200
 #: Transport: ``ws://HOST:PORT/`` is the room ``lobby``.
@@ -218,6 +223,8 @@ class Hello:
     since: int | None = None
     token: str | None = None
     client: str | None = None
+    #: The welcome.epoch that ``since`` belongs to (PROTOCOL.md, Epochs).
+    epoch: str | None = None
 
     @classmethod
     def from_fields(cls, f: _Fields) -> Hello:
@@ -228,13 +235,14 @@ class Hello:
             name=name,
             password=f.text("password", max_len=MAX_PASSWORD_CHARS, min_len=0),
             since=f.integer("since", minimum=0),
-            token=f.text("token", max_len=MAX_TOKEN_CHARS),
+            token=_opaque(f, "token", MAX_TOKEN_CHARS),
             client=f.text("client", max_len=MAX_CLIENT_CHARS, min_len=0),
+            epoch=_opaque(f, "epoch", MAX_EPOCH_CHARS),
         )
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"type": self.type}
-        for key in ("name", "password", "since", "token", "client"):
+        for key in ("name", "password", "since", "token", "client", "epoch"):
             value = getattr(self, key)
             if value is not None:
                 d[key] = value
@@ -341,6 +349,10 @@ class Welcome:
     replay: int = 0
     truncated: bool = False
     server: str = ""
+    #: PROTOCOL.md, Epochs: the lifetime of the room's history ("" from a
+    #: server older than 1.1), and whether the client must replace its view.
+    epoch: str = ""
+    reset: bool = False
 
     @classmethod
     def from_fields(cls, f: _Fields) -> Welcome:
@@ -356,6 +368,8 @@ class Welcome:
             replay=f.integer("replay", minimum=0) or 0,
             truncated=bool(f.obj.get("truncated", False)),
             server=f.text("server", max_len=MAX_CLIENT_CHARS, min_len=0) or "",
+            epoch=_opaque(f, "epoch", MAX_EPOCH_CHARS, min_len=0) or "",
+            reset=f.obj.get("reset") is True,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -369,6 +383,8 @@ class Welcome:
             "replay": self.replay,
             "truncated": self.truncated,
             "server": self.server,
+            "epoch": self.epoch,
+            "reset": self.reset,
         }
 
     def serialize(self) -> str:
@@ -524,6 +540,14 @@ _SERVER_TYPES: Final[dict[str, Callable[[_Fields], ServerFrame]]] = {
     "typing": TypingNotice.from_fields,
     "error": Error.from_fields,
 }
+
+
+def _opaque(f: _Fields, key: str, max_len: int, *, min_len: int = 1) -> str | None:
+    """A token or epoch: made by a server, so only its alphabet is valid."""
+    value = f.text(key, max_len=max_len, min_len=min_len)
+    if value and not OPAQUE_RE.match(value):
+        raise f.fail(key, "must be the opaque text a server gave (A-Z a-z 0-9 _ -)")
+    return value
 
 
 def _req_text(f: _Fields, key: str, max_len: int) -> str:

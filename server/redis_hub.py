@@ -8,10 +8,13 @@ history where the embedded :class:`~server.hub.LocalHub` and
 Keys (``{room}`` is the room name; one Redis database per deployment)::
 
     rc:{room}:seq        INCR counter: the room's last seq
+    rc:{room}:epoch      the room's epoch (PROTOCOL.md, Epochs), made when first opened
     rc:{room}:log        stream of messages, entry id "<seq>-0", MAXLEN ~ retention
-    rc:{room}:id:{id}    SET NX EX: message id -> seq (idempotency, PROTOCOL.md message.id)
+    rc:{room}:ids        sorted set: message id scored by its seq, the last
+                         ``retention`` of them (idempotency, PROTOCOL.md message.id)
     rc:{room}:ev         stream of presence events (join, leave, replace), MAXLEN ~ 1000
-    rc:{room}:names      hash: member name -> "<node> <token>"
+    rc:{room}:names      hash: member name -> "<node> <claim> <token>" (claim: unique
+                         to one connection's membership)
     rc:{room}:guests     INCR counter for guest-N
     rc:node:{node}       a node's heartbeat, PX 15 s, renewed every 5 s
 
@@ -29,6 +32,30 @@ The delivery promise, across nodes:
 * Names are unique room-wide: claimed in the ``names`` hash, atomically. A
   member's entry outlives a crashed node only until its heartbeat expires;
   the token from the welcome reclaims the name at once (failover).
+
+When the store goes backwards (PROTOCOL.md, Epochs):
+
+* The epoch key is made with the room and lost with the data: a Redis
+  restarted without persistence, a FLUSHALL, a failover to a replica that
+  never saw the room. Every append names the epoch the node serves; the
+  append script refuses it when the key differs (nothing is stored). Each
+  heartbeat compares the epochs of the node's open rooms, and a reader that
+  reconnects compares before it reads on. A difference is a reset.
+* A failover that lost the last writes keeps the epoch but hands out a seq
+  at or below one this node delivered: the node makes a new epoch for the
+  room (so that every node sees the change), and that is a reset too.
+* A reset forgets the node's view of the room and closes its connections
+  here with 1012 (``HubEvents.store_reset``); they resume at once and get
+  ``welcome.reset``: nothing acknowledged before is shown as new, nothing
+  new is skipped because its seq was used before.
+
+Fencing: a node's members hold their names only while its heartbeat lease
+lives. A node that was stopped longer than the lease (SIGSTOP, a VM freeze,
+a long pause) finds its lease gone when it wakes (renewal with ``XX``), and
+its appends and claims are refused meanwhile (the scripts check the lease):
+it closes its members with 1012 (``HubEvents.fenced``) so that they rejoin
+and reclaim their names with their tokens, unless another live member took
+a name meanwhile, which then stays taken.
 """
 
 from __future__ import annotations
@@ -60,23 +87,52 @@ log = logging.getLogger("roomcast.redis")
 # missed beats (a crash); then any node drops that node's members.
 #: How long an XREAD blocks before it asks again (it returns at once on news).
 BLOCK_MS = 5_000
-#: Idempotency keys live this long (PROTOCOL.md: as long as the message is retained
-#: is the ideal; a day bounds the memory of a busy room).
-ID_TTL_S = 24 * 3600
+#: The reader's socket timeout is its block plus this: a timeout equal to the
+#: block (redis-py's default is 5 s) takes a quiet room for a dead server, and
+#: the node for unhealthy, every BLOCK_MS.
+READ_MARGIN_S = 5.0
 #: Presence events kept per room (readers are seconds behind at most).
 EVENTS_MAXLEN = 1_000
 #: Reconnection backoff for readers, seconds.
 BACKOFF = (0.1, 0.2, 0.5, 1.0, 2.0)
 
+# Append a message. Answers {'ok', seq}, {'dup', seq} (the id is stored),
+# {'epoch', current} (the room's store is not the one this node serves: a
+# reset), {'fenced', ''} (this node's lease lapsed: it may not write) or
+# {'gone', ''} (the sender no longer holds its name: a paused node's member
+# whose name was reaped, maybe taken by someone else; it may not post as it).
+# Idempotency lasts exactly the retention window: the ids of the last
+# ``retention`` messages, as LocalHub keeps them (PROTOCOL.md, Order and scope).
 _POST = """
--- KEYS: seq, log, idkey   ARGV: ts, from, content, id, maxlen, id_ttl
-local known = redis.call('GET', KEYS[3])
-if known then return -tonumber(known) end
+-- KEYS: seq, log, ids, epoch, node, names
+-- ARGV: ts, from, content, id, retention, epoch, the sender's holder value
+if redis.call('EXISTS', KEYS[5]) == 0 then return {'fenced', ''} end
+if redis.call('HGET', KEYS[6], ARGV[2]) ~= ARGV[7] then return {'gone', ''} end
+local epoch = redis.call('GET', KEYS[4])
+if epoch ~= ARGV[6] then return {'epoch', epoch or ''} end
+local known = redis.call('ZSCORE', KEYS[3], ARGV[4])
+if known then return {'dup', known} end
 local seq = redis.call('INCR', KEYS[1])
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[5], seq .. '-0',
            'ts', ARGV[1], 'from', ARGV[2], 'content', ARGV[3], 'id', ARGV[4])
-redis.call('SET', KEYS[3], seq, 'EX', ARGV[6])
-return seq
+redis.call('ZADD', KEYS[3], seq, ARGV[4])
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', seq - tonumber(ARGV[5]))
+return {'ok', seq}
+"""
+
+# Open a room: its epoch (made now if the room is new, or its data was lost),
+# its last seq and its last presence event id.
+_OPEN = """
+-- KEYS: epoch, seq, ev   ARGV: new epoch
+local epoch = redis.call('GET', KEYS[1])
+if not epoch then
+  epoch = ARGV[1]
+  redis.call('SET', KEYS[1], epoch)
+end
+local last = redis.call('XREVRANGE', KEYS[3], '+', '-', 'COUNT', 1)
+local ev = '0-0'
+if last[1] then ev = last[1][1] end
+return {epoch, redis.call('GET', KEYS[2]) or '0', ev}
 """
 
 # The rules of a name (PROTOCOL.md, Joining), room-wide:
@@ -92,8 +148,15 @@ return seq
 _JOIN = """
 -- KEYS: names, guests, ev
 -- ARGV: node, name ('' = guest), token ('' = none), new_token, prefix,
---       replacing (the guest name given up, '' = none), its holder ("<node> <token>")
+--       replacing (the guest name given up, '' = none), its holder value, claim
 local names, node, want, token = KEYS[1], ARGV[1], ARGV[2], ARGV[3]
+if redis.call('EXISTS', ARGV[5] .. 'node:' .. node) == 0 then return {'fenced', ''} end
+-- A holder value is "<node> <claim> <token>" (older nodes wrote "<node> <token>").
+local function parse(h)
+  local a = string.find(h, ' ')
+  local b = string.find(h, ' ', a + 1)
+  return string.sub(h, 1, a - 1), string.sub(h, (b or a) + 1)
+end
 local alive = {}
 local function live(n)
   if alive[n] == nil then alive[n] = redis.call('EXISTS', ARGV[5] .. 'node:' .. n) == 1 end
@@ -103,9 +166,15 @@ local all = redis.call('HGETALL', names)
 local held = {}
 for i = 1, #all, 2 do
   local holder = all[i + 1]
-  local sp = string.find(holder, ' ')
-  local hnode = string.sub(holder, 1, sp - 1)
-  if live(hnode) then held[all[i]] = holder else redis.call('HDEL', names, all[i]) end
+  local hnode = parse(holder)
+  if live(hnode) then
+    held[all[i]] = holder
+  else
+    -- A dead node's member: gone, and the others are told, as _REAP does.
+    redis.call('HDEL', names, all[i])
+    redis.call('XADD', KEYS[3], 'MAXLEN', '~', 1000, '*', 'event', 'leave', 'name', all[i],
+               'count', redis.call('HLEN', names), 'node', '', 'by', '')
+  end
 end
 local name = want
 if name == '' then
@@ -115,10 +184,9 @@ local replaced = ''
 local keep = ARGV[4]
 local holder = held[name]
 if holder then
-  local sp = string.find(holder, ' ')
-  local htoken = string.sub(holder, sp + 1)
+  local hnode, htoken = parse(holder)
   if token == '' or token ~= htoken then return {'taken', name} end
-  replaced = string.sub(holder, 1, sp - 1)
+  replaced = hnode
   keep = htoken
 elseif token ~= '' then
   keep = token
@@ -132,8 +200,9 @@ if gone ~= '' and gone ~= name and held[gone] == ARGV[7] then
   redis.call('XADD', KEYS[3], 'MAXLEN', '~', 1000, '*', 'event', 'leave', 'name', gone,
              'count', left, 'node', '', 'by', '')
 end
-redis.call('HSET', names, name, node .. ' ' .. keep)
-held[name] = node .. ' ' .. keep
+local mine = node .. ' ' .. ARGV[8] .. ' ' .. keep
+redis.call('HSET', names, name, mine)
+held[name] = mine
 local members, count = {}, 0
 for n, _ in pairs(held) do count = count + 1; members[count] = n end
 if replaced == '' then
@@ -250,9 +319,11 @@ class RedisHub(TurnBatcher):
         *,
         retention: int,
         heartbeat: float = REDIS_HEARTBEAT,
+        block_ms: int = BLOCK_MS,
     ) -> None:
         super().__init__()
         self.url = url
+        self.block_ms = block_ms
         self.node = secrets.token_hex(6)
         self.retention = retention
         self.heartbeat = heartbeat
@@ -277,9 +348,12 @@ class RedisHub(TurnBatcher):
         self.healthy = False
         self.last_error = ""
         self._post_script = self.redis.register_script(_POST)
+        self._open_script = self.redis.register_script(_OPEN)
         self._join_script = self.redis.register_script(_JOIN)
         self._leave_script = self.redis.register_script(_LEAVE)
         self._reap_script = self.redis.register_script(_REAP)
+        #: The open rooms on this node and their readers.
+        self._rooms: dict[str, Room] = {}
         self._readers: dict[str, asyncio.Task[None]] = {}
         #: Rooms being opened: every connection that arrives meanwhile waits
         #: for the same answer from Redis.
@@ -290,6 +364,11 @@ class RedisHub(TurnBatcher):
     @property
     def history(self) -> RedisHistory:
         return self._history
+
+    @property
+    def read_timeout(self) -> float:
+        """The readers' socket timeout: longer than their XREAD block."""
+        return self.block_ms / 1000 + READ_MARGIN_S
 
     def health(self) -> dict[str, Any]:
         health: dict[str, Any] = {
@@ -327,15 +406,25 @@ class RedisHub(TurnBatcher):
             await self.redis.delete(f"rc:node:{self.node}")
         await self.redis.aclose()
 
-    async def _beat(self) -> None:
+    async def _beat(self, *, renew: bool = False) -> bool:
+        """Set (or renew) this node's lease; False when a renewal found it lapsed."""
         ttl_ms = int(self.heartbeat * HEARTBEAT_MISSES * 1000)
-        await self.redis.set(f"rc:node:{self.node}", "1", px=ttl_ms)
+        key = f"rc:node:{self.node}"
+        if renew:
+            return bool(await self.redis.set(key, "1", px=ttl_ms, xx=True))
+        await self.redis.set(key, "1", px=ttl_ms)
+        return True
 
     async def _heartbeat_loop(self) -> None:
         while True:
             await asyncio.sleep(self.heartbeat)
             try:
-                await self._beat()
+                if not await self._beat(renew=True):
+                    # Close the members first, then take a new lease: nothing
+                    # they still send can be stored under the old claims.
+                    self._fence("its heartbeat lease lapsed (the node was paused or cut off)")
+                    await self._beat()
+                await self._check_epochs()
                 for room in list(self._readers):
                     await self._reap_script(
                         keys=[_key(room, "names"), _key(room, "ev")], args=["rc:"]
@@ -344,6 +433,30 @@ class RedisHub(TurnBatcher):
                 self._down(exc)
             else:
                 self._up()
+
+    def _fence(self, why: str) -> None:
+        log.warning("node %s: %s; its members rejoin", self.node, why)
+        self.events.fenced(why)
+
+    async def _check_epochs(self) -> None:
+        """A room whose epoch changed under this node is reset (see the docstring)."""
+        rooms = list(self._rooms.values())
+        if not rooms:
+            return
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for room in rooms:
+                pipe.get(_key(room.name, "epoch"))
+            epochs = await pipe.execute()
+        for room, epoch in zip(rooms, epochs, strict=True):
+            if epoch != room.epoch:
+                self._reset(room, "the room's store in Redis was replaced (its epoch changed)")
+
+    def _reset(self, room: Room, why: str) -> None:
+        if self._rooms.get(room.name) is not room:
+            return  # already reset
+        log.warning("room %r: %s", room.name, why)
+        self.close_room(room)
+        self.events.store_reset(room, why)
 
     def _down(self, exc: BaseException) -> None:
         if self.healthy:
@@ -368,20 +481,23 @@ class RedisHub(TurnBatcher):
 
     async def _open_room(self, name: str) -> Room:
         try:
-            async with self.redis.pipeline(transaction=False) as pipe:
-                pipe.get(_key(name, "seq"))
-                pipe.xrevrange(_key(name, "ev"), count=1)
-                seq_raw, last_ev = await pipe.execute()
+            epoch, seq_raw, ev_id = await self._open_script(
+                keys=[_key(name, "epoch"), _key(name, "seq"), _key(name, "ev")],
+                args=[new_epoch()],
+            )
         except RedisError as exc:
             self._down(exc)
             raise SharedStateDown(f"cannot open room {name!r}: Redis is unreachable") from None
-        latest = int(seq_raw or 0)
-        room = Room(name, last_seq=latest, retention=self.retention)
-        ev_id = last_ev[0][0] if last_ev else "0-0"
-        self._readers[name] = asyncio.ensure_future(self._read(room, latest, ev_id))
+        latest = int(seq_raw)
+        room = Room(name, last_seq=latest, retention=self.retention, epoch=str(epoch))
+        self._rooms[name] = room
+        self._readers[name] = asyncio.ensure_future(self._read(room, latest, str(ev_id)))
         return room
 
     def close_room(self, room: Room) -> None:
+        if self._rooms.get(room.name) is not room:
+            return  # a newer view of the room is open: leave its reader alone
+        del self._rooms[room.name]
         task = self._readers.pop(room.name, None)
         if task is not None:
             task.cancel()
@@ -389,20 +505,29 @@ class RedisHub(TurnBatcher):
     async def _read(self, room: Room, seq: int, ev_id: str) -> None:
         """Deliver what the room's streams bring, from where this node left off."""
         streams: dict[Any, Any] = {_key(room.name, "log"): f"{seq}-0", _key(room.name, "ev"): ev_id}
-        conn = aioredis.Redis.from_url(self.url, socket_connect_timeout=2.0, decode_responses=True)
+        conn = aioredis.Redis.from_url(
+            self.url,
+            socket_connect_timeout=2.0,
+            socket_timeout=self.read_timeout,
+            decode_responses=True,
+        )
         failures = 0
         try:
             while True:
                 try:
-                    batches: Any = await conn.xread(streams, count=1000, block=BLOCK_MS)
+                    if failures:
+                        # Reconnected: was the store kept while we were away?
+                        if await conn.get(_key(room.name, "epoch")) != room.epoch:
+                            self._reset(room, "the room's store in Redis was lost (restart)")
+                            return
+                        failures = 0
+                        self._up()
+                    batches: Any = await conn.xread(streams, count=1000, block=self.block_ms)
                 except RedisError as exc:
                     self._down(exc)
                     await asyncio.sleep(BACKOFF[min(failures, len(BACKOFF) - 1)])
                     failures += 1
                     continue
-                if failures:
-                    failures = 0
-                    self._up()
                 if isinstance(batches, dict):  # RESP3 answers a map
                     batches = list(batches.items())
                 for key, entries in batches or ():
@@ -464,27 +589,44 @@ class RedisHub(TurnBatcher):
     ) -> Joined:
         """Claim the name room-wide, then join locally; presence for everyone
         (this node too) comes back through the room's event stream."""
-        claim = await self._claim(room, name, token, new_token(), replacing)
+        claim_id = secrets.token_hex(6)
+        claim = await self._claim(room, name, token, new_token(), replacing, claim_id)
         if not claim.ok:
             raise name_taken(claim.name, room.name)
-        room.tokens[claim.name] = claim.token
-        joined = room.join(peer, claim.name, claim.token, replacing=replacing)
+        holder = f"{self.node} {claim_id} {claim.token}"
+        try:
+            room.tokens[claim.name] = claim.token
+            joined = room.join(peer, claim.name, claim.token, replacing=replacing)
+            joined.member.claim = holder
+        except BaseException:
+            # Never leave a claimed name behind (a ghost member nobody can displace).
+            self._release(room, claim.name, holder)
+            raise
         return Joined(joined.member, claim.members, joined.replaced)
 
     async def _claim(
-        self, room: Room, name: str | None, token: str | None, new: str, replacing: Member | None
+        self,
+        room: Room,
+        name: str | None,
+        token: str | None,
+        new: str,
+        replacing: Member | None,
+        claim_id: str,
     ) -> Claim:
         """Claim a name room-wide (see _JOIN for the rules)."""
-        gone = (replacing.name, f"{self.node} {replacing.token}") if replacing else ("", "")
+        gone = (replacing.name, replacing.claim) if replacing else ("", "")
         try:
             result = await self._join_script(
                 keys=[_key(room.name, "names"), _key(room.name, "guests"), _key(room.name, "ev")],
-                args=[self.node, name or "", token or "", new, "rc:", *gone],
+                args=[self.node, name or "", token or "", new, "rc:", *gone, claim_id],
             )
         except RedisError as exc:
             self._down(exc)
             raise SharedStateDown(f"cannot join room {room.name!r}: Redis is unreachable") from None
         parts = [str(p) for p in result]
+        if parts[0] == "fenced":
+            self._fence("its lease lapsed before a join")
+            raise SharedStateDown(f"cannot join room {room.name!r}: this node is re-registering")
         if parts[0] == "taken":
             return Claim(ok=False, name=parts[1])
         return Claim(
@@ -499,19 +641,20 @@ class RedisHub(TurnBatcher):
     def release(self, room: Room, member: Member) -> None:
         """The member left: the others, on every node, hear it from the event stream."""
         room.leave(member)
-        self._release(room, member.name, member.token)
+        self._release(room, member.name, member.claim)
 
-    def _release(self, room: Room, name: str, token: str) -> None:
-        """Give a name back in Redis (in the background: the connection is gone)."""
-        task = asyncio.ensure_future(self._release_name(room, name, token))
+    def _release(self, room: Room, name: str, holder: str) -> None:
+        """Give a name back in Redis (in the background: the connection is gone).
+        Only this exact claim is released: never a newer claim of the same name."""
+        task = asyncio.ensure_future(self._release_name(room, name, holder))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _release_name(self, room: Room, name: str, token: str) -> None:
+    async def _release_name(self, room: Room, name: str, holder: str) -> None:
         try:
             await self._leave_script(
                 keys=[_key(room.name, "names"), _key(room.name, "ev")],
-                args=[name, f"{self.node} {token}"],
+                args=[name, holder],
             )
         except RedisError as exc:
             # The entry goes with this node's heartbeat if Redis never returns;
@@ -522,8 +665,9 @@ class RedisHub(TurnBatcher):
     # -- messages ------------------------------------------------------------
 
     def submit(self, room: Room, member: Member, post: Post, sender: Any) -> None:
-        # Redis assigns the seq with the append (_POST).
-        self._queue(room, stored_message(member.name, post, seq=0), sender)
+        # Redis assigns the seq with the append (_POST), which also checks that
+        # the member still holds its name (fencing, see the module docstring).
+        self._queue(room, stored_message(member.name, post, seq=0), _Sent(sender, member.claim))
 
     def _commit(self, batch: Batch) -> None:
         """Append the turn's messages (one pipeline); the stream acknowledges them."""
@@ -532,16 +676,26 @@ class RedisHub(TurnBatcher):
         task.add_done_callback(self._tasks.discard)
 
     async def _append(self, batch: Batch) -> None:
+        # Every seq this node delivered existed before the appends below, so
+        # INCR must hand out more than these (the reader may deliver our own
+        # appends before their answers come back: compare with before).
+        delivered = {room: room.delivered_seq for room, _, _ in batch}
         try:
             async with self.redis.pipeline(transaction=False) as pipe:
-                for room, m, _ in batch:
+                for room, m, sent in batch:
                     await self._post_script(
                         keys=[
                             _key(room.name, "seq"),
                             _key(room.name, "log"),
-                            _key(room.name, f"id:{m.id}"),
+                            _key(room.name, "ids"),
+                            _key(room.name, "epoch"),
+                            f"rc:node:{self.node}",
+                            _key(room.name, "names"),
                         ],
-                        args=[m.ts, m.sender, m.content, m.id, self.retention, ID_TTL_S],
+                        args=[
+                            *(m.ts, m.sender, m.content, m.id),
+                            *(self.retention, room.epoch, sent.holder),
+                        ],
                         client=pipe,
                     )
                 results = await pipe.execute(raise_on_error=False)
@@ -550,16 +704,59 @@ class RedisHub(TurnBatcher):
             results = [exc] * len(batch)
         lost: dict[Room, list[tuple[ChatMessage, Any]]] = {}
         first_error: BaseException | None = None
-        for (room, message, sender), result in zip(batch, results, strict=True):
+        fenced = False
+        for (room, message, sent), result in zip(batch, results, strict=True):
+            sender = sent.peer
             if isinstance(result, BaseException):
                 first_error = first_error or result
                 lost.setdefault(room, []).append((message, sender))
-            elif int(result) < 0:
-                self.events.duplicate(room, -int(result), sender)
-            # else: stored; its delivery through the stream acknowledges it
+                continue
+            status, value = str(result[0]), str(result[1])
+            if status == "ok" and int(value) <= delivered[room]:
+                # The seq was handed out before: the store went back in time
+                # (a failover that lost writes). A new epoch tells every node.
+                await self._new_epoch(room)
+            elif status == "dup":
+                seq = int(float(value))
+                # Stored, but not yet delivered here: its delivery through the
+                # stream acknowledges it, in order. A copy now would overtake
+                # the seqs before it, which the client would then drop.
+                if seq <= room.delivered_seq:
+                    self.events.duplicate(room, seq, sender)
+            elif status == "epoch":
+                self._reset(room, "the room's store in Redis was replaced (its epoch changed)")
+            elif status in ("fenced", "gone"):
+                fenced = True
+            # ok: stored; its delivery through the stream acknowledges it. On a
+            # reset or fence the message was not stored and stays pending at
+            # its sender, which resends it after the 1012 (PROTOCOL.md, Delivery promise).
         for room, items in lost.items():
             self.events.failed(
                 room,
                 items,
                 SharedStateDown(f"the room's message log (Redis) is unreachable: {first_error}"),
             )
+        if fenced:
+            self._fence("its heartbeat lease lapsed (an append was refused)")
+            with contextlib.suppress(RedisError):
+                await self._beat()
+
+    async def _new_epoch(self, room: Room) -> None:
+        try:
+            await self.redis.set(_key(room.name, "epoch"), new_epoch())
+        except RedisError as exc:
+            self._down(exc)
+        self._reset(room, "the room's store in Redis went back in time (a seq was reused)")
+
+
+@dataclass(frozen=True, slots=True)
+class _Sent:
+    """A queued post's sender, and the claim it posts under (_POST checks it)."""
+
+    peer: Any
+    holder: str
+
+
+def new_epoch() -> str:
+    """PROTOCOL.md, Epochs: an opaque name for one lifetime of a room's history."""
+    return secrets.token_hex(8)

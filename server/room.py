@@ -156,6 +156,10 @@ class Member:
     live: bool = False
     backlog: list[bytes] = field(default_factory=list)
     backlog_bytes: int = 0
+    #: The hub's record of this membership (RedisHub: the exact holder value
+    #: in Redis, unique to this connection, so that a late release of an
+    #: older connection can never delete a newer claim of the same name).
+    claim: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,8 +183,11 @@ class Room:
         last_seq: int = 0,
         retention: int = RETENTION,
         ids: Iterable[tuple[str, int]] = (),
+        epoch: str = "",
     ) -> None:
         self.name = name
+        #: PROTOCOL.md, Epochs: the lifetime of this room's history.
+        self.epoch = epoch
         self.retention = retention
         self.members: dict[str, Member] = {}
         self.tokens: dict[str, str] = {}
@@ -294,12 +301,22 @@ class Room:
         """The oldest seq the room still serves."""
         return max(1, self.delivered_seq - self.retention + 1)
 
-    def replay_window(self, since: int) -> tuple[int, int, bool]:
-        """For ``hello.since``: (after, upto, truncated) — replay seqs after..upto."""
+    def replay_window(self, since: int, epoch: str | None = None) -> tuple[int, int, bool, bool]:
+        """For ``hello.since`` (and ``hello.epoch``): (after, upto, truncated,
+        reset) — replay seqs after..upto.
+
+        PROTOCOL.md, Epochs: a ``since`` of another epoch, or above the room's
+        latest seq, means the client's view is of a history that no longer
+        exists: reset, and replay as for ``since: 0``. A hello without an epoch
+        (an older client) is taken as matching.
+        """
+        reset = (epoch is not None and epoch != self.epoch) or since > self.delivered_seq
+        if reset:
+            since = 0
         floor = self.first_retained - 1
         truncated = since < floor
         after = min(max(since, floor), self.delivered_seq)
-        return after, self.delivered_seq, truncated
+        return after, self.delivered_seq, truncated, reset
 
     @property
     def idle(self) -> bool:

@@ -394,9 +394,9 @@ class Session:
         self.member = member
         self.phase = self._then
         after = upto = room.delivered_seq
-        truncated = False
+        truncated = reset = False
         if hello.since is not None:
-            after, upto, truncated = room.replay_window(hello.since)
+            after, upto, truncated, reset = room.replay_window(hello.since, hello.epoch)
         welcome = Welcome(
             room=room.name,
             you=member.name,
@@ -406,6 +406,8 @@ class Session:
             replay=upto - after,
             truncated=truncated,
             server=self.rules.server_name,
+            epoch=room.epoch,
+            reset=reset,
         )
         self._hello = None
         out.append(Send((welcome,)))

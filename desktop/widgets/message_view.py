@@ -1734,6 +1734,8 @@ class MessageView(QListView):
 
     def _on_model_reset(self) -> None:
         self._bind_base()
+        # A reset may bring another list (the model shows another timeline).
+        self._rows = self._base.row_list() if self._base is not None else []
         self._pending.clear()
         self._delegate.invalidate()
         self._relayout()

@@ -5,7 +5,7 @@
     <name>ChatSession</name>
     <message>
         <source>Enter a ws:// or wss:// address to connect to</source>
-        <extracomment>The embedded room server while hosting (same loop, no thread).</extracomment>
+        <extracomment>The client&apos;s last status (the window shows the current conversation&apos;s). A history request is on its way (one at a time). The embedded room server while hosting (same loop, no thread). Every room shown so far, by ``room_key``. The conversation the window shows (its timeline is the model&apos;s).</extracomment>
         <translation>Geben Sie eine ws://- oder wss://-Adresse ein, um sich zu verbinden</translation>
     </message>
     <message>
@@ -940,7 +940,7 @@
     <name>RoomClient</name>
     <message>
         <source>The server refused the WebSocket upgrade: HTTP {status} {phrase}</source>
-        <extracomment>Our frames are small; the server&apos;s are at most 256 KiB (PROTOCOL.md, Transport, Size), history pages included. 1 MiB leaves room for foreign ones. Seconds to wait for the closing handshake before dropping the TCP connection. Do not reconnect (PROTOCOL.md, Close codes: 1008; error code unauthorized). A connection that stayed up this long resets the attempt count. Turns a marked text into the user&apos;s language: the GUI sets this to ``QCoreApplication.translate`` (desktop/i18n.py); headless it changes nothing.</extracomment>
+        <extracomment>Our frames are small; the server&apos;s are at most 256 KiB (PROTOCOL.md, Transport, Size), history pages included. 1 MiB leaves room for foreign ones. Seconds to wait for the closing handshake before dropping the TCP connection. Do not reconnect (PROTOCOL.md, Close codes: 1008; error code unauthorized). Reconnect at once, without the backoff wait (Close codes: 1012). A connection that stayed up this long resets the attempt count. Turns a marked text into the user&apos;s language: the GUI sets this to ``QCoreApplication.translate`` (desktop/i18n.py); headless it changes nothing.</extracomment>
         <translation>Der Server hat das WebSocket-Upgrade abgelehnt: HTTP {status} {phrase}</translation>
     </message>
     <message>
@@ -994,6 +994,10 @@
     <message>
         <source>The server shut down</source>
         <translation>Der Server wurde beendet</translation>
+    </message>
+    <message>
+        <source>The server restarted the room; reconnecting at once</source>
+        <translation>Der Server hat den Raum neu gestartet; verbinde sofort neu</translation>
     </message>
     <message>
         <source>Dropped by the server for falling behind; reconnecting</source>
@@ -1317,6 +1321,14 @@
     <message>
         <source>Close</source>
         <translation>Schließen</translation>
+    </message>
+</context>
+<context>
+    <name>Timeline</name>
+    <message>
+        <source>The server&apos;s history was reset; showing what it has now</source>
+        <extracomment>Turns a marked text into the user&apos;s language: ``desktop/i18n.py`` sets this to ``QCoreApplication.translate``; headless it changes nothing. The one system row a reset leaves (PROTOCOL.md, Epochs).</extracomment>
+        <translation>Der Verlauf des Servers wurde zurückgesetzt; angezeigt wird, was er jetzt hat</translation>
     </message>
 </context>
 </TS>

@@ -36,7 +36,7 @@ from desktop.rows import SendState
 from server.app import RoomServer, ServerConfig
 from server.notices import Notice, Severity
 from server.protocol import SUBPROTOCOL, ChatMessage, Error, HistoryPage, TypingNotice, Welcome
-from tests.helpers import member, running_server, until
+from tests.helpers import free_port, member, running_server, server_process, until
 from tests.peers import echo, ws_server
 
 CONNECTED = ConnectionState.CONNECTED
@@ -53,12 +53,15 @@ class Recorder:
         self.notices: list[Notice] = []
         #: Snapshots of every on_outbox call: (id, state, seq, error).
         self.outbox: list[tuple[str, SendState, int | None, str | None]] = []
+        #: The welcomes reported to on_reset (PROTOCOL.md, Epochs).
+        self.resets: list[Welcome] = []
         kwargs.setdefault("backoff", Backoff(initial=0.05, maximum=0.2))
         self.client = RoomClient(
             on_status=self.statuses.append,
             on_frame=self.frames.append,
             on_notice=self.notices.append,
             on_outbox=lambda e: self.outbox.append((e.id, e.state, e.seq, e.error)),
+            on_reset=self.resets.append,
             **kwargs,
         )
 
@@ -420,6 +423,10 @@ def test_close_texts() -> None:
     assert describe_close(1000, "bye").text == "The server closed the connection (code 1000: bye)"
     assert describe_close(None, "").text == "Connection lost"
     assert not describe_close(1013, "").final
+    restarted = describe_close(1012, "room history reset: resume now")
+    assert restarted.text == "The server restarted the room; reconnecting at once"
+    assert restarted.immediate and not restarted.final
+    assert not describe_close(1013, "").immediate
 
 
 @pytest.mark.parametrize(
@@ -550,6 +557,183 @@ async def test_duplicates_are_dropped_and_resume_sends_since_and_token(
         }
         assert hellos[0]["client"] == "roomcast/0.1.0"
         assert (hellos[1]["since"], hellos[1]["token"]) == (3, "tok-1")
+        await alice.client.stop()
+
+
+async def test_a_server_that_lost_its_history_resets_us_and_nothing_is_dropped(
+    make: Callable[..., Recorder],
+) -> None:
+    # Issue 13: a server restarted with an empty history numbers from 1 again.
+    first = RoomServer(ServerConfig(host="127.0.0.1", port=0, db=":memory:"))
+    await first.start()
+    url, port = first.urls[0], first.port
+    alice = make(name="alice", backoff=Backoff(initial=30, maximum=30))
+    await alice.start([url])
+    async with member(url, "bob") as (bob, _):
+        for n in (1, 2, 3):
+            await bob.send({"type": "message", "content": f"old {n}", "id": f"o{n}"})
+            await bob.until("message", id=f"o{n}")
+    await until(lambda: alice.client.last_seq == 3)
+    old_epoch = alice.client.epoch
+    assert old_epoch and alice.resets == []
+
+    await first.close()
+    await until(lambda: alice.status.state is RECONNECTING)
+    pending = alice.client.send_message("while down")
+    second = RoomServer(ServerConfig(host="127.0.0.1", port=port, db=":memory:"))
+    await second.start()
+    try:
+        async with member(url, "bob") as (bob, welcome):
+            assert welcome["epoch"] != old_epoch
+            # Four: the new history passes the seq alice holds (3), so only the
+            # epoch she sends with it can tell the server it is another history.
+            for n in (1, 2, 3, 4):
+                await bob.send({"type": "message", "content": f"new {n}", "id": f"n{n}"})
+                await bob.until("message", id=f"n{n}")
+            alice.client.retry_now()
+            await until(lambda: pending.state is SendState.SENT, what="the outbox resent")
+            assert pending.seq == 5
+            [reset] = alice.resets
+            assert (reset.reset, reset.epoch, reset.seq, reset.replay) == (
+                True,
+                welcome["epoch"],
+                4,
+                4,
+            )
+            assert alice.client.epoch == welcome["epoch"]
+            await bob.send({"type": "message", "content": "live", "id": "n6"})
+            await until(lambda: alice.client.last_seq == 6, what="the live message")
+            seen = [await bob.until("message", id=pending.id), await bob.until("message")]
+            assert [(f["seq"], f["content"]) for f in seen] == [(5, "while down"), (6, "live")]
+        assert [(m.seq, m.content) for m in alice.messages()] == [
+            (1, "old 1"),
+            (2, "old 2"),
+            (3, "old 3"),
+            *[(n, f"new {n}") for n in (1, 2, 3, 4)],  # the replay, as for since 0
+            (5, "while down"),
+            (6, "live"),
+        ]
+    finally:
+        await alice.client.stop()
+        await second.close()
+
+
+async def test_roomcast_server_restarted_with_memory_db_on_the_same_port(
+    make: Callable[..., Recorder],
+) -> None:
+    # Issue 13, as an operator sees it: roomcast-server --db :memory: restarted.
+    # Alice comes back to an empty room (since 3 > 0: reset), then bob posts.
+    port = free_port()
+    alice = make(name="alice", backoff=Backoff(initial=30, maximum=30))
+    with server_process("--port", str(port), "--db", ":memory:") as first:
+        url = first.url
+        await alice.start([url])
+        async with member(url, "bob") as (bob, _):
+            for n in (1, 2, 3):
+                await bob.send({"type": "message", "content": f"old {n}", "id": f"o{n}"})
+                await bob.until("message", id=f"o{n}")
+        await until(lambda: alice.client.last_seq == 3)
+        await first.stop()
+    await until(lambda: alice.status.state is RECONNECTING)
+    pending = alice.client.send_message("while down")
+    with server_process("--port", str(port), "--db", ":memory:") as second:
+        assert second.url == url
+        alice.client.retry_now()
+        await until(lambda: pending.state is SendState.SENT, what="the outbox resent")
+        assert pending.seq == 1  # the first message of the new history
+        assert [(w.reset, w.seq) for w in alice.resets] == [(True, 0)]
+        async with member(url, "bob") as (bob, _):
+            for n in (1, 2):
+                await bob.send({"type": "message", "content": f"new {n}", "id": f"n{n}"})
+                await bob.until("message", id=f"n{n}")
+            await until(lambda: alice.client.last_seq == 3, what="bob's new messages")
+            # The room's history: alice's message once, then bob's.
+            await bob.send({"type": "history", "limit": 10})
+            page = await bob.until("history")
+            assert [(m["seq"], m["from"], m["content"]) for m in page["messages"]] == [
+                (1, "alice", "while down"),
+                (2, "bob", "new 1"),
+                (3, "bob", "new 2"),
+            ]
+        await alice.client.stop()
+    assert [(m.seq, m.sender, m.content) for m in alice.messages()] == [
+        (1, "bob", "old 1"),
+        (2, "bob", "old 2"),
+        (3, "bob", "old 3"),
+        (1, "alice", "while down"),
+        (2, "bob", "new 1"),  # once dropped as "seq already seen"
+        (3, "bob", "new 2"),
+    ]
+
+
+@pytest.mark.parametrize("flagged", [True, False])
+async def test_close_1012_reconnects_at_once_and_a_new_epoch_resets(
+    make: Callable[..., Recorder], flagged: bool
+) -> None:
+    # PROTOCOL.md, Close codes: 1012 "reconnect now and resume". The server's
+    # resume answer names another epoch: with reset: true, or (flagged=False)
+    # only by the epoch, which the client takes as a reset all the same.
+    hellos: list[dict[str, Any]] = []
+
+    async def restarting(ws: ServerConnection) -> None:
+        hellos.append(json.loads(await ws.recv()))
+        if len(hellos) == 1:
+            welcome = Welcome("lobby", "alice", "tok", ("alice",), seq=0, epoch="e1")
+            await ws.send(welcome.serialize())
+            for seq in (1, 2):
+                await ws.send(chat(seq))
+            await ws.close(1012, "room history reset: resume now")
+        else:
+            welcome = Welcome(
+                "lobby", "alice", "tok", ("alice",), seq=1, replay=1, epoch="e2", reset=flagged
+            )
+            await ws.send(welcome.serialize())
+            await ws.send(chat(1, "after the reset"))
+            await ws.wait_closed()
+
+    async with ws_server(restarting, select_subprotocol=roomcast_only) as url:
+        # A 30 s backoff: reconnecting within `until`'s 10 s shows there was no wait.
+        alice = make(name="alice", backoff=Backoff(initial=30, maximum=30))
+        alice.client.start([url])
+        await until(lambda: len(hellos) == 2 and alice.connected(), what="the second join")
+        text = "The server restarted the room; reconnecting at once"
+        waiting = [s for s in alice.statuses if s.state is RECONNECTING]
+        assert waiting and all(s.detail == text and s.retry_in is None for s in waiting)
+        assert alice.notices[0].text == text
+        assert (hellos[1]["since"], hellos[1]["epoch"], hellos[1]["token"]) == (2, "e1", "tok")
+        assert "epoch" not in hellos[0] and "since" not in hellos[0]
+        [reset] = alice.resets
+        assert reset.epoch == "e2"
+        await until(lambda: len(alice.messages()) == 3, what="the new history's seq 1")
+        assert [(m.seq, m.content) for m in alice.messages()] == [
+            (1, "m1"),
+            (2, "m2"),
+            (1, "after the reset"),
+        ]
+        assert (alice.client.last_seq, alice.client.epoch) == (1, "e2")
+        await alice.client.stop()
+
+
+async def test_a_server_that_keeps_closing_with_1012_is_waited_for(
+    make: Callable[..., Recorder],
+) -> None:
+    connections = 0
+
+    async def restart_loop(ws: ServerConnection) -> None:
+        nonlocal connections
+        connections += 1
+        await ws.recv()
+        await ws.send(Welcome("lobby", "alice", "tok", ("alice",), seq=0, epoch="e").serialize())
+        await ws.close(1012, "again")
+
+    async with ws_server(restart_loop, select_subprotocol=roomcast_only) as url:
+        alice = make(name="alice", backoff=Backoff(initial=30, maximum=30))
+        alice.client.start([url])
+        # Once at once; the second 1012 soon after waits like any other failure.
+        await until(lambda: alice.status.retry_in is not None, what="a backoff wait")
+        assert connections == 2
+        await asyncio.sleep(0.3)
+        assert connections == 2
         await alice.client.stop()
 
 

@@ -1,5 +1,5 @@
 """Languages: the German catalogue loads and reaches the window, the
-Qt-free client's texts and the module-level texts."""
+Qt-free client's and timeline's texts and the module-level texts."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from PySide6.QtCore import QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from desktop import client
+from desktop import client, timeline
 from desktop.client import ConnectionState, Status, describe_close
 from desktop.i18n import chosen_locale, install_translators
 from desktop.main_window import describe
@@ -26,14 +26,14 @@ CATALOGUE = ROOT / "resources" / "i18n" / "roomcast_de.ts"
 def german() -> Iterator[list[QTranslator]]:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
-    before = client.translate
+    before = client.translate, timeline.translate
     installed = install_translators(app, QLocale("de_DE"))
     try:
         yield installed
     finally:
         for translator in installed:
             app.removeTranslator(translator)
-        client.translate = before
+        client.translate, timeline.translate = before
 
 
 def test_the_system_language_or_roomcast_lang() -> None:
@@ -57,10 +57,18 @@ async def test_the_german_catalogue_loads(
     assert describe(status) == "Verbinde mit ws://127.0.0.1:8765/ …"
     assert describe_close(None, "").text == "Verbindung verloren"
     assert describe_close(1001, "").text == "Der Server wurde beendet"
+    assert describe_close(1012, "").text == (
+        "Der Server hat den Raum neu gestartet; verbinde sofort neu"
+    )
+    # The Qt-free timeline's one text: the row a reset leaves (PROTOCOL.md, Epochs).
+    assert timeline.reset_text() == (
+        "Der Verlauf des Servers wurde zurückgesetzt; angezeigt wird, was er jetzt hat"
+    )
 
 
 def test_english_is_the_source_language() -> None:
     assert describe_close(None, "").text == "Connection lost"
+    assert timeline.reset_text() == "The server's history was reset; showing what it has now"
 
 
 def test_every_string_is_translated() -> None:

@@ -13,6 +13,8 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from desktop.client import ConnectionState
+from desktop.main_window import MainWindow
+from desktop.models import Roles
 from desktop.rows import RowKind, SendState
 from server.app import RoomServer, ServerConfig
 from tests.desktop.windows import (
@@ -23,7 +25,7 @@ from tests.desktop.windows import (
     system_texts,
     type_and_send,
 )
-from tests.helpers import member, redis_server, running_server, server_process, until
+from tests.helpers import Peer, member, redis_server, running_server, server_process, until
 from tests.peers import echo_server, node_broadcast_server
 
 
@@ -311,3 +313,118 @@ async def test_ctrl_f_filters_the_list_and_esc_restores_it(qtbot: QtBot, tmp_pat
             qtbot.keyClick(bar.search, Qt.Key.Key_Escape)
             await until(lambda: shown.rowCount() == total, what="every row back")
             assert not bar.isVisible()
+
+
+# -- one timeline per room (issue 13) ----------------------------------------------------
+
+
+async def switch_to(qtbot: QtBot, window: MainWindow, url: str) -> None:
+    """As a person does it: Disconnect (if connected), the other address, Connect."""
+    bar = window.connection_bar
+    if bar.connect_button.text() == "Disconnect":
+        qtbot.mouseClick(bar.connect_button, Qt.MouseButton.LeftButton)
+        await until(lambda: window.session.status.state is ConnectionState.DISCONNECTED)
+    bar.set_url(url)
+    qtbot.mouseClick(bar.connect_button, Qt.MouseButton.LeftButton)
+    await until(lambda: window.session.status.room is not None, what=f"joined {url}")
+    await connected(window)
+
+
+def chat_rows(window: MainWindow) -> list[tuple[int | None, str]]:
+    return [(r.seq, r.text) for r in rows_of(window, RowKind.CHAT)]
+
+
+def shown_in_the_list(window: MainWindow) -> list[str]:
+    """What the list view shows (through the find bar's filter), chat rows only."""
+    view = window.view.model()
+    texts = [view.index(i, 0).data(Roles.RowRole) for i in range(view.rowCount())]
+    return [r.text for r in texts if r.kind is RowKind.CHAT]
+
+
+async def post(peer: Peer, *texts: str) -> None:
+    for text in texts:
+        await peer.send({"type": "message", "content": text, "id": text})
+        await peer.until("message", id=text)
+
+
+async def test_room_a_then_b_then_a_again_shows_every_message_once(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    # Issue 13, item 8: one window, two rooms with the same seqs, and back.
+    async with running_server() as server, open_window(qtbot, tmp_path) as window:
+        url_a, url_b = server.urls[0] + "r/a", server.urls[0] + "r/b"
+        window.connection_bar.name_edit.setText("alice")
+        async with member(url_a, "bob") as (bob_a, _), member(url_b, "bob") as (bob_b, _):
+            await switch_to(qtbot, window, url_a)
+            await post(bob_a, *(f"a{n}" for n in range(1, 6)))
+            a_first = [(n, f"a{n}") for n in range(1, 6)]
+            await until(lambda: chat_rows(window) == a_first, what="A's 1-5")
+
+            await switch_to(qtbot, window, url_b)
+            assert window.session.status.room == "b"
+            assert chat_rows(window) == []  # B's own list, not A's
+            await post(bob_b, *(f"b{n}" for n in range(1, 6)))
+            b_all = [(n, f"b{n}") for n in range(1, 6)]
+            await until(lambda: chat_rows(window) == b_all, what="B's 1-5, none taken for A's")
+            await post(bob_a, "a6", "a7")  # while the window is away from A
+
+            await switch_to(qtbot, window, url_a)
+            a_all = [(n, f"a{n}") for n in range(1, 8)]
+            await until(lambda: chat_rows(window) == a_all, what="A's rows and what it missed")
+            await post(bob_a, "a8")  # a sync point: nothing else arrives before it
+            await until(lambda: chat_rows(window)[-1:] == [(8, "a8")])
+            assert chat_rows(window) == [*a_all, (8, "a8")]
+            assert shown_in_the_list(window) == [f"a{n}" for n in range(1, 9)]
+            assert (
+                system_texts(window).count(
+                    "The server's history was reset; showing what it has now"
+                )
+                == 0
+            )
+
+            await switch_to(qtbot, window, url_b)
+            await post(bob_b, "b6")
+            await until(lambda: chat_rows(window)[-1:] == [(6, "b6")])
+            assert chat_rows(window) == [*b_all, (6, "b6")]
+            assert shown_in_the_list(window) == [f"b{n}" for n in range(1, 7)]
+        # Each room is one conversation, kept for the window's lifetime.
+        assert sorted(key[1] for key in window.session.conversations) == ["a", "b"]
+
+
+async def test_a_server_restarted_with_an_empty_history_shows_one_reset_row(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    # Issue 13, item 1: the server restarts with :memory:; its seqs start over.
+    first = RoomServer(ServerConfig(host="127.0.0.1", port=0, db=":memory:"))
+    await first.start()
+    port, url = first.port, first.urls[0] + "r/team"
+    reset = "The server's history was reset; showing what it has now"
+    async with open_window(qtbot, tmp_path) as window:
+        window.connect_to(url, "alice")
+        await connected(window)
+        async with member(url, "bob") as (bob, _):
+            await post(bob, "old 1", "old 2", "old 3")
+        await until(lambda: [t for _, t in chat_rows(window)] == ["old 1", "old 2", "old 3"])
+        await first.close()
+        await until(lambda: window.session.status.state is ConnectionState.RECONNECTING)
+        await type_and_send(qtbot, window, "while away")  # kept in the outbox
+
+        second = RoomServer(ServerConfig(host="127.0.0.1", port=port, db=":memory:"))
+        await second.start()
+        try:
+            window.session.retry_now()
+            await until(lambda: reset in system_texts(window), what="the reset row")
+            await until(lambda: chat_rows(window) == [(1, "while away")], what="the outbox, resent")
+            async with member(url, "bob") as (bob, _):
+                await post(bob, "new 1", "new 2")
+                await until(lambda: len(chat_rows(window)) == 3, what="the new messages")
+            assert chat_rows(window) == [(1, "while away"), (2, "new 1"), (3, "new 2")]
+            rows = window.session.model.rows
+            texts = [r.text for r in rows]
+            assert texts.count(reset) == 1
+            assert texts.index(reset) < texts.index("while away")
+            assert all(r.state is SendState.SENT for r in rows_of(window, RowKind.CHAT) if r.mine)
+            assert shown_in_the_list(window) == ["while away", "new 1", "new 2"]
+            assert window.session.model.timeline.epoch == window.session.client.epoch  # type: ignore[union-attr]
+        finally:
+            await second.close()

@@ -25,6 +25,7 @@ from server.protocol import ChatMessage, Post, Presence
 from server.redis_hub import RedisHub
 from server.room import Member, Room
 from tests.helpers import RedisServer, redis_server, until
+from tests.server.test_history import locked
 
 T = TypeVar("T")
 
@@ -45,6 +46,8 @@ class Events:
         self.duplicates: list[tuple[Room, int, Any]] = []
         self.presences: list[tuple[Room, Member | None, tuple[Presence, ...]]] = []
         self.replacements: list[Member] = []
+        self.resets: list[tuple[Room, str]] = []
+        self.fences: list[str] = []
 
     def deliver(self, room: Room, messages: list[ChatMessage]) -> None:
         self.deliveries.append((room, list(messages)))
@@ -60,6 +63,12 @@ class Events:
 
     def replaced(self, member: Member) -> None:
         self.replacements.append(member)
+
+    def store_reset(self, room: Room, why: str) -> None:
+        self.resets.append((room, why))
+
+    def fenced(self, why: str) -> None:
+        self.fences.append(why)
 
     @property
     def messages(self) -> list[ChatMessage]:
@@ -464,3 +473,152 @@ async def test_redis_a_token_on_another_node_replaces_the_holder_there() -> None
         finally:
             await a.close()
             await b.close()
+
+
+# -- LocalHub: a file locked by another program, and the idempotency window ----------------
+# (PROTOCOL.md, Delivery promise and Order and scope; the locker is a real
+# second process, tests/server/test_history.py ``locked``.)
+
+
+async def local_hub(
+    db: Path, events: Events, *, retention: int = RETENTION, busy_deadline: float = 10.0
+) -> LocalHub:
+    hub = LocalHub(SQLiteHistory(db, busy_deadline=busy_deadline), events, retention=retention)
+    await hub.start()
+    return hub
+
+
+async def test_local_batches_wait_behind_a_locked_file_in_seq_order(tmp_path: Path) -> None:
+    db = tmp_path / "h.sqlite3"
+    events = Events()
+    hub = await local_hub(db, events)
+    try:
+        r = await resolve(hub.open_room("r"))
+        q = await resolve(hub.open_room("q"))
+        alice = (await join(hub, r, "alice")).member
+        bob = (await join(hub, q, "bob")).member
+        hub.submit(r, alice, Post(content="r1", id="r1"), "s")
+        await until(lambda: events.messages, what="the first delivery")
+        async with locked(db, 0.8) as locker:
+            # Several turns' batches, two rooms, and a resend of an id in flight.
+            for turn in range(3):
+                hub.submit(r, alice, Post(content=f"r{turn + 2}", id=f"r{turn + 2}"), "s")
+                hub.submit(q, bob, Post(content=f"q{turn + 1}", id=f"q{turn + 1}"), "s")
+                await asyncio.sleep(0.05)
+            hub.submit(r, alice, Post(content="r2 again", id="r2"), "rider")
+            await asyncio.sleep(0.2)
+            # Nothing is delivered (acknowledged) before it is committed.
+            assert [m.content for m in events.messages] == ["r1"]
+            assert (r.last_seq, r.delivered_seq, q.last_seq, q.delivered_seq) == (4, 1, 3, 0)
+            await locker.wait()
+        await until(lambda: len(events.messages) == 7, what="the waiting messages")
+        await asyncio.sleep(0.1)
+        for room, expected in ((r, ["r1", "r2", "r3", "r4"]), (q, ["q1", "q2", "q3"])):
+            delivered = [m for room_, batch in events.deliveries if room_ is room for m in batch]
+            assert [(m.seq, m.content) for m in delivered] == list(enumerate(expected, 1))
+            assert (room.last_seq, room.delivered_seq) == (len(expected), len(expected))
+            stored = await hub.history.after(room.name, 0, 10, 10)
+            assert stored == delivered
+        assert events.failures == [] and events.duplicates == []
+    finally:
+        await hub.close()
+
+
+async def test_local_a_lock_past_the_deadline_fails_everything_waiting(tmp_path: Path) -> None:
+    """Every message not yet committed fails, whichever turn it came in, its
+    resend too; every room rolls back to its last commit, gap-free."""
+    db = tmp_path / "h.sqlite3"
+    events = Events()
+    hub = await local_hub(db, events, busy_deadline=0.3)
+    try:
+        r = await resolve(hub.open_room("r"))
+        q = await resolve(hub.open_room("q"))
+        alice = (await join(hub, r, "alice")).member
+        bob = (await join(hub, q, "bob")).member
+        hub.submit(r, alice, Post(content="kept", id="k"), "s0")
+        await until(lambda: events.messages, what="the first delivery")
+        async with locked(db, 3.0):
+            hub.submit(r, alice, Post(content="a", id="a"), "s1")
+            await asyncio.sleep(0.05)
+            hub.submit(q, bob, Post(content="b", id="b"), "s2")
+            hub.submit(r, alice, Post(content="a again", id="a"), "s3")
+            await until(lambda: events.failures, what="the failure")
+            await asyncio.sleep(0.1)
+            lost = {
+                room.name: [(m.seq, m.id, sender) for m, sender in batch]
+                for room, batch, _ in events.failures
+            }
+            assert lost == {"r": [(2, "a", "s1"), (2, "a", "s3")], "q": [(1, "b", "s2")]}
+            (_, _, error), *_ = events.failures
+            assert str(error).startswith("cannot store 2 message(s): the history database ")
+            assert "stayed locked by another program for" in str(error)
+            assert [m.content for m in events.messages] == ["kept"]
+            assert (r.last_seq, r.delivered_seq, q.last_seq, q.delivered_seq) == (1, 1, 0, 0)
+            assert "a" not in r.ids and "b" not in q.ids
+        hub.submit(r, alice, Post(content="a", id="a"), "s1")
+        hub.submit(q, bob, Post(content="b", id="b"), "s2")
+        await until(lambda: len(events.messages) == 3, what="the resends")
+        assert [(m.seq, m.id) for m in events.messages] == [(1, "k"), (2, "a"), (1, "b")]
+    finally:
+        await hub.close()
+
+
+async def test_local_close_waits_for_a_locked_batch(tmp_path: Path) -> None:
+    db = tmp_path / "h.sqlite3"
+    events = Events()
+    hub = await local_hub(db, events)
+    room = await resolve(hub.open_room("r"))
+    alice = (await join(hub, room, "alice")).member
+    async with locked(db, 0.5):
+        hub.submit(room, alice, Post(content="last words", id="bye"), "s")
+        await hub.close()  # waits for the lock (up to the deadline), then stores
+    assert [m.content for m in events.messages] == ["last words"]
+    again = await local_hub(db, Events())
+    try:
+        assert (await resolve(again.open_room("r"))).last_seq == 1
+    finally:
+        await again.close()
+
+
+async def test_local_idempotency_lasts_exactly_the_retention_window(tmp_path: Path) -> None:
+    """PROTOCOL.md, Order and scope: an id is idempotent for as long as its
+    message is retained, and no longer. An id past the window is a new message,
+    and storing it again never fails the batch it shares with others."""
+    db = tmp_path / "h.sqlite3"
+    events = Events()
+    hub = await local_hub(db, events, retention=5)
+    try:
+        room = await resolve(hub.open_room("r"))
+        alice = (await join(hub, room, "alice")).member
+        bob = (await join(hub, room, "bob")).member
+        for n in range(1, 9):
+            hub.submit(room, alice, Post(content=f"a{n}", id=f"a{n}"), "sa")
+        await until(lambda: len(events.messages) == 8, what="a1..a8")
+        # One turn: a1 again (out of the window: seqs 4..8 are kept) and bob's post.
+        hub.submit(room, alice, Post(content="a1 again", id="a1"), "sa")
+        hub.submit(room, bob, Post(content="b1", id="b1"), "sb")
+        await until(lambda: len(events.messages) == 10, what="the shared batch")
+        assert [(m.seq, m.id) for m in events.deliveries[-1][1]] == [(9, "a1"), (10, "b1")]
+        assert events.failures == []
+        # a7 is inside the window: its sender alone gets the stored copy, no new seq.
+        hub.submit(room, alice, Post(content="a7 again", id="a7"), "sa2")
+        await until(lambda: events.duplicates, what="the duplicate")
+        assert [(seq, sender) for _, seq, sender in events.duplicates] == [(7, "sa2")]
+        await asyncio.sleep(0.05)
+        assert len(events.messages) == 10 and room.last_seq == 10
+    finally:
+        await hub.close()
+
+    # The window is the file's last ``retention`` messages after a restart too.
+    events = Events()
+    again = await local_hub(db, events, retention=5)
+    try:
+        room = await resolve(again.open_room("r"))
+        alice = (await join(again, room, "alice")).member
+        again.submit(room, alice, Post(content="a8 again", id="a8"), "s1")  # seq 8: kept
+        again.submit(room, alice, Post(content="a5 again", id="a5"), "s2")  # seq 5: gone
+        await until(lambda: events.duplicates and events.messages, what="both answers")
+        assert [(seq, sender) for _, seq, sender in events.duplicates] == [(8, "s1")]
+        assert [(m.seq, m.id) for m in events.messages] == [(11, "a5")]
+    finally:
+        await again.close()

@@ -230,6 +230,8 @@ SERVER_FRAMES = [
         replay=1,
         truncated=False,
         server="roomcast/0.1.0",
+        epoch="0123abcd",
+        reset=True,
     ),
     ChatMessage(seq=1, ts="2026-01-01T00:00:00.000Z", sender="alice", content="hi", id="c1"),
     HistoryPage(

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from desktop.client import Backoff, Incoming, RoomClient
-from server.protocol import ChatMessage
+from server.protocol import ChatMessage, Post
 from tests.helpers import (
     WAIT,
     RedisServer,
@@ -289,3 +289,142 @@ async def test_a_crashed_nodes_members_leave_the_room(redis: RedisServer) -> Non
             # And the name is free again at once, without bob's token.
             async with member(url, "bob") as (_, again):
                 assert again["you"] == "bob"
+
+
+# -- epochs, resets and fencing (PROTOCOL.md, Epochs; issue 13) ----------------------
+
+
+class _Recorder:
+    """HubEvents that record what a RedisHub reports (our own callback interface)."""
+
+    def __init__(self) -> None:
+        self.delivered: list[ChatMessage] = []
+        self.resets: list[str] = []
+        self.fences: list[str] = []
+        self.failures: list[Any] = []
+
+    def deliver(self, room: Any, messages: list[ChatMessage]) -> None:
+        self.delivered += messages
+
+    def failed(self, room: Any, lost: Any, error: Any) -> None:
+        self.failures.append(error)
+
+    def duplicate(self, room: Any, seq: int, sender: Any) -> None:
+        pass
+
+    def presence(self, room: Any, subject: Any, frames: Any) -> None:
+        pass
+
+    def replaced(self, member: Any) -> None:
+        pass
+
+    def store_reset(self, room: Any, why: str) -> None:
+        self.resets.append(why)
+
+    def fenced(self, why: str) -> None:
+        self.fences.append(why)
+
+
+@contextlib.asynccontextmanager
+async def hub_on(redis: RedisServer, **kwargs: Any) -> AsyncIterator[tuple[Any, _Recorder]]:
+    from server.redis_hub import RedisHub
+
+    events = _Recorder()
+    hub = RedisHub(redis.url, events, retention=100, **kwargs)
+    await hub.start()
+    try:
+        yield hub, events
+    finally:
+        await hub.close()
+
+
+async def test_a_room_gets_an_epoch_that_survives_reopening_and_not_a_flush(
+    redis: RedisServer,
+) -> None:
+    async with hub_on(redis) as (hub, _):
+        first = await hub.open_room("r")
+        assert first.epoch
+        hub.close_room(first)
+        again = await hub.open_room("r")
+        assert again.epoch == first.epoch
+        hub.close_room(again)
+        await hub.redis.flushall()
+        fresh = await hub.open_room("r")
+        assert fresh.epoch not in ("", first.epoch)
+
+
+async def test_a_flushed_store_resets_an_open_room_at_the_next_heartbeat(
+    redis: RedisServer,
+) -> None:
+    async with hub_on(redis, heartbeat=0.1) as (hub, events):
+        room = await hub.open_room("r")
+        await hub.redis.flushall()
+        await until(lambda: events.resets, what="the reset")
+        assert "epoch changed" in events.resets[0]
+        # The hub forgot the room: reopening it reads the new store.
+        reopened = await hub.open_room("r")
+        assert reopened is not room
+        assert reopened.epoch != room.epoch
+
+
+async def test_an_append_to_a_replaced_store_is_refused_and_resets_the_room(
+    redis: RedisServer,
+) -> None:
+    async with hub_on(redis) as (hub, events):  # heartbeat 5 s: the append sees it first
+        room = await hub.open_room("r")
+        joined = await hub.claim(room, "peer", "ann", None, None)
+        await hub.redis.set("rc:r:epoch", "someone-elses")
+        hub.submit(room, joined.member, Post(content="lost?", id="m1"), "peer")
+        await until(lambda: events.resets, what="the reset")
+        assert await hub.redis.xlen("rc:r:log") == 0  # not stored under the wrong epoch
+        assert events.failures == []  # not an error: it stays pending and is resent
+
+
+async def test_a_reused_seq_makes_a_new_epoch(redis: RedisServer) -> None:
+    """A failover that lost writes: the epoch key survived, the seq went back."""
+    async with hub_on(redis) as (hub, events):
+        room = await hub.open_room("r")
+        joined = await hub.claim(room, "peer", "ann", None, None)
+        for n in range(3):
+            hub.submit(room, joined.member, Post(content=str(n), id=f"m{n}"), "peer")
+        await until(lambda: len(events.delivered) == 3, what="three deliveries")
+        # The store "forgot" seqs 2 and 3 (a replica that never saw them).
+        first = await hub.redis.xrange("rc:r:log", "1-0", "1-0")
+        await hub.redis.delete("rc:r:log")
+        await hub.redis.xadd("rc:r:log", first[0][1], id="1-0")
+        await hub.redis.set("rc:r:seq", 1)
+        hub.submit(room, joined.member, Post(content="again", id="m9"), "peer")
+        await until(lambda: events.resets, what="the reset")
+        assert "back in time" in events.resets[0]
+        assert await hub.redis.get("rc:r:epoch") != room.epoch
+
+
+async def test_a_node_whose_lease_lapsed_is_fenced_and_re_registers(
+    redis: RedisServer,
+) -> None:
+    async with hub_on(redis, heartbeat=0.1) as (hub, events):
+        room = await hub.open_room("r")
+        joined = await hub.claim(room, "peer", "ann", None, None)
+        await hub.redis.delete(f"rc:node:{hub.node}")  # as if it had been paused too long
+        hub.submit(room, joined.member, Post(content="from a ghost", id="g1"), "peer")
+        await until(lambda: events.fences, what="the fence")
+        assert await hub.redis.xlen("rc:r:log") == 0  # a fenced node may not write
+        for _ in range(50):  # the fenced node takes its lease again at once
+            if await hub.redis.exists(f"rc:node:{hub.node}"):
+                break
+            await asyncio.sleep(0.1)
+        assert await hub.redis.exists(f"rc:node:{hub.node}") == 1
+
+
+async def test_a_quiet_room_keeps_the_node_healthy(redis: RedisServer) -> None:
+    """An idle reader's XREAD BLOCK must not time out its own socket (issue 13, 3)."""
+    async with hub_on(redis, block_ms=200) as (hub, _):
+        assert hub.read_timeout > 0.2  # redis-py's own default equals a 5 s block
+        await hub.open_room("quiet")
+        seen = set()
+        for _ in range(12):  # 1.2 s: six blocks that return empty
+            await asyncio.sleep(0.1)
+            seen.add(hub.health()["redis"])
+        assert seen == {"ok"}
+        reader = next(iter(hub._readers.values()))
+        assert not reader.done()

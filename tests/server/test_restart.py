@@ -113,3 +113,44 @@ async def test_resume_past_retention_is_truncated(tmp_path: Path) -> None:
         await resume_from_zero(second.url)
         code, err = await second.stop()
         assert code == 0, err
+
+
+async def test_a_server_that_lost_its_history_resets_resuming_clients(tmp_path: Path) -> None:
+    """PROTOCOL.md, Epochs (issue 13, 1): a resume into a new history gets
+    welcome.reset and everything the room has now, and new messages are
+    never mistaken for ones the client already has (seq 1 again)."""
+    with server_process("--db", ":memory:") as first:
+        async with member(first.url, "alice") as (alice, welcome):
+            old_epoch = welcome["epoch"]
+            assert old_epoch
+            for n in range(1, 4):
+                await post(alice, text(n), f"a-{n}")
+    # The history is gone with the process; a new one starts over at seq 1.
+    with server_process("--db", ":memory:") as second:
+        async with member(second.url, "bob") as (bob, _):
+            await post(bob, "first of the new history", "b-1")
+            async with member(second.url, "alice", since=3, epoch=old_epoch) as (alice, again):
+                assert again["epoch"] != old_epoch
+                assert (again["reset"], again["seq"], again["replay"]) == (True, 1, 1)
+                replayed = await alice.until("message")
+                assert (replayed["seq"], replayed["id"]) == (1, "b-1")
+                ack = await post(bob, "and the next", "b-2")
+                got = await alice.until("message")
+                assert (got["seq"], got["id"]) == (ack["seq"], "b-2") == (2, "b-2")
+            # An older client (no epoch) whose since is above the head is reset too.
+            async with member(second.url, "carol", since=7) as (_, third):
+                assert (third["reset"], third["replay"]) == (True, 2)
+
+
+async def test_the_same_file_keeps_its_epoch_across_restarts(tmp_path: Path) -> None:
+    db = str(tmp_path / "h.sqlite3")
+    epochs = []
+    for _ in range(2):
+        with server_process("--db", db) as server:
+            hello: dict[str, Any] = {"since": 0}
+            if epochs:
+                hello["epoch"] = epochs[0]
+            async with member(server.url, "ann", **hello) as (_, welcome):
+                epochs.append(welcome["epoch"])
+                assert welcome["reset"] is False
+    assert epochs[0] == epochs[1]

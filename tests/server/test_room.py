@@ -88,20 +88,30 @@ def test_idempotency_window_is_retention() -> None:
 
 
 @pytest.mark.parametrize(
-    ("delivered", "since", "window"),
+    ("delivered", "since", "epoch", "window"),
     [
-        (0, 0, (0, 0, False)),
-        (10, 4, (4, 10, False)),
-        (10, 10, (10, 10, False)),
-        (10, 99, (10, 10, False)),  # a client ahead of us (a wiped server): nothing
-        (20, 0, (10, 20, True)),  # retention 10: seqs 11..20 are kept
-        (20, 10, (10, 20, False)),
-        (20, 9, (10, 20, True)),
+        (0, 0, None, (0, 0, False, False)),
+        (10, 4, None, (4, 10, False, False)),
+        (10, 10, None, (10, 10, False, False)),
+        (20, 0, None, (10, 20, True, False)),  # retention 10: seqs 11..20 are kept
+        (20, 10, None, (10, 20, False, False)),
+        (20, 9, None, (10, 20, True, False)),
+        # PROTOCOL.md, Epochs: the same epoch resumes; another one resets.
+        (10, 4, "e1", (4, 10, False, False)),
+        (10, 4, "e0", (0, 10, False, True)),
+        (20, 15, "e0", (10, 20, True, True)),  # reset replays as since 0: truncated
+        # A client ahead of the room (a wiped or rolled-back store): reset,
+        # with or without an epoch (an old client sends none).
+        (10, 99, None, (0, 10, False, True)),
+        (10, 11, "e1", (0, 10, False, True)),
+        (0, 3, None, (0, 0, False, True)),
     ],
 )
-def test_replay_window(delivered: int, since: int, window: tuple[int, int, bool]) -> None:
-    room = Room("lobby", last_seq=delivered, retention=10)
-    assert room.replay_window(since) == window
+def test_replay_window(
+    delivered: int, since: int, epoch: str | None, window: tuple[int, int, bool, bool]
+) -> None:
+    room = Room("lobby", last_seq=delivered, retention=10, epoch="e1")
+    assert room.replay_window(since, epoch) == window
 
 
 def test_rate_limiter_bucket_and_abuse() -> None:

@@ -114,7 +114,8 @@ def _frame_word(frame: object) -> str:
     if isinstance(frame, Error):
         return f"error/{frame.code}"
     if isinstance(frame, Welcome):
-        return f"welcome/{frame.you}/seq={frame.seq}/replay={frame.replay}"
+        reset = "/reset" if frame.reset else ""
+        return f"welcome/{frame.you}/seq={frame.seq}/replay={frame.replay}{reset}"
     if isinstance(frame, ChatMessage):
         return f"m{frame.seq}"
     if isinstance(frame, HistoryPage):
@@ -461,6 +462,30 @@ RESUME: list[tuple[str, int, dict[str, Any], list[str]]] = [
         ["send:welcome/ann/seq=2/replay=2", "replay:0-2/500", "send:m1,m2", "live"],
     ),
     ("no since: no replay", 5, {}, ["send:welcome/ann/seq=5/replay=0", "live"]),
+    (
+        "same epoch: an ordinary resume",
+        5,
+        {"since": 3, "epoch": "e1"},
+        ["send:welcome/ann/seq=5/replay=2", "replay:3-5/500", "send:m4,m5", "live"],
+    ),
+    (
+        "another epoch: reset, and everything the room keeps",
+        5,
+        {"since": 3, "epoch": "e0"},
+        ["send:welcome/ann/seq=5/replay=5/reset", "replay:0-5/500", "send:m1,m2,m3,m4,m5", "live"],
+    ),
+    (
+        "a since above the room's head (a wiped store, an old client): reset",
+        2,
+        {"since": 9},
+        ["send:welcome/ann/seq=2/replay=2/reset", "replay:0-2/500", "send:m1,m2", "live"],
+    ),
+    (
+        "a since above the head of an empty room: reset, nothing to replay",
+        0,
+        {"since": 4, "epoch": "e1"},
+        ["send:welcome/ann/seq=0/replay=0/reset", "live"],
+    ),
 ]
 
 
@@ -470,6 +495,7 @@ RESUME: list[tuple[str, int, dict[str, Any], list[str]]] = [
 def test_resume(messages: int, fields: dict[str, Any], expected: list[str]) -> None:
     driver = Driver(messages=messages)
     driver.room.delivered_seq = messages
+    driver.room.epoch = "e1"
     assert driver.run(["open", hello(name="ann", **fields)]) == ["join:ann", *expected]
 
 
@@ -678,9 +704,10 @@ def test_welcome_names_every_member_and_carries_the_token() -> None:
         replay=0,
         truncated=False,
         server="roomcast/test",
+        epoch="e1",
     )
     session = Session(OPEN, subprotocol=True, now=0.0)
-    room = Room("lobby")
+    room = Room("lobby", epoch="e1")
     session.opened(room, 0.0)
     session.receive(hello(name="ann"), 0.0)
     actions = session.joined(member, ["bob", "ann"])

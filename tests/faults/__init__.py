@@ -1,0 +1,1 @@
+"""Fault injection: real servers, a real Redis, real clients (issue 13, docs/reliability.md)."""
