@@ -38,6 +38,7 @@ help:
 	@echo "  make distclean    clean, and remove .venv too"
 	@echo "  make bench        benchmarks: the server vs Node.js ws, the window, the find bar (ARGS=--full)"
 	@echo "  make bench-scale-out  one roomcast-server node against two sharing rooms via Redis"
+	@echo "  make bench-abuse  1,000 abusive connections vs 100 honest clients, 60 s (ARGS=--quick: 15 s)"
 	@echo "  make dist         dist/Roomcast/ bundle (PyInstaller) and, on Debian, the .deb"
 	@echo "  make screenshot   the window after a short conversation, under Xvfb"
 	@echo "Missing Debian packages are installed when run as root; otherwise the"
@@ -144,6 +145,12 @@ bench: system-deps-qt venv
 bench-scale-out: venv
 	@scripts/system-deps node redis
 	@$(VENV_PY) -m bench.scale_out $(ARGS)
+
+# 1,000 abusive connections of nine kinds against 100 honest chatting clients for 60 s:
+# server RSS, honest p99, messages lost (bench/abuse.py, docs/benchmarks.md; ARGS=--quick: 15 s).
+.PHONY: bench-abuse
+bench-abuse: venv
+	@$(VENV_PY) -m bench.abuse $(ARGS)
 
 # The double-click bundle dist/Roomcast/ (PyInstaller, packaging/roomcast.spec; on
 # macOS also dist/Roomcast.app) and, on Debian/Ubuntu, dist/roomcast_<version>_<arch>.deb

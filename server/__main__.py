@@ -150,6 +150,70 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="time to send the password in a password room (default: %(default)g)",
     )
+    limits = p.add_argument_group(
+        "limits",
+        "per client address (an IPv4 address or an IPv6 /64; loopback included) and "
+        "per server; past them a connection gets HTTP 429 or 503 before the upgrade",
+    )
+    limits.add_argument(
+        "--max-connections",
+        type=_bounded(int, 1),
+        default=defaults.MAX_CONNECTIONS,
+        metavar="N",
+        help="open connections in all; more get HTTP 503 (default: %(default)s)",
+    )
+    limits.add_argument(
+        "--max-connections-per-address",
+        type=_bounded(int, 1),
+        default=defaults.MAX_CONNECTIONS_PER_ADDRESS,
+        metavar="N",
+        help="open connections from one address; more get HTTP 429 (default: %(default)s)",
+    )
+    limits.add_argument(
+        "--handshakes-per-second",
+        type=_bounded(float, 0.01),
+        default=defaults.HANDSHAKE_RATE,
+        metavar="RATE",
+        help="new connections per second from one address; faster get HTTP 429 "
+        "with Retry-After (default: %(default)g)",
+    )
+    limits.add_argument(
+        "--handshake-burst",
+        type=_bounded(float, 1),
+        default=defaults.HANDSHAKE_BURST,
+        metavar="N",
+        help="burst of new connections above --handshakes-per-second (default: %(default)g)",
+    )
+    limits.add_argument(
+        "--max-rooms",
+        type=_bounded(int, 1),
+        default=defaults.MAX_ROOMS,
+        metavar="N",
+        help="rooms with a connection; a connection to another room gets HTTP 503 "
+        "(default: %(default)s)",
+    )
+    limits.add_argument(
+        "--max-members",
+        type=_bounded(int, 1),
+        default=defaults.MAX_MEMBERS,
+        metavar="N",
+        help="members per room; a join past it gets too_many (default: %(default)s)",
+    )
+    limits.add_argument(
+        "--password-tries",
+        type=_bounded(int, 1),
+        default=defaults.PASSWORD_TRIES,
+        metavar="N",
+        help="wrong passwords from one address before each further attempt waits, "
+        f"{defaults.PASSWORD_BACKOFF:g} s doubling (default: %(default)s)",
+    )
+    limits.add_argument(
+        "--password-backoff-max",
+        type=_bounded(float, 0),
+        default=defaults.PASSWORD_BACKOFF_MAX,
+        metavar="SECONDS",
+        help="the longest wait between password attempts from one address (default: %(default)g)",
+    )
     p.add_argument(
         "--log-level",
         default="info",
@@ -176,6 +240,14 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         burst=args.burst,
         max_buffer=args.max_buffer,
         hello_timeout=args.hello_timeout,
+        max_connections=int(args.max_connections),
+        max_connections_per_address=int(args.max_connections_per_address),
+        handshake_rate=args.handshakes_per_second,
+        handshake_burst=args.handshake_burst,
+        max_rooms=int(args.max_rooms),
+        max_members=int(args.max_members),
+        password_tries=int(args.password_tries),
+        password_backoff_max=args.password_backoff_max,
     )
 
 

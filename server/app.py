@@ -49,6 +49,7 @@ from .errors import (
 from .gate import Gate, own_hosts
 from .history import SQLiteHistory
 from .hub import Hub, Joined, LocalHub
+from .limits import AddressLimits
 from .netinfo import is_wildcard, lan_ipv4_addresses
 from .notices import Notices
 from .protocol import (
@@ -62,7 +63,9 @@ from .protocol import (
 )
 from .room import Member, Room
 from .session import (
+    PAGE_BYTES,
     Action,
+    AwaitDrain,
     CancelTimer,
     Close,
     Fetch,
@@ -122,6 +125,26 @@ class ServerConfig:
     #: Seconds a read or write waits for a SQLite file locked by another program
     #: before it fails (the sender gets ``internal``).
     history_busy_deadline: float = defaults.HISTORY_BUSY_DEADLINE
+    #: Per-address limits (server/limits.py; PROTOCOL.md, Transport). Loopback
+    #: is not exempt: tests and benchmarks that open many connections from
+    #: 127.0.0.1 raise these. Connections server-wide (HTTP 503 past it) and
+    #: from one address (429).
+    max_connections: int = defaults.MAX_CONNECTIONS
+    max_connections_per_address: int = defaults.MAX_CONNECTIONS_PER_ADDRESS
+    #: WebSocket handshakes per second from one address, and the burst (429 past it).
+    handshake_rate: float = defaults.HANDSHAKE_RATE
+    handshake_burst: float = defaults.HANDSHAKE_BURST
+    #: Rooms with a connection on this server (a new one gets 503), and members
+    #: per room (a join past it gets ``too_many``).
+    max_rooms: int = defaults.MAX_ROOMS
+    max_members: int = defaults.MAX_MEMBERS
+    #: Wrong passwords from one address before its attempts wait
+    #: ``password_backoff`` s, doubling up to ``password_backoff_max``; forgotten
+    #: after ``password_window`` s without one.
+    password_tries: int = defaults.PASSWORD_TRIES
+    password_backoff: float = defaults.PASSWORD_BACKOFF
+    password_backoff_max: float = defaults.PASSWORD_BACKOFF_MAX
+    password_window: float = defaults.PASSWORD_WINDOW
 
 
 class _Conn:
@@ -181,13 +204,19 @@ class _Conn:
                         member.backlog = []
                         member.backlog_bytes = 0
                     member.live = True
-                case Replay(after, upto, limit):
+                case Replay(after, upto, limit, max_bytes):
                     assert room is not None
-                    self.then(hub.history.after(room.name, after, upto, limit), session.replayed)
-                case Fetch(before, floor, limit):
+                    page = hub.history.after(room.name, after, upto, limit, max_bytes=max_bytes)
+                    self.then(page, session.replayed)
+                case Fetch(before, floor, limit, max_bytes):
                     assert room is not None
-                    older = hub.history.before(room.name, before, floor, limit)
+                    older = hub.history.before(room.name, before, floor, limit, max_bytes=max_bytes)
                     self.then(older, session.history_loaded)
+                case AwaitDrain():
+                    # After this turn's writes (queued before us): then, if the
+                    # socket is still above its high-water mark, wait for
+                    # wire's drained callback (RoomServer.drained).
+                    asyncio.get_running_loop().call_soon(self.drained_maybe)
                 case Resend(seq):
                     assert room is not None
                     self.then(hub.history.get(room.name, seq), session.resent)
@@ -254,6 +283,10 @@ class _Conn:
         else:
             self.run(self.session.close(1011, "history unavailable, try again later"))
 
+    def drained_maybe(self) -> None:
+        if self.session.waiting == "drain" and self.wire.writable:
+            self.run(self.session.drained())
+
     def _joined(self, joined: Joined) -> None:
         if joined.replaced is not None:
             self.server.replaced(joined.replaced)
@@ -281,6 +314,7 @@ class RoomServer:
         self.notices = notices or Notices(log)
         self.rooms: dict[str, Room] = {}
         self.stats = _Stats()
+        self.limits = AddressLimits.from_settings(cfg)
         self._rules = Rules(
             server_name=SERVER_NAME,
             password=cfg.password,
@@ -288,8 +322,11 @@ class RoomServer:
             burst=cfg.burst,
             abuse_after=cfg.abuse_after,
             hello_timeout=cfg.hello_timeout,
+            # A page must fit well inside what a member may have unsent.
+            page_bytes=min(PAGE_BYTES, cfg.max_buffer // 4),
+            limits=self.limits,
         )
-        self._gate = Gate(cfg.allow_origins, self.health)
+        self._gate = Gate(cfg.allow_origins, self.health, limits=self.limits)
         #: Connections per room name, counted once its room is open.
         self._attached: dict[str, int] = {}
         self._conns: set[_Conn] = set()
@@ -437,6 +474,12 @@ class RoomServer:
 
     # -- wire.Handler: called by the I/O layer, never async ---------------------------
 
+    def connection_made(self, ws: Connection) -> Response | None:
+        return self._gate.connected(ws)
+
+    def connection_lost(self, ws: Connection) -> None:
+        self._gate.disconnected(ws)
+
     def process_request(self, ws: Connection, request: Request) -> Response | None:
         return self._gate.process_request(ws, request)
 
@@ -444,7 +487,10 @@ class RoomServer:
         name = room_from_path(wire.path)
         assert name is not None
         assert self._hub is not None
-        session = Session(self._rules, subprotocol=wire.subprotocol is not None, now=_now())
+        address = self._gate.opened(wire)
+        session = Session(
+            self._rules, subprotocol=wire.subprotocol is not None, now=_now(), address=address
+        )
         conn = wire.context = _Conn(self, wire, session)
         self._conns.add(conn)
         room = self.rooms.get(name)
@@ -489,7 +535,13 @@ class RoomServer:
         log.error("unexpected error on a connection to room %r", name, exc_info=exc)
         self.notices.error(f"unexpected server error in room {name!r}: {exc!r}")
 
+    def drained(self, wire: Connection) -> None:
+        conn: _Conn | None = wire.context
+        if conn is not None:
+            conn.drained_maybe()
+
     def connection_closed(self, wire: Connection) -> None:
+        self._gate.closed(wire)  # per-address limits: the connection is no longer counted
         conn: _Conn | None = wire.context
         if conn is None:
             return

@@ -16,6 +16,7 @@ must be closed afterwards (``close_code``, PROTOCOL.md "Close codes")::
     ├── PolicyError                the peer broke a room rule
     │   ├── RateLimited            rate_limited      (close 1008 when sustained)
     │   ├── NameTaken              name_taken        the name is held by a member
+    │   ├── TooMany                too_many          a cap: members per room (1013)
     │   └── Unauthorized           unauthorized      bad or missing password: 1008
     ├── ServerError                our fault: internal, and the peer may retry
     │   └── HistoryError           internal          the history store failed
@@ -98,6 +99,13 @@ class NameTaken(PolicyError):
 class Unauthorized(PolicyError):
     code = "unauthorized"
     close_code = 1008
+
+
+class TooMany(PolicyError):
+    """A cap was reached (PROTOCOL.md, Error codes): members per room."""
+
+    code = "too_many"
+    close_code = 1013
 
 
 class ServerError(RoomcastError):

@@ -4,28 +4,62 @@
   (a load balancer takes the node out of rotation);
 * a path that is not a room (``/`` or ``/r/NAME``): 404 with the rule;
 * a room path without ``Upgrade: websocket``: 426;
+* a request with two ``Host``, ``Upgrade``, ``Origin``, ``Sec-WebSocket-Key``
+  or ``Sec-WebSocket-Version`` headers: 400 (which one would we believe?);
 * a browser ``Origin`` that is not the server's own address nor on the
   allowlist: 403, never upgraded (DNS rebinding included: "own address" is
-  the addresses the server is bound to, never the request's Host header).
+  the addresses the server is bound to, never the request's Host header);
+* past a per-address limit (connections, handshakes per second): 429 with
+  ``Retry-After``; past the server's connection or room cap: 503 with
+  ``Retry-After`` (:meth:`~server.limits.AddressLimits.admit`). The Origin
+  check comes first, so that a hostile page in a browser cannot spend its
+  visitor's handshakes.
 
-Everything else is accepted and upgraded by ``wire.py``.
+Everything else is accepted and upgraded by ``wire.py``. The gate only
+decides (the limits are sans I/O, asked with the loop's clock) and builds
+the response. What it counts, and who tells it:
+
+* an upgraded connection, from :meth:`Gate.opened`
+  (``RoomServer.connection_open``) to :meth:`Gate.closed`
+  (``RoomServer.connection_closed``): the server's connections, its rooms,
+  and the address's open connections. Counted once open, not when the gate
+  admits it, because ``websockets`` may still refuse the handshake;
+* every TCP connection, from :meth:`Gate.connected` (the wire accepted it;
+  a 429 answered at once past the address's cap) to
+  :meth:`Gate.disconnected`: so that connections that never finish their
+  handshake count against their address too.
 """
 
 from __future__ import annotations
 
+import asyncio
 import http
 import logging
+import time
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, Final
 from urllib.parse import urlsplit
 
 from websockets.http11 import Request, Response
 
+from .limits import AddressLimits, Refusal, address_key, peer_host
 from .netinfo import is_loopback, is_wildcard, lan_ipv4_addresses
 from .protocol import dumps, room_from_path
 from .wire import Connection
 
 log = logging.getLogger("roomcast.server")
+
+#: Headers a request may carry once at most (RFC 9112 3.2, RFC 6455 4.2.1,
+#: RFC 6454 7.3): two of them is 400, never a guess at which one counts.
+SINGLE_HEADERS: Final = ("Host", "Upgrade", "Origin", "Sec-WebSocket-Key", "Sec-WebSocket-Version")
+
+
+def loop_time() -> float:
+    """The running loop's clock (the sessions' ``now``), or monotonic outside a loop."""
+    try:
+        return asyncio.get_running_loop().time()
+    except RuntimeError:
+        return time.monotonic()
 
 
 def own_hosts(bound: str, port: int, sockets: Iterable[Any]) -> set[str]:
@@ -44,20 +78,34 @@ def own_hosts(bound: str, port: int, sockets: Iterable[Any]) -> set[str]:
 class Gate:
     """Answers the requests that are not upgraded (wire.Handler.process_request)."""
 
-    def __init__(self, allow_origins: Iterable[str], health: Callable[[], dict[str, Any]]) -> None:
+    def __init__(
+        self,
+        allow_origins: Iterable[str],
+        health: Callable[[], dict[str, Any]],
+        *,
+        limits: AddressLimits | None = None,
+        clock: Callable[[], float] = loop_time,
+    ) -> None:
         self.allow = tuple(a.rstrip("/").lower() for a in allow_origins)
         self.health = health
+        #: Per-address limits; None: none (a Gate of its own, in tests).
+        self.limits = limits
+        self.clock = clock
         #: Set once the server listens (see :func:`own_hosts`).
         self.own_hosts: set[str] = set()
 
     def process_request(self, ws: Connection, request: Request) -> Response | None:
+        for header in SINGLE_HEADERS:
+            if len(request.headers.get_all(header)) > 1:
+                return ws.respond(http.HTTPStatus.BAD_REQUEST, f"duplicate {header} header\n")
         path = request.path.split("?", 1)[0]
         if path == "/healthz":
             health = self.health()
             ok = health["status"] == "ok"
             status = http.HTTPStatus.OK if ok else http.HTTPStatus.SERVICE_UNAVAILABLE
             return json_response(ws, status, health)
-        if room_from_path(request.path) is None:
+        room = room_from_path(request.path)
+        if room is None:
             return ws.respond(
                 http.HTTPStatus.NOT_FOUND,
                 f"No room at {path}: rooms are / (the lobby) and /r/NAME "
@@ -78,7 +126,49 @@ class Gate:
                 f"Origin {origin} is not allowed here; the operator can allow it "
                 "with --allow-origin.\n",
             )
+        if self.limits is not None:
+            address = self.address(ws)
+            refusal = self.limits.admit(address, room, self.clock())
+            if refusal is not None:
+                log.debug("refused a connection from %s: %s", address, refusal.reason)
+                return refuse(ws, refusal)
         return None
+
+    # -- connection accounting ------------------------------------------------------------
+
+    def connected(self, ws: Connection) -> Response | None:
+        """A TCP connection was accepted (before any request): 429 to send at
+        once when its address holds its cap of TCP connections, handshaking or
+        open (half-open handshakes included), else None: it is counted until
+        :meth:`disconnected`. For ``wire.Connection.connection_made``."""
+        if self.limits is None:
+            return None
+        refusal = self.limits.connected(ws, self.address(ws))
+        return None if refusal is None else refuse(ws, refusal)
+
+    def disconnected(self, ws: Connection) -> None:
+        """The TCP connection ended (``wire.Connection.connection_lost``, every
+        connection, upgraded or not). Idempotent."""
+        if self.limits is not None:
+            self.limits.disconnected(ws)
+
+    def address(self, ws: Connection) -> str:
+        """The key the limits count ``ws``'s peer by (:func:`~server.limits.address_key`)."""
+        return address_key(peer_host(ws.remote))
+
+    def opened(self, ws: Connection) -> str:
+        """``ws`` is open (upgraded): count it against its address, the server's
+        connections and its room, until :meth:`closed`. Returns its address key
+        (for the session's password and message limits)."""
+        address = self.address(ws)
+        if self.limits is not None:
+            self.limits.opened(ws, address, room_from_path(ws.path) or ws.path)
+        return address
+
+    def closed(self, ws: Connection) -> None:
+        """``ws`` ended. Idempotent; a connection never counted is ignored."""
+        if self.limits is not None:
+            self.limits.closed(ws)
 
     def origin_allowed(self, origin: str) -> bool:
         """PROTOCOL.md, Transport: the server's own address, or the allowlist."""
@@ -96,6 +186,13 @@ class Gate:
             port = 443 if parts.scheme == "https" else 80
         host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
         return f"{host}:{port}" in self.own_hosts
+
+
+def refuse(ws: Connection, refusal: Refusal) -> Response:
+    """429 or 503, with ``Retry-After`` and one line of text (PROTOCOL.md, Transport)."""
+    response = ws.respond(refusal.status, refusal.reason + "\n")
+    response.headers["Retry-After"] = str(refusal.retry_after)
+    return response
 
 
 def json_response(ws: Connection, status: http.HTTPStatus, body: dict[str, Any]) -> Response:

@@ -43,7 +43,7 @@ import sqlite3
 import sys
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from pathlib import Path
-from typing import BinaryIO, Protocol, TypeVar
+from typing import BinaryIO, Final, Protocol, TypeVar
 
 from .defaults import HISTORY_BUSY_DEADLINE
 from .errors import ConfigError, HistoryError
@@ -94,6 +94,13 @@ BUSY_DEADLINE = HISTORY_BUSY_DEADLINE
 RETRY_FIRST = 0.005
 RETRY_MAX = 0.2
 
+#: The sizes of a page's messages, in page order (SQLiteHistory._cut).
+_SIZES: Final = {
+    where: "SELECT seq, length(CAST(content AS BLOB)) FROM messages "  # noqa: S608 - constants
+    f"WHERE room = ? AND {where} LIMIT ?"
+    for where in ("seq > ? AND seq <= ? ORDER BY seq", "seq < ? AND seq >= ? ORDER BY seq DESC")
+}
+
 #: The lock file beside the database: ``<db>.lock``.
 LOCK_SUFFIX = ".lock"
 
@@ -122,12 +129,18 @@ class HistoryStore(Protocol):
     (a SQLite transaction per turn, or a Redis pipeline), so it is not here.
     """
 
-    async def after(self, room: str, after: int, upto: int, limit: int) -> list[ChatMessage]:
-        """Messages with after < seq <= upto, oldest first, at most ``limit``."""
+    async def after(
+        self, room: str, after: int, upto: int, limit: int, *, max_bytes: int | None = None
+    ) -> list[ChatMessage]:
+        """Messages with after < seq <= upto, oldest first, at most ``limit``
+        and, past the first, at most ``max_bytes`` of content (UTF-8)."""
         ...
 
-    async def before(self, room: str, before: int, floor: int, limit: int) -> list[ChatMessage]:
-        """The newest ``limit`` messages with floor <= seq < before, oldest first."""
+    async def before(
+        self, room: str, before: int, floor: int, limit: int, *, max_bytes: int | None = None
+    ) -> list[ChatMessage]:
+        """The newest ``limit`` messages with floor <= seq < before, oldest first;
+        past the newest, at most ``max_bytes`` of content."""
         ...
 
     async def get(self, room: str, seq: int) -> ChatMessage | None:
@@ -308,14 +321,30 @@ class SQLiteHistory:
 
     # -- reading (HistoryStore) -----------------------------------------------------------
 
-    async def after(self, room: str, after: int, upto: int, limit: int) -> list[ChatMessage]:
+    def forget(self, room: str) -> None:
+        """Drop what is kept for a room that is not open (``load`` sets it again)."""
+        self._pruned.pop(room, None)
+
+    async def after(
+        self, room: str, after: int, upto: int, limit: int, *, max_bytes: int | None = None
+    ) -> list[ChatMessage]:
+        if max_bytes is not None:
+            upto = await self._cut(
+                "seq > ? AND seq <= ? ORDER BY seq", (room, after, upto, limit), max_bytes
+            )
         return await self._select(
             "SELECT seq, ts, sender, content, client_id FROM messages "
             "WHERE room = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
             (room, after, upto, limit),
         )
 
-    async def before(self, room: str, before: int, floor: int, limit: int) -> list[ChatMessage]:
+    async def before(
+        self, room: str, before: int, floor: int, limit: int, *, max_bytes: int | None = None
+    ) -> list[ChatMessage]:
+        if max_bytes is not None:
+            floor = await self._cut(
+                "seq < ? AND seq >= ? ORDER BY seq DESC", (room, before, floor, limit), max_bytes
+            )
         rows = await self._select(
             "SELECT seq, ts, sender, content, client_id FROM messages "
             "WHERE room = ? AND seq < ? AND seq >= ? ORDER BY seq DESC LIMIT ?",
@@ -340,6 +369,22 @@ class SQLiteHistory:
         if self._lock is not None:
             _release_lock(self._lock)
             self._lock = None
+
+    async def _cut(self, where: str, args: tuple[object, ...], max_bytes: int) -> int:
+        """The last seq (in ``where``'s order) of a page within ``max_bytes`` of
+        content, the first message always included: a page is read only up to
+        it, so no page costs more memory than that (issue 14: history floods)."""
+        sql = _SIZES[where]
+        sizes = await self._when_free(
+            lambda: self.db.execute(sql, args).fetchall(), "cannot read history"
+        )
+        total, last = 0, None
+        for seq, size in sizes:
+            total += size
+            if last is not None and total > max_bytes:
+                break
+            last = seq
+        return last if last is not None else int(str(args[2]))
 
     async def _select(self, sql: str, args: tuple[object, ...]) -> list[ChatMessage]:
         rows = await self._when_free(

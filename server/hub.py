@@ -247,7 +247,7 @@ class LocalHub(TurnBatcher):
         )
 
     def close_room(self, room: Room) -> None:
-        pass  # nothing is held for a room beyond the Room itself
+        self._history.forget(room.name)  # its pruning mark, reloaded on open
 
     def claim(
         self,

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Final, Literal, TypeAlias
 
 from .errors import InvalidFrame, InvalidJSON, ProtocolError, TooLarge, UnknownType
+from .names import MAX_NAME_CHARS, check_name, display_name
 
 __all__ = [
     "DEFAULT_HISTORY_LIMIT",
@@ -54,8 +55,8 @@ SUBPROTOCOL: Final = "roomcast.v1"
 MAX_FRAME_BYTES: Final = 256 * 1024
 #: Client → server, ``message.content``: 1–16,384 Unicode code points.
 MAX_CONTENT_CHARS: Final = 16_384
-#: Client → server, ``hello.name``: 1–32 characters.
-MAX_NAME_CHARS: Final = 32
+# Client → server, ``hello.name``: 1–32 characters, MAX_NAME_CHARS, and the
+# rest of PROTOCOL.md's Names (check_name) are in names.py.
 #: Client → server, ``message.id``: a string of at most 64 characters.
 MAX_ID_CHARS: Final = 64
 #: Client → server, ``history.limit``: 1–200.
@@ -77,10 +78,6 @@ LOBBY: Final = "lobby"
 #: Transport: room names are 1–64 chars of ``[A-Za-z0-9_.-]``.
 ROOM_NAME_RE: Final = re.compile(r"[A-Za-z0-9_.-]{1,64}\Z")
 
-# Names are shown to people: no control characters, no padding that makes
-# "alice" and "alice " two different people.
-_BAD_NAME_RE: Final = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
 
 def room_from_path(path: str) -> str | None:
     """The room a request path names (PROTOCOL.md, Transport), or None.
@@ -94,17 +91,6 @@ def room_from_path(path: str) -> str | None:
         name = path[3:]
         if ROOM_NAME_RE.match(name):
             return name
-    return None
-
-
-def check_name(name: str) -> str | None:
-    """Why ``name`` is not a valid display name, or None when it is."""
-    if not 1 <= len(name) <= MAX_NAME_CHARS:
-        return f"name must be 1-{MAX_NAME_CHARS} characters, got {len(name)}"
-    if name != name.strip():
-        return "name must not start or end with white space"
-    if _BAD_NAME_RE.search(name):
-        return "name must not contain control characters"
     return None
 
 
@@ -229,8 +215,10 @@ class Hello:
     @classmethod
     def from_fields(cls, f: _Fields) -> Hello:
         name = f.text("name", max_len=MAX_NAME_CHARS)
-        if name is not None and (why := check_name(name)):
-            raise InvalidFrame(f"hello.{why}", ref=f.ref)
+        if name is not None:
+            if why := check_name(name):
+                raise InvalidFrame(f"hello.{why}", ref=f.ref)
+            name = display_name(name)  # PROTOCOL.md, Names: the NFC form
         return cls(
             name=name,
             password=f.text("password", max_len=MAX_PASSWORD_CHARS, min_len=0),

@@ -13,8 +13,9 @@ Keys (``{room}`` is the room name; one Redis database per deployment)::
     rc:{room}:ids        sorted set: message id scored by its seq, the last
                          ``retention`` of them (idempotency, PROTOCOL.md message.id)
     rc:{room}:ev         stream of presence events (join, leave, replace), MAXLEN ~ 1000
-    rc:{room}:names      hash: member name -> "<node> <claim> <token>" (claim: unique
-                         to one connection's membership)
+    rc:{room}:names      hash: the key of a member's name (server/names.py name_key)
+                         -> "<node> <claim> <token> <name>" (claim: unique to one
+                         connection's membership; name: as shown, may hold spaces)
     rc:{room}:guests     INCR counter for guest-N
     rc:node:{node}       a node's heartbeat, PX 15 s, renewed every 5 s
 
@@ -29,7 +30,8 @@ The delivery promise, across nodes:
 * Redis unreachable: posts are answered ``internal`` (never pretended), the
   node's readers retry with backoff and resume from their last id, so
   nothing acknowledged is lost and nothing is delivered twice.
-* Names are unique room-wide: claimed in the ``names`` hash, atomically. A
+* Names are unique room-wide: claimed in the ``names`` hash, atomically, by
+  their key, so that two nodes cannot admit "alice" and "Alice" at once. A
   member's entry outlives a crashed node only until its heartbeat expires;
   the token from the welcome reclaims the name at once (failover).
 
@@ -78,6 +80,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from .defaults import HEARTBEAT_MISSES, REDIS_HEARTBEAT
 from .errors import ConfigError, SharedStateDown
 from .hub import Batch, HubEvents, Joined, TurnBatcher
+from .names import name_key
 from .protocol import ChatMessage, Post, Presence
 from .room import Member, Room, name_taken, new_token, stored_message
 
@@ -105,9 +108,10 @@ BACKOFF = (0.1, 0.2, 0.5, 1.0, 2.0)
 # ``retention`` messages, as LocalHub keeps them (PROTOCOL.md, Order and scope).
 _POST = """
 -- KEYS: seq, log, ids, epoch, node, names
--- ARGV: ts, from, content, id, retention, epoch, the sender's holder value
+-- ARGV: ts, from, content, id, retention, epoch, the sender's holder value,
+--       the key of its name (server/names.py name_key)
 if redis.call('EXISTS', KEYS[5]) == 0 then return {'fenced', ''} end
-if redis.call('HGET', KEYS[6], ARGV[2]) ~= ARGV[7] then return {'gone', ''} end
+if redis.call('HGET', KEYS[6], ARGV[8]) ~= ARGV[7] then return {'gone', ''} end
 local epoch = redis.call('GET', KEYS[4])
 if epoch ~= ARGV[6] then return {'epoch', epoch or ''} end
 local known = redis.call('ZSCORE', KEYS[3], ARGV[4])
@@ -135,76 +139,105 @@ if last[1] then ev = last[1][1] end
 return {epoch, redis.call('GET', KEYS[2]) or '0', ev}
 """
 
+# Names are claimed by their key (PROTOCOL.md, Names: server/names.py
+# name_key), computed by the node, so that no two members hold names that
+# compare equal ("alice" and "Alice", or "Аlice" with a Cyrillic А), whichever
+# node they are on. The names hash is keyed by that key; its holder value is
+# "<node> <claim> <token> <name>", the name as shown (it may hold spaces) last.
+# Presence events and welcome.members carry the shown names. Older nodes wrote
+# "<node> <claim> <token>" or "<node> <token>" under the name itself.
+_HOLDER = """
+local function parse(field, h)
+  local a = string.find(h, ' ', 1, true)
+  local b = string.find(h, ' ', a + 1, true)
+  local c = b and string.find(h, ' ', b + 1, true)
+  if c then
+    return string.sub(h, 1, a - 1), string.sub(h, b + 1, c - 1), string.sub(h, c + 1)
+  end
+  return string.sub(h, 1, a - 1), string.sub(h, (b or a) + 1), field
+end
+"""
+
 # The rules of a name (PROTOCOL.md, Joining), room-wide:
 #   free, or held by a node whose heartbeat is gone  -> claimed
 #   held, and the hello carries the holder's token    -> claimed; the old
-#                                                        connection is replaced
+#                                                        connection is replaced,
+#                                                        the name keeps its spelling
 #   held otherwise                                    -> name_taken
-# A hello without a name gets the next free guest-N. Entries of dead nodes are
+# "Held" means a name with the same key is held. A hello without a name gets
+# the next guest-N whose key is free. Entries of dead nodes are
 # dropped on the way, so members and count are of live nodes only. A claim
 # that takes the place of the connection's guest name gives that name back in
 # the same step, so the others see the guest leave, then the new name join
 # (PROTOCOL.md, Joining), and welcome.members no longer lists the guest.
-_JOIN = """
+_JOIN = (
+    _HOLDER
+    + """
 -- KEYS: names, guests, ev
--- ARGV: node, name ('' = guest), token ('' = none), new_token, prefix,
---       replacing (the guest name given up, '' = none), its holder value, claim
-local names, node, want, token = KEYS[1], ARGV[1], ARGV[2], ARGV[3]
-if redis.call('EXISTS', ARGV[5] .. 'node:' .. node) == 0 then return {'fenced', ''} end
--- A holder value is "<node> <claim> <token>" (older nodes wrote "<node> <token>").
-local function parse(h)
-  local a = string.find(h, ' ')
-  local b = string.find(h, ' ', a + 1)
-  return string.sub(h, 1, a - 1), string.sub(h, (b or a) + 1)
-end
+-- ARGV: node, name ('' = guest), its key, token ('' = none), new_token, prefix,
+--       replacing (the key of the guest name given up, '' = none), its holder value, claim
+local names, node, token = KEYS[1], ARGV[1], ARGV[4]
+if redis.call('EXISTS', ARGV[6] .. 'node:' .. node) == 0 then return {'fenced', ''} end
 local alive = {}
 local function live(n)
-  if alive[n] == nil then alive[n] = redis.call('EXISTS', ARGV[5] .. 'node:' .. n) == 1 end
+  if alive[n] == nil then alive[n] = redis.call('EXISTS', ARGV[6] .. 'node:' .. n) == 1 end
   return alive[n]
 end
 local all = redis.call('HGETALL', names)
-local held = {}
+local held, shown = {}, {}
 for i = 1, #all, 2 do
-  local holder = all[i + 1]
-  local hnode = parse(holder)
+  local key, holder = all[i], all[i + 1]
+  local hnode, _, hname = parse(key, holder)
   if live(hnode) then
-    held[all[i]] = holder
+    held[key] = holder
+    shown[key] = hname
   else
     -- A dead node's member: gone, and the others are told, as _REAP does.
-    redis.call('HDEL', names, all[i])
-    redis.call('XADD', KEYS[3], 'MAXLEN', '~', 1000, '*', 'event', 'leave', 'name', all[i],
+    redis.call('HDEL', names, key)
+    redis.call('XADD', KEYS[3], 'MAXLEN', '~', 1000, '*', 'event', 'leave', 'name', hname,
                'count', redis.call('HLEN', names), 'node', '', 'by', '')
   end
 end
-local name = want
+local name, key = ARGV[2], ARGV[3]
 if name == '' then
-  repeat name = 'guest-' .. redis.call('INCR', KEYS[2]) until held[name] == nil
+  repeat
+    local n = tostring(redis.call('INCR', KEYS[2]))
+    name = 'guest-' .. n
+    -- name_key(guest-N), as tests/server/test_hub.py holds it: the skeleton
+    -- reads the digits 0 and 1 as the letters o and l, and keeps the rest.
+    key = 'guest-' .. (string.gsub(n, '[01]', {['0'] = 'o', ['1'] = 'l'}))
+  until held[key] == nil
 end
+local gone = ARGV[7]
+local own = gone ~= '' and held[gone] == ARGV[8]
 local replaced = ''
-local keep = ARGV[4]
-local holder = held[name]
-if holder then
-  local hnode, htoken = parse(holder)
-  if token == '' or token ~= htoken then return {'taken', name} end
+local keep = ARGV[5]
+local holder = held[key]
+if holder and not (own and gone == key) then
+  local hnode, htoken = parse(key, holder)
+  if token == '' or token ~= htoken then return {'taken', name, shown[key]} end
   replaced = hnode
   keep = htoken
+  name = shown[key]
 elseif token ~= '' then
   keep = token
 end
-local gone = ARGV[6]
-if gone ~= '' and gone ~= name and held[gone] == ARGV[7] then
+if own then
+  local left_name = shown[gone]
   redis.call('HDEL', names, gone)
   held[gone] = nil
+  shown[gone] = nil
   local left = 0
   for _ in pairs(held) do left = left + 1 end
-  redis.call('XADD', KEYS[3], 'MAXLEN', '~', 1000, '*', 'event', 'leave', 'name', gone,
+  redis.call('XADD', KEYS[3], 'MAXLEN', '~', 1000, '*', 'event', 'leave', 'name', left_name,
              'count', left, 'node', '', 'by', '')
 end
-local mine = node .. ' ' .. ARGV[8] .. ' ' .. keep
-redis.call('HSET', names, name, mine)
-held[name] = mine
+local mine = node .. ' ' .. ARGV[9] .. ' ' .. keep .. ' ' .. name
+redis.call('HSET', names, key, mine)
+held[key] = mine
+shown[key] = name
 local members, count = {}, 0
-for n, _ in pairs(held) do count = count + 1; members[count] = n end
+for _, n in pairs(shown) do count = count + 1; members[count] = n end
 if replaced == '' then
   redis.call('XADD', KEYS[3], 'MAXLEN', '~', 1000, '*', 'event', 'join', 'name', name,
              'count', count, 'node', node, 'by', node)
@@ -212,36 +245,39 @@ else
   redis.call('XADD', KEYS[3], 'MAXLEN', '~', 1000, '*', 'event', 'replace', 'name', name,
              'count', count, 'node', replaced, 'by', node)
 end
-return {'ok', name, keep, replaced, count, unpack(members)}
+return {'ok', name, key, keep, replaced, count, unpack(members)}
 """
+)
 
 # A crashed node's members leave: every node, after each heartbeat, drops the
 # names held by nodes whose heartbeat is gone, with a leave event for each
 # (atomic, so the node that gets there first does it and the others find nothing).
-_REAP = """
+_REAP = (
+    _HOLDER
+    + """
 -- KEYS: names, ev   ARGV: prefix
 local all = redis.call('HGETALL', KEYS[1])
 local alive, dead = {}, {}
 for i = 1, #all, 2 do
-  local holder = all[i + 1]
-  local n = string.sub(holder, 1, string.find(holder, ' ') - 1)
+  local n, _, name = parse(all[i], all[i + 1])
   if alive[n] == nil then alive[n] = redis.call('EXISTS', ARGV[1] .. 'node:' .. n) == 1 end
-  if not alive[n] then dead[#dead + 1] = all[i] end
+  if not alive[n] then dead[#dead + 1] = {all[i], name} end
 end
-for _, name in ipairs(dead) do
-  redis.call('HDEL', KEYS[1], name)
-  redis.call('XADD', KEYS[2], 'MAXLEN', '~', 1000, '*', 'event', 'leave', 'name', name,
+for _, d in ipairs(dead) do
+  redis.call('HDEL', KEYS[1], d[1])
+  redis.call('XADD', KEYS[2], 'MAXLEN', '~', 1000, '*', 'event', 'leave', 'name', d[2],
              'count', redis.call('HLEN', KEYS[1]), 'node', '', 'by', '')
 end
 return #dead
 """
+)
 
 _LEAVE = """
--- KEYS: names, ev   ARGV: name, holder ("<node> <token>")
+-- KEYS: names, ev   ARGV: key, holder value, name (as shown)
 if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
 redis.call('HDEL', KEYS[1], ARGV[1])
 local count = redis.call('HLEN', KEYS[1])
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', 1000, '*', 'event', 'leave', 'name', ARGV[1],
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', 1000, '*', 'event', 'leave', 'name', ARGV[3],
            'count', count, 'node', '', 'by', '')
 return count
 """
@@ -252,12 +288,17 @@ class Claim:
     """The result of claiming a name room-wide."""
 
     ok: bool
+    #: The name as shown: the one claimed, or (refused) the one asked for.
     name: str
+    #: Its key (PROTOCOL.md, Names), the field in the names hash.
+    key: str = ""
     token: str = ""
     #: The node whose connection held the name and is replaced ("" if none).
     replaced_on: str = ""
     count: int = 0
     members: tuple[str, ...] = ()
+    #: Refused: the spelling the member who holds the name has.
+    held: str = ""
 
 
 def _key(room: str, part: str) -> str:
@@ -275,27 +316,77 @@ def _message(entry_id: str, fields: dict[str, str]) -> ChatMessage:
     )
 
 
+#: Stream entries read per request when a page is bounded in bytes.
+CHUNK = 32
+
+
+class _Budget:
+    """Content bytes a page may still take; the first message always fits."""
+
+    __slots__ = ("first", "left")
+
+    def __init__(self, max_bytes: int | None) -> None:
+        self.left = max_bytes
+        self.first = True
+
+    def take(self, content: str) -> bool:
+        if self.left is None:
+            return True
+        size = len(content.encode())
+        if not self.first and size > self.left:
+            return False
+        self.first = False
+        self.left -= size
+        return True
+
+
 class RedisHistory:
     """History read from the rooms' streams (the HistoryStore interface)."""
 
     def __init__(self, redis: aioredis.Redis) -> None:
         self.redis = redis
 
-    async def after(self, room: str, after: int, upto: int, limit: int) -> list[ChatMessage]:
-        entries = await self._call(
-            self.redis.xrange(_key(room, "log"), f"{after + 1}-0", f"{upto}-0", count=limit)
-        )
-        return [_message(i, f) for i, f in entries]
-
-    async def before(self, room: str, before: int, floor: int, limit: int) -> list[ChatMessage]:
-        if before <= max(floor, 1):
-            return []
-        entries = await self._call(
-            self.redis.xrevrange(
-                _key(room, "log"), f"{before - 1}-0", f"{max(floor, 1)}-0", count=limit
+    async def after(
+        self, room: str, after: int, upto: int, limit: int, *, max_bytes: int | None = None
+    ) -> list[ChatMessage]:
+        page: list[ChatMessage] = []
+        budget = _Budget(max_bytes)
+        while len(page) < limit and after < upto:
+            # Read in chunks: no reply holds more than a chunk beyond the budget.
+            count = min(limit - len(page), CHUNK)
+            entries = await self._call(
+                self.redis.xrange(_key(room, "log"), f"{after + 1}-0", f"{upto}-0", count=count)
             )
-        )
-        return [_message(i, f) for i, f in reversed(entries)]
+            for entry_id, fields in entries:
+                if not budget.take(fields["content"]):
+                    return page
+                page.append(_message(entry_id, fields))
+            if len(entries) < count:
+                break
+            after = page[-1].seq
+        return page
+
+    async def before(
+        self, room: str, before: int, floor: int, limit: int, *, max_bytes: int | None = None
+    ) -> list[ChatMessage]:
+        newest_first: list[ChatMessage] = []
+        budget = _Budget(max_bytes)
+        floor = max(floor, 1)
+        while len(newest_first) < limit and before > floor:
+            count = min(limit - len(newest_first), CHUNK)
+            entries = await self._call(
+                self.redis.xrevrange(
+                    _key(room, "log"), f"{before - 1}-0", f"{floor}-0", count=count
+                )
+            )
+            for entry_id, fields in entries:
+                if not budget.take(fields["content"]):
+                    return newest_first[::-1]
+                newest_first.append(_message(entry_id, fields))
+            if len(entries) < count:
+                break
+            before = newest_first[-1].seq
+        return newest_first[::-1]
 
     async def get(self, room: str, seq: int) -> ChatMessage | None:
         entries = await self._call(self.redis.xrange(_key(room, "log"), f"{seq}-0", f"{seq}-0"))
@@ -592,15 +683,15 @@ class RedisHub(TurnBatcher):
         claim_id = secrets.token_hex(6)
         claim = await self._claim(room, name, token, new_token(), replacing, claim_id)
         if not claim.ok:
-            raise name_taken(claim.name, room.name)
-        holder = f"{self.node} {claim_id} {claim.token}"
+            raise name_taken(claim.name, room.name, claim.held)
+        holder = f"{self.node} {claim_id} {claim.token} {claim.name}"  # as _JOIN writes it
         try:
             room.tokens[claim.name] = claim.token
             joined = room.join(peer, claim.name, claim.token, replacing=replacing)
             joined.member.claim = holder
         except BaseException:
             # Never leave a claimed name behind (a ghost member nobody can displace).
-            self._release(room, claim.name, holder)
+            self._release(room, claim.key, holder, claim.name)
             raise
         return Joined(joined.member, claim.members, joined.replaced)
 
@@ -614,11 +705,12 @@ class RedisHub(TurnBatcher):
         claim_id: str,
     ) -> Claim:
         """Claim a name room-wide (see _JOIN for the rules)."""
-        gone = (replacing.name, replacing.claim) if replacing else ("", "")
+        want = (name, name_key(name)) if name is not None else ("", "")
+        gone = (replacing.key, replacing.claim) if replacing else ("", "")
         try:
             result = await self._join_script(
                 keys=[_key(room.name, "names"), _key(room.name, "guests"), _key(room.name, "ev")],
-                args=[self.node, name or "", token or "", new, "rc:", *gone, claim_id],
+                args=[self.node, *want, token or "", new, "rc:", *gone, claim_id],
             )
         except RedisError as exc:
             self._down(exc)
@@ -628,33 +720,34 @@ class RedisHub(TurnBatcher):
             self._fence("its lease lapsed before a join")
             raise SharedStateDown(f"cannot join room {room.name!r}: this node is re-registering")
         if parts[0] == "taken":
-            return Claim(ok=False, name=parts[1])
+            return Claim(ok=False, name=parts[1], held=parts[2])
         return Claim(
             ok=True,
             name=parts[1],
-            token=parts[2],
-            replaced_on=parts[3],
-            count=int(parts[4]),
-            members=tuple(sorted(parts[5:])),
+            key=parts[2],
+            token=parts[3],
+            replaced_on=parts[4],
+            count=int(parts[5]),
+            members=tuple(sorted(parts[6:])),
         )
 
     def release(self, room: Room, member: Member) -> None:
         """The member left: the others, on every node, hear it from the event stream."""
         room.leave(member)
-        self._release(room, member.name, member.claim)
+        self._release(room, member.key, member.claim, member.name)
 
-    def _release(self, room: Room, name: str, holder: str) -> None:
+    def _release(self, room: Room, key: str, holder: str, name: str) -> None:
         """Give a name back in Redis (in the background: the connection is gone).
         Only this exact claim is released: never a newer claim of the same name."""
-        task = asyncio.ensure_future(self._release_name(room, name, holder))
+        task = asyncio.ensure_future(self._release_name(room, key, holder, name))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _release_name(self, room: Room, name: str, holder: str) -> None:
+    async def _release_name(self, room: Room, key: str, holder: str, name: str) -> None:
         try:
             await self._leave_script(
                 keys=[_key(room.name, "names"), _key(room.name, "ev")],
-                args=[name, holder],
+                args=[key, holder, name],
             )
         except RedisError as exc:
             # The entry goes with this node's heartbeat if Redis never returns;
@@ -667,7 +760,8 @@ class RedisHub(TurnBatcher):
     def submit(self, room: Room, member: Member, post: Post, sender: Any) -> None:
         # Redis assigns the seq with the append (_POST), which also checks that
         # the member still holds its name (fencing, see the module docstring).
-        self._queue(room, stored_message(member.name, post, seq=0), _Sent(sender, member.claim))
+        sent = _Sent(sender, member.claim, member.key)
+        self._queue(room, stored_message(member.name, post, seq=0), sent)
 
     def _commit(self, batch: Batch) -> None:
         """Append the turn's messages (one pipeline); the stream acknowledges them."""
@@ -694,7 +788,7 @@ class RedisHub(TurnBatcher):
                         ],
                         args=[
                             *(m.ts, m.sender, m.content, m.id),
-                            *(self.retention, room.epoch, sent.holder),
+                            *(self.retention, room.epoch, sent.holder, sent.key),
                         ],
                         client=pipe,
                     )
@@ -755,6 +849,8 @@ class _Sent:
 
     peer: Any
     holder: str
+    #: The key of its name: the field of the names hash that holds the claim.
+    key: str
 
 
 def new_epoch() -> str:

@@ -7,12 +7,15 @@ the sending. Every rule cites PROTOCOL.md.
 
 The rules, in one place:
 
-* Names are unique in a room. A ``hello`` whose name another member holds
-  gets ``name_taken`` and the client stays unjoined (it may send another
+* Names are unique in a room, compared by their key (PROTOCOL.md, Names:
+  ``names.name_key``, so "Alice", "alice" and "Аlice" with a Cyrillic А are
+  one name). A ``hello`` whose name another member holds gets
+  ``name_taken`` and the client stays unjoined (it may send another
   ``hello``) — we do not invent suffixes — unless it carries that name's
-  ``token``: then the older connection is replaced (PROTOCOL.md, hello).
+  ``token``: then the older connection is replaced (PROTOCOL.md, hello),
+  and the name keeps the spelling it was held with.
 * ``hello`` without a name, or any other first frame, joins as ``guest-N``
-  (N counts up per room; taken names are skipped).
+  (N counts up per room; names whose key is taken are skipped).
 * ``seq`` is assigned here, +1 per stored message, gap-free: a batch that
   fails to commit is rolled back with :meth:`Room.rollback`.
 * Idempotency on ``id`` is room-wide for as long as the message is retained
@@ -36,6 +39,7 @@ from typing import Any
 
 from .defaults import ABUSE_AFTER, ABUSE_WINDOW, RETENTION
 from .errors import NameTaken
+from .names import guest_name, name_key
 from .protocol import ChatMessage, Post, Presence
 
 
@@ -49,10 +53,14 @@ def new_token() -> str:
     return secrets.token_urlsafe(18)
 
 
-def name_taken(name: str, room: str) -> NameTaken:
-    """PROTOCOL.md, hello: the name is held and no (or the wrong) token came."""
+def name_taken(name: str, room: str, held: str | None = None) -> NameTaken:
+    """PROTOCOL.md, hello: the name is held and no (or the wrong) token came.
+
+    ``held`` is the spelling a member holds, when it differs from ``name``
+    (PROTOCOL.md, Names: the two compare equal)."""
+    like = f" (too like {held!r}, which a member holds)" if held and held != name else ""
     return NameTaken(
-        f"the name {name!r} is taken in room {room!r}: "
+        f"the name {name!r} is taken in room {room!r}{like}: "
         "choose another, or send the token from your earlier welcome"
     )
 
@@ -151,6 +159,8 @@ class Member:
     name: str
     token: str
     peer: Any
+    #: The name's comparison key (PROTOCOL.md, Names: ``names.name_key``).
+    key: str = ""
     #: False while the welcome and replay are being sent: live frames wait in
     #: ``backlog`` so that the member sees them after the replay, in order.
     live: bool = False
@@ -205,11 +215,18 @@ class Room:
     def names(self) -> list[str]:
         return list(self.members)
 
+    def holder(self, key: str) -> Member | None:
+        """The member whose name has this comparison key (PROTOCOL.md, Names)."""
+        for member in self.members.values():
+            if member.key == key:
+                return member
+        return None
+
     def guest_name(self) -> str:
         while True:
             self._guests += 1
-            name = f"guest-{self._guests}"
-            if name not in self.members:
+            name = guest_name(self._guests)
+            if self.holder(name_key(name)) is None:
                 return name
 
     def join(
@@ -227,11 +244,13 @@ class Room:
         replaced: Member | None = None
         if name is None:
             name = self.guest_name()
-        holder = self.members.get(name)
+        key = name_key(name)
+        holder = self.holder(key)
         if holder is not None and holder is not replacing:
             if token is None or not same_secret(token, holder.token):
-                raise name_taken(name, self.name)
+                raise name_taken(name, self.name, holder.name)
             replaced = holder
+            name = holder.name  # reclaimed by token: the name keeps its spelling
         presence: list[Presence] = []
         if replacing is not None:
             presence += self._remove(replacing)
@@ -241,7 +260,7 @@ class Room:
         known = self.tokens.get(name)
         if known is None or token is None or not same_secret(token, known):
             known = self.tokens[name] = new_token()
-        member = Member(name=name, token=known, peer=peer)
+        member = Member(name=name, token=known, peer=peer, key=key)
         self.members[name] = member
         if replaced is None:
             presence.append(Presence(event="join", name=name, count=self.count))
@@ -255,6 +274,10 @@ class Room:
         if self.members.get(member.name) is not member:
             return ()
         del self.members[member.name]
+        # A token only keeps a name while it is held: once free, anyone may
+        # take it, so the token is of no more use (and the room keeps one per
+        # current member, not one per name ever used).
+        self.tokens.pop(member.name, None)
         return (Presence(event="leave", name=member.name, count=self.count),)
 
     def others(self, member: Member | None) -> list[Member]:

@@ -26,11 +26,19 @@ The table :data:`RULES` maps (phase, kind of frame) to what happens. Kinds:
 frame that does not parse) and ``bad-hello`` (a hello that does not parse).
 
 Orthogonal to the phase, a session may be *waiting* for one result (a join,
-a replay page, a history page, a stored copy): frames that arrive meanwhile
-wait in an inbox and are handled in order once the result is in; past
-``inbox_pause`` of them the adapter stops reading the socket (TCP
-backpressure) until the inbox drains. The rate limit counts every frame
-after authentication, before it is parsed (a flood costs no parsing).
+a replay page, a history page, a stored copy, the socket to drain): frames
+that arrive meanwhile wait in an inbox and are handled in order once the
+result is in; past ``inbox_pause`` of them the adapter stops reading the
+socket (TCP backpressure) until the inbox drains. The rate limit counts
+every frame after authentication, before it is parsed (a flood costs no
+parsing).
+
+Pages are sent against the socket (issue 14): a replay or a history answer
+is read ``page_bytes`` of content at a time, and after each page the session
+waits until the socket has drained (:class:`AwaitDrain`) before it reads the
+next page or handles the next frame. A client that catches up reads as fast
+as it likes and is never closed for it; one that does not read makes the
+server hold one page and what the transport holds, never more.
 """
 
 from __future__ import annotations
@@ -47,9 +55,12 @@ from .errors import (
     RateLimited,
     RoomcastError,
     ServerError,
+    TooMany,
     Unauthorized,
     UnsupportedData,
 )
+from .limits import AddressLimits
+from .names import name_key
 from .protocol import (
     ChatMessage,
     ClientFrame,
@@ -68,6 +79,9 @@ from .room import Member, RateLimiter, Room, Verdict, same_secret
 
 #: Replay pages read from history at a time (PROTOCOL.md, Delivery promise).
 REPLAY_PAGE: Final = 500
+#: Content bytes read and sent per page before the socket must drain: well
+#: below the default max_buffer, so that a page never closes a fast reader.
+PAGE_BYTES: Final = 512 * 1024
 #: Frames waiting behind one that awaits a result before the connection stops
 #: being read (TCP backpressure on a client that floods during its replay).
 INBOX_PAUSE: Final = 64
@@ -130,21 +144,30 @@ class Submit:
 
 @dataclass(frozen=True, slots=True)
 class Replay:
-    """Read messages after < seq <= upto, at most ``limit``; answer :meth:`Session.replayed`."""
+    """Read messages after < seq <= upto, at most ``limit`` and ``max_bytes`` of
+    content (the first always); answer :meth:`Session.replayed`."""
 
     after: int
     upto: int
     limit: int
+    max_bytes: int
 
 
 @dataclass(frozen=True, slots=True)
 class Fetch:
-    """Read the newest ``limit`` messages floor <= seq < before; answer
-    :meth:`Session.history_loaded`."""
+    """Read the newest ``limit`` messages floor <= seq < before, at most
+    ``max_bytes`` of content (the newest always); answer :meth:`Session.history_loaded`."""
 
     before: int
     floor: int
     limit: int
+    max_bytes: int
+
+
+@dataclass(frozen=True, slots=True)
+class AwaitDrain:
+    """Call :meth:`Session.drained` once what was sent has (mostly) left: at
+    once if the socket is below its high-water mark, else when it drains."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +216,7 @@ Action: TypeAlias = (
     | Replay
     | Fetch
     | Resend
+    | AwaitDrain
     | GoLive
     | StartTimer
     | CancelTimer
@@ -279,7 +303,12 @@ class Rules:
     abuse_after: int = ABUSE_AFTER
     hello_timeout: float = HELLO_TIMEOUT
     replay_page: int = REPLAY_PAGE
+    #: Content bytes per replay or history page (see the module docstring).
+    page_bytes: int = PAGE_BYTES
     inbox_pause: int = INBOX_PAUSE
+    #: The server's per-address limits (password backoff, message buckets
+    #: that survive reconnects, members per room); None: per connection only.
+    limits: AddressLimits | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,6 +332,7 @@ class Session:
         "_replay",
         "_then",
         "_waiting",
+        "address",
         "limiter",
         "member",
         "phase",
@@ -311,8 +341,10 @@ class Session:
         "subprotocol",
     )
 
-    def __init__(self, rules: Rules, *, subprotocol: bool, now: float) -> None:
+    def __init__(self, rules: Rules, *, subprotocol: bool, now: float, address: str = "?") -> None:
         self.rules = rules
+        #: The peer's address as the limits count it (limits.address_key).
+        self.address = address
         #: Did the client offer ``roomcast.v1``? (PROTOCOL.md, Joining)
         self.subprotocol = subprotocol
         self.limiter = RateLimiter(rules.rate, rules.burst, abuse_after=rules.abuse_after, now=now)
@@ -321,7 +353,7 @@ class Session:
         self.member: Member | None = None
         #: The result the session waits for, if any: "room" (opened), "join"
         #: (joined / join_refused), "replay" (replayed), "history"
-        #: (history_loaded) or "resend" (resent).
+        #: (history_loaded), "resend" (resent) or "drain" (drained).
         self._waiting: str | None = "room"
         self._inbox: list[tuple[str | bytes | _ResendMarker, float]] = []
         self._paused = False
@@ -393,6 +425,15 @@ class Session:
         room, hello = self.room, self._hello
         self.member = member
         self.phase = self._then
+        limits = self.rules.limits
+        if limits is not None:
+            # The message bucket of this name from this address, kept across
+            # reconnects (issue 14): a flooder that reconnects keeps its empty
+            # bucket. What this connection counted so far (the hello) is kept.
+            name = None if hello.name is None else member.name
+            self.limiter = limits.limiter(
+                self.address, name, self.limiter.stamp, adopt=self.limiter
+            )
         after = upto = room.delivered_seq
         truncated = reset = False
         if hello.since is not None:
@@ -416,7 +457,7 @@ class Session:
             # message frames; live frames wait for the member meanwhile.
             self._waiting = "replay"
             self._replay = (after, upto)
-            out.append(Replay(after, upto, self.rules.replay_page))
+            out.append(self._next_page(after, upto))
             return out
         out.append(GoLive(member))
         self._after_join(out)
@@ -454,8 +495,10 @@ class Session:
             out.append(Send(tuple(page)))
             after = page[-1].seq
             if after < upto:
+                # The next page once this one has left (flow control).
                 self._replay = (after, upto)
-                out.append(Replay(after, upto, self.rules.replay_page))
+                self._waiting = "drain"
+                out.append(AwaitDrain())
                 return out
         self._replay = None
         self._waiting = None
@@ -473,6 +516,21 @@ class Session:
             return out
         complete = not messages or messages[0].seq <= self.room.first_retained
         out.append(Send((HistoryPage(messages=tuple(messages), complete=complete),)))
+        # The next frame (another history request, say) once this page has left.
+        self._waiting = "drain"
+        out.append(AwaitDrain())
+        return out
+
+    def drained(self) -> list[Action]:
+        """The socket took what was sent: the next replay page, or the next frame."""
+        out: list[Action] = []
+        if self._waiting != "drain" or self.phase is Phase.CLOSED:
+            return out
+        if self._replay is not None:
+            self._waiting = "replay"
+            out.append(self._next_page(*self._replay))
+            return out
+        self._waiting = None
         self._drain(out)
         return out
 
@@ -560,6 +618,9 @@ class Session:
 
     # -- internals ----------------------------------------------------------------
 
+    def _next_page(self, after: int, upto: int) -> Replay:
+        return Replay(after, upto, self.rules.replay_page, self.rules.page_bytes)
+
     def _close(self, action: Close) -> list[Action]:
         if self.phase is Phase.CLOSED:
             return []
@@ -596,7 +657,7 @@ class Session:
 
     def _handle(self, data: str | bytes, now: float, out: list[Action]) -> None:
         if self.phase is Phase.AUTH:
-            self._authenticate(data, out)
+            self._authenticate(data, now, out)
             return
         verdict = self.limiter.take(now)
         if verdict is not Verdict.OK:
@@ -622,9 +683,14 @@ class Session:
         # WAIT cannot happen here (the inbox holds frames while OPENING), and
         # DROP needs nothing.
 
-    def _authenticate(self, data: str | bytes, out: list[Action]) -> None:
-        """PROTOCOL.md, Joining: in a password room the first frame is hello+password."""
-        password = self.rules.password
+    def _authenticate(self, data: str | bytes, now: float, out: list[Action]) -> None:
+        """PROTOCOL.md, Joining: in a password room the first frame is hello+password.
+
+        Guessing is slowed per address, not per connection (issue 14): after a
+        few wrong passwords an address must wait, doubling, before another one
+        is even compared; reconnecting does not reset that.
+        """
+        password, limits = self.rules.password, self.rules.limits
         assert password is not None
         self._stop_clock(out)
         parsed = _parse(data)
@@ -632,9 +698,19 @@ class Session:
         if not isinstance(frame, Hello):
             out += self._refuse("this room needs a password: send hello with it first")
             return
-        if frame.password is None or not same_secret(frame.password, password):
-            out += self._refuse("wrong password" if frame.password else "password required")
+        if frame.password is None:
+            out += self._refuse("password required")
             return
+        if limits is not None and (why := limits.password_refusal(self.address, now)):
+            out += self._refuse(why)
+            return
+        if not same_secret(frame.password, password):
+            if limits is not None:
+                limits.password_failed(self.address, now)
+            out += self._refuse("wrong password")
+            return
+        if limits is not None:
+            limits.password_ok(self.address)
         self.phase = Phase.OPEN
         self._begin_join(frame, None, then=Phase.MEMBER, pending=None, out=out)
 
@@ -647,11 +723,27 @@ class Session:
         pending: _Parsed | None,
         out: list[Action],
     ) -> None:
+        limits, room = self.rules.limits, self.room
+        if limits is not None and room is not None and self._adds_member(hello, replacing):
+            why = limits.room_full(len(room.members))
+            if why is not None:
+                out.append(Send((Error.from_exception(TooMany(why)),)))
+                out += self._close(Close(1013, "room is full: try again later"))
+                return
         self._waiting = "join"
         self._hello = hello
         self._then = then
         self._pending = pending
         out.append(Join(hello, replacing))
+
+    def _adds_member(self, hello: Hello, replacing: Member | None) -> bool:
+        """Would this join make the room one member larger? Not when it takes
+        the place of our guest membership, nor when the name is held (it is
+        then reclaimed with a token, or name_taken: nobody is added)."""
+        if replacing is not None:
+            return False
+        assert self.room is not None
+        return hello.name is None or self.room.holder(name_key(hello.name)) is None
 
     def _after_join(self, out: list[Action]) -> None:
         """The join is complete: handle the frame that caused it, then the inbox."""
@@ -682,7 +774,7 @@ class Session:
             newest = room.delivered_seq + 1
             before = newest if frame.before is None else min(frame.before, newest)
             self._waiting = "history"
-            out.append(Fetch(before, room.first_retained, frame.limit))
+            out.append(Fetch(before, room.first_retained, frame.limit, self.rules.page_bytes))
 
     def _rate_limited(self, verdict: Verdict, data: str | bytes, out: list[Action]) -> None:
         rules = self.rules

@@ -41,6 +41,26 @@ The state rules, in one place (``ServerProtocol.state`` is the truth)::
 * A connection silent for ``ping_interval`` gets a ping; if it is still
   silent ``ping_timeout`` later, it is failed with 1011. Any data counts as
   a sign of life, not only the pong.
+
+Flow control (what no peer can make the server hold):
+
+* A connection's unsent bytes (queued here plus the transport's buffer) may
+  not pass ``max_buffer``: a write that would is refused and the connection
+  failed with 1013 (``Handler.buffer_full``), before anything is queued.
+* Past ``read_high_water`` unsent bytes the server stops *reading* from the
+  connection (asyncio's ``pause_writing`` tells us): a peer that does not
+  read cannot make us answer more (pongs, history pages). Reading resumes
+  when the transport drains below ``read_low_water``, and the application
+  is told (``Handler.drained``), so it can send the next page of a replay.
+* Control frames count: the pongs and closes websockets writes for us are
+  in the same transport buffer, checked after every read.
+* Pings from the peer: ``ping_rate`` per second, bursts of ``ping_burst``;
+  beyond, 1008 (each costs a parse and a pong, and no client needs more).
+* A fragmented message may have at most ``max_fragments`` frames (empty
+  continuation frames cost memory without counting against ``max_size``):
+  1009 beyond.
+* A close reason is cut to 123 bytes at a UTF-8 boundary (RFC 6455 5.5:
+  control frames carry at most 125 bytes).
 """
 
 from __future__ import annotations
@@ -62,13 +82,23 @@ from . import defaults
 
 log = logging.getLogger("roomcast.wire")
 
-OP_TEXT, OP_BINARY, OP_CONT, OP_PONG = Opcode.TEXT, Opcode.BINARY, Opcode.CONT, Opcode.PONG
+OP_TEXT, OP_BINARY, OP_CONT = Opcode.TEXT, Opcode.BINARY, Opcode.CONT
+OP_PING, OP_PONG = Opcode.PING, Opcode.PONG
 
 #: websockets logs "connection open/closed" at INFO for every connection; a
 #: room server with thousands of them keeps that at WARNING unless debugging.
 _ws_log = logging.getLogger("websockets.server")
 
 SelectSubprotocol = Callable[[ServerProtocol, Sequence[Subprotocol]], Subprotocol | None]
+
+
+def close_reason(reason: str) -> str:
+    """``reason`` cut to the 123 bytes a close frame has room for (RFC 6455 5.5),
+    at a UTF-8 character boundary."""
+    data = reason.encode()
+    if len(data) <= 123:
+        return reason
+    return data[:123].decode(errors="ignore")
 
 
 def encode_text(payload: bytes) -> bytes:
@@ -83,6 +113,15 @@ def encode_text(payload: bytes) -> bytes:
 
 class Handler(Protocol):
     """What the application (``app.RoomServer``) answers to. No method is async."""
+
+    def connection_made(self, conn: Connection) -> Response | None:
+        """A TCP connection was accepted: an HTTP response to send at once and
+        close (a per-address cap, counting half-open handshakes), or None."""
+        ...
+
+    def connection_lost(self, conn: Connection) -> None:
+        """Every TCP connection's end, upgraded or not."""
+        ...
 
     def process_request(self, conn: Connection, request: Request) -> Response | None:
         """An HTTP response to send instead of the upgrade, or None to accept."""
@@ -102,6 +141,10 @@ class Handler(Protocol):
         """Called once for every connection that was open, when its TCP connection ends."""
         ...
 
+    def drained(self, conn: Connection) -> None:
+        """The connection's unsent bytes fell below the low-water mark again."""
+        ...
+
     def handler_failed(self, conn: Connection, exc: Exception) -> None:
         """A handler method raised: report it (the connection is closed with 1011)."""
         ...
@@ -116,10 +159,16 @@ class Connection(asyncio.Protocol):
         "_fragments",
         "_heard",
         "_lazy",
+        "_over",
+        "_paused_by",
+        "_ping_stamp",
+        "_ping_tokens",
         "_pinged",
         "_queued",
+        "_queued_bytes",
         "_timer",
         "_urgent",
+        "_write_paused",
         "context",
         "path",
         "protocol",
@@ -142,6 +191,17 @@ class Connection(asyncio.Protocol):
         #: The application's state for this connection.
         self.context: Any = None
         self._queued: list[bytes] | None = None
+        self._queued_bytes = 0
+        #: The peer's ping budget (token bucket: ping_rate, ping_burst).
+        self._ping_tokens = float(server.ping_burst)
+        self._ping_stamp = server.loop.time()
+        #: A write was refused for passing max_buffer (the handler was told).
+        self._over = False
+        #: Why reading is paused: "app" (the application asked), "flow" (the
+        #: peer does not read what we send). Reading resumes when neither holds.
+        self._paused_by: set[str] = set()
+        #: Above the transport's high-water mark (asyncio.Protocol.pause_writing).
+        self._write_paused = False
         #: Is this connection on the server's list for the next urgent / lazy flush?
         self._urgent = False
         self._lazy = False
@@ -157,6 +217,11 @@ class Connection(asyncio.Protocol):
     def open(self) -> bool:
         return self.protocol.state is OPEN
 
+    @property
+    def writable(self) -> bool:
+        """Below the high-water mark: more may be sent without waiting."""
+        return not self._write_paused
+
     def send_text(self, payload: bytes) -> None:
         """Queue one text message (UTF-8 ``payload``) for the end of this turn."""
         self.send_frames(encode_text(payload))
@@ -169,6 +234,17 @@ class Connection(asyncio.Protocol):
         """
         if self.protocol.state is not OPEN:
             return
+        unsent = self.unsent + len(frames)
+        if unsent > self.server.max_buffer:
+            # Refused before it is queued: the peer is this far behind. The
+            # handler hears it at the next step of the loop (not in the middle
+            # of a broadcast over the room's members); until it closes the
+            # connection, nothing more is queued for it.
+            if not self._over:
+                self._over = True
+                self.server.loop.call_soon(self._call, self.server.handler.buffer_full, unsent)
+            return
+        self._queued_bytes += len(frames)
         if self._queued is None:
             self._queued = [frames]
         else:
@@ -185,7 +261,7 @@ class Connection(asyncio.Protocol):
         """Write what is queued, then the close frame; idempotent."""
         if self.protocol.state is OPEN:
             self._write_queued()
-            self.protocol.send_close(code, reason)
+            self.protocol.send_close(code, close_reason(reason))
             self._write_protocol_output()
         elif self.protocol.state is CONNECTING and self.transport is not None:
             self.transport.close()  # not a WebSocket yet: nothing to say first
@@ -193,24 +269,27 @@ class Connection(asyncio.Protocol):
     def fail(self, code: int, reason: str) -> None:
         """Close at once, dropping what is queued (RFC 6455 7.1.7)."""
         self._queued = None
+        self._queued_bytes = 0
         if self.protocol.state is OPEN:
-            self.protocol.fail(code, reason)
+            self.protocol.fail(code, close_reason(reason))
             self._write_protocol_output()
 
-    def pause_reading(self) -> None:
-        if self.transport is not None and not self.transport.is_closing():
+    def pause_reading(self, why: str = "app") -> None:
+        if not self._paused_by and self.transport is not None and not self.transport.is_closing():
             self.transport.pause_reading()
+        self._paused_by.add(why)
 
-    def resume_reading(self) -> None:
-        if self.transport is not None and not self.transport.is_closing():
+    def resume_reading(self, why: str = "app") -> None:
+        self._paused_by.discard(why)
+        if not self._paused_by and self.transport is not None and not self.transport.is_closing():
             self.transport.resume_reading()
 
     @property
     def unsent(self) -> int:
         """Bytes queued here and in the transport, not yet taken by the kernel."""
-        queued = sum(map(len, self._queued)) if self._queued else 0
         transport = self.transport
-        return queued + (transport.get_write_buffer_size() if transport is not None else 0)
+        buffered = transport.get_write_buffer_size() if transport is not None else 0
+        return self._queued_bytes + buffered
 
     @property
     def remote(self) -> str:
@@ -226,7 +305,15 @@ class Connection(asyncio.Protocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         # uvloop's transports do not subclass asyncio.Transport; they quack alike.
         self.transport = cast(asyncio.Transport, transport)
+        self.transport.set_write_buffer_limits(
+            high=self.server.read_high_water, low=self.server.read_low_water
+        )
         self.server._all.add(self)
+        refusal = self.server.handler.connection_made(self)
+        if refusal is not None:
+            self.protocol.send_response(refusal)
+            self._write_protocol_output()
+            return
         if self.server.open_timeout is not None:
             self._timer = self.server.loop.call_later(self.server.open_timeout, self._expire)
 
@@ -239,13 +326,49 @@ class Connection(asyncio.Protocol):
         except EOFError:  # data after the end of the stream: nothing to do
             return
         events = protocol.events_received()
+        if self._too_many_pings(events):
+            # Not one more pong: websockets queued one per ping already.
+            protocol.data_to_send()
+            self.fail(CloseCode.POLICY_VIOLATION, "too many pings")
+            return
         self._write_protocol_output()
+        if protocol.state is OPEN and self.transport is not None:
+            # Pongs and closes websockets wrote count too (a ping flood).
+            unsent = self.unsent
+            if unsent > self.server.max_buffer:
+                self._call(self.server.handler.buffer_full, unsent)
+                return
         for event in events:
             if type(event) is Frame:
                 self._frame(event)
             else:
                 assert isinstance(event, Request)
                 self._handshake(event)
+
+    def _too_many_pings(self, events: list[Any]) -> bool:
+        """A peer may ping, not flood: each ping costs a parse and a pong
+        (issue 14, 3). A token bucket of ``ping_rate``/``ping_burst``."""
+        pings = sum(1 for e in events if type(e) is Frame and e.opcode is OP_PING)
+        if not pings:
+            return False
+        now = self.server.loop.time()
+        rate, burst = self.server.ping_rate, self.server.ping_burst
+        self._ping_tokens = min(burst, self._ping_tokens + (now - self._ping_stamp) * rate)
+        self._ping_stamp = now
+        self._ping_tokens -= pings
+        return self._ping_tokens < 0
+
+    def pause_writing(self) -> None:
+        """The transport holds more than ``read_high_water``: stop reading the
+        peer until it reads what we sent (see Flow control)."""
+        self._write_paused = True
+        self.pause_reading("flow")
+
+    def resume_writing(self) -> None:
+        self._write_paused = False
+        self.resume_reading("flow")
+        if self.protocol.state is OPEN:
+            self._call(self.server.handler.drained)
 
     def eof_received(self) -> bool | None:
         self.protocol.receive_eof()  # idempotent; fails the connection if OPEN
@@ -263,6 +386,7 @@ class Connection(asyncio.Protocol):
         self.server._lost(self)
         if was_open:
             self.server.handler.connection_closed(self)
+        self.server.handler.connection_lost(self)
 
     # -- inside --------------------------------------------------------------
 
@@ -301,6 +425,10 @@ class Connection(asyncio.Protocol):
         elif opcode is OP_CONT:
             fragments = self._fragments
             assert fragments is not None  # ServerProtocol checks the sequence
+            if len(fragments) >= self.server.max_fragments:
+                self._fragments = None
+                self.fail(CloseCode.MESSAGE_TOO_BIG, "too many fragments in one message")
+                return
             fragments.append(frame.data)
             if frame.fin:
                 self._fragments = None
@@ -332,6 +460,7 @@ class Connection(asyncio.Protocol):
 
     def _write_queued(self) -> None:
         queued, self._queued = self._queued, None
+        self._queued_bytes = 0
         if queued and self.protocol.state is OPEN and self.transport is not None:
             self.transport.write(queued[0] if len(queued) == 1 else b"".join(queued))
 
@@ -372,6 +501,11 @@ class WireServer:
         ping_interval: float | None = defaults.PING_INTERVAL,
         ping_timeout: float | None = defaults.PING_TIMEOUT,
         close_timeout: float = defaults.CLOSE_TIMEOUT,
+        read_high_water: int = defaults.READ_HIGH_WATER,
+        read_low_water: int = defaults.READ_LOW_WATER,
+        max_fragments: int = defaults.MAX_FRAGMENTS,
+        ping_rate: float = defaults.PING_RATE,
+        ping_burst: float = defaults.PING_BURST,
         lazy_delay: float = 0.05,
         server_header: str | None = None,
     ) -> None:
@@ -383,6 +517,11 @@ class WireServer:
         self.ping_interval = ping_interval
         self.ping_timeout = ping_timeout
         self.close_timeout = close_timeout
+        self.read_high_water = read_high_water
+        self.read_low_water = read_low_water
+        self.max_fragments = max_fragments
+        self.ping_rate = ping_rate
+        self.ping_burst = ping_burst
         self.lazy_delay = lazy_delay
         self.server_header = server_header
         self.loop = asyncio.get_running_loop()

@@ -263,19 +263,7 @@ def server_process(*args: str, timeout: float = WAIT) -> Iterator[ServerProcess]
         text=True,
     )
     try:
-        assert proc.stdout is not None
-        fd = proc.stdout.fileno()
-        data = b""
-        end = time.monotonic() + timeout
-        while b"\nRooms:" not in data and time.monotonic() < end:
-            ready, _, _ = select.select([fd], [], [], 0.1)
-            if ready:
-                chunk = os.read(fd, 65536)
-                if not chunk:
-                    break
-                data += chunk
-            elif proc.poll() is not None:
-                break
+        data = read_banner(proc, timeout)
         found = re.search(r"(wss?://\S+)", data.decode())
         if found is None or b"\nRooms:" not in data:
             proc.kill()
@@ -286,6 +274,25 @@ def server_process(*args: str, timeout: float = WAIT) -> Iterator[ServerProcess]
         if proc.poll() is None:
             proc.kill()
         proc.communicate(timeout=WAIT)
+
+
+def read_banner(proc: subprocess.Popen[Any], timeout: float = WAIT) -> bytes:
+    """What roomcast-server printed until its banner's ``Rooms:`` line (or it
+    exited, or ``timeout``), read as raw bytes (see :func:`server_process`)."""
+    assert proc.stdout is not None
+    fd = proc.stdout.fileno()
+    data = b""
+    end = time.monotonic() + timeout
+    while b"\nRooms:" not in data and time.monotonic() < end:
+        ready, _, _ = select.select([fd], [], [], 0.1)
+        if ready:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                break
+            data += chunk
+        elif proc.poll() is not None:
+            break
+    return data
 
 
 def free_port() -> int:

@@ -127,3 +127,26 @@ async def test_posts_during_shutdown_are_refused_with_a_reason() -> None:
         assert "shutting down" in error["message"]
         server.closing = False
         await asyncio.gather(server.close(), ann.closed())
+
+
+async def test_a_fast_reader_catching_up_past_max_buffer_is_never_closed() -> None:
+    """Issue 14, 2: a replay is sent page by page as the socket drains, so a
+    client that reads as fast as it can gets everything, however much that is."""
+    async with running_server(max_buffer=256 * 1024, rate=10_000, burst=10_000) as server:
+        url = server.urls[0]
+        big = "é" * 8_000  # 16 KB of UTF-8 each: 200 of them are 12x max_buffer
+        async with member(url, "ann") as (ann, _):
+            for n in range(200):
+                await ann.send({"type": "message", "content": big, "id": f"a{n}"})
+            await ann.until("message", id="a199")
+        async with member(url, "bob", since=0) as (bob, welcome):
+            assert welcome["replay"] == 200
+            seqs = [(await bob.until("message"))["seq"] for _ in range(200)]
+            assert seqs == list(range(1, 201))
+            # And for scroll-back: a page is cut by bytes, never past max_buffer.
+            await bob.send({"type": "history", "limit": 200})
+            page = await bob.until("history")
+            assert 0 < len(page["messages"]) < 200
+            assert page["complete"] is False
+            assert await bob.quiet(0.2) == []  # still open, nothing else
+        assert server.stats.dropped_slow == 0

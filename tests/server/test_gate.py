@@ -6,14 +6,21 @@ import asyncio
 import json
 import socket
 from collections.abc import Iterator
+from typing import Any, cast
 
 import pytest
 from websockets.asyncio.client import connect
+from websockets.datastructures import Headers
 from websockets.exceptions import InvalidStatus
+from websockets.http11 import Request, Response
+from websockets.server import ServerProtocol
 
-from server.gate import Gate, own_hosts
+from server import defaults
+from server.gate import SINGLE_HEADERS, Gate, own_hosts
+from server.limits import AddressLimits
 from server.netinfo import lan_ipv4_addresses
-from tests.helpers import member, peer, running_server
+from server.wire import Connection
+from tests.helpers import member, peer, running_server, until
 
 
 async def http_get(
@@ -275,3 +282,268 @@ def test_own_hosts_bracket_an_ipv6_socket_as_origins_do() -> None:
         g.own_hosts = hosts
         assert g.origin_allowed(f"http://[::1]:{port}")
         assert not g.origin_allowed(f"http://[::1]:{port + 1}")
+
+
+# -- duplicate headers and per-address limits (Gate.process_request, as a unit) ---------------
+
+
+class FakeWire:
+    """What the gate reads of a wire.Connection: the peer and how to answer."""
+
+    def __init__(self, remote: str = "203.0.113.7:40000", path: str = "/") -> None:
+        self.remote = remote
+        self.path = path
+
+    def respond(self, status: int, text: str) -> Response:
+        return ServerProtocol().reject(status, text)
+
+
+def upgrade(path: str = "/", *extra: tuple[str, str]) -> Request:
+    headers = Headers(
+        [
+            ("Host", "127.0.0.1:8765"),
+            ("Upgrade", "websocket"),
+            ("Connection", "Upgrade"),
+            ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="),
+            ("Sec-WebSocket-Version", "13"),
+            *extra,
+        ]
+    )
+    return Request(path, headers)
+
+
+def limited_gate(clock: list[float], **settings: Any) -> Gate:
+    g = Gate(
+        (),
+        health=lambda: {"status": "ok"},
+        limits=AddressLimits(**settings),
+        clock=lambda: clock[0],
+    )
+    g.own_hosts = set(OWN)
+    return g
+
+
+def answer(g: Gate, request: Request, wire: FakeWire | None = None) -> Response | None:
+    return g.process_request(cast(Connection, wire or FakeWire()), request)
+
+
+@pytest.mark.parametrize("header", SINGLE_HEADERS)
+def test_a_duplicate_header_is_400(header: str) -> None:
+    base = dict(upgrade().headers.raw_items())
+    value = base.get(header, "http://127.0.0.1:8765")
+    twice = [(header, value)] * (1 if header in base else 2)
+    request = upgrade("/", *twice)
+    assert len(request.headers.get_all(header)) == 2
+    for g in (gate(), limited_gate([0.0])):
+        response = answer(g, request)
+        assert response is not None
+        assert response.status_code == 400
+        assert response.body == f"duplicate {header} header\n".encode()
+
+
+def test_two_origin_headers_are_400_not_a_traceback() -> None:
+    request = upgrade("/", ("Origin", "http://127.0.0.1:8765"), ("Origin", "http://evil.example"))
+    response = answer(gate(), request)
+    assert response is not None
+    assert (response.status_code, response.body) == (400, b"duplicate Origin header\n")
+
+
+def test_headers_that_may_repeat_are_not_duplicates() -> None:
+    request = upgrade(
+        "/",
+        ("Connection", "keep-alive"),
+        ("Sec-WebSocket-Protocol", "roomcast.v1"),
+        ("Sec-WebSocket-Protocol", "chat"),
+    )
+    assert answer(gate(), request) is None
+
+
+def test_handshakes_past_the_burst_are_429_with_retry_after() -> None:
+    clock = [0.0]
+    g = limited_gate(clock, handshake_rate=0.5, handshake_burst=2)
+    assert answer(g, upgrade()) is None
+    assert answer(g, upgrade("/r/team")) is None
+    response = answer(g, upgrade())
+    assert response is not None
+    assert response.status_code == 429
+    assert response.headers["Retry-After"] == "2"
+    assert response.body == (
+        b"too many connection attempts from your address (at most 0.5 per second): "
+        b"try again in 2 s\n"
+    )
+    # Another address is not held back.
+    assert answer(g, upgrade(), FakeWire("198.51.100.9:1")) is None
+    clock[0] = 2.0
+    assert answer(g, upgrade()) is None
+
+
+def test_one_ipv6_64_is_one_address() -> None:
+    g = limited_gate([0.0], handshake_burst=1)
+    assert answer(g, upgrade(), FakeWire("2001:db8:1:2::1:5000")) is None
+    response = answer(g, upgrade(), FakeWire("2001:db8:1:2:ffff::9:5001"))
+    assert response is not None and response.status_code == 429
+    assert answer(g, upgrade(), FakeWire("2001:db8:1:3::1:5000")) is None
+
+
+def test_what_is_refused_anyway_spends_no_handshake() -> None:
+    # 404, 426 and a foreign Origin (a hostile page in the visitor's browser)
+    # do not use up the visitor's handshakes.
+    g = limited_gate([0.0], handshake_burst=1)
+    not_found = answer(g, upgrade("/nope"))
+    assert not_found is not None and not_found.status_code == 404
+    plain = Request("/", Headers([("Host", "127.0.0.1:8765")]))
+    no_upgrade = answer(g, plain)
+    assert no_upgrade is not None and no_upgrade.status_code == 426
+    for _ in range(5):
+        forged = answer(g, upgrade("/", ("Origin", "http://evil.example")))
+        assert forged is not None and forged.status_code == 403
+    healthz = answer(g, Request("/healthz", Headers()))
+    assert healthz is not None and healthz.status_code == 200
+    assert answer(g, upgrade()) is None
+
+
+def test_connections_are_counted_from_opened_to_closed() -> None:
+    g = limited_gate([0.0], max_connections_per_address=2, max_rooms=1)
+    first, second = FakeWire(path="/"), FakeWire(path="/")
+    assert answer(g, upgrade(), first) is None
+    assert g.opened(cast(Connection, first)) == "203.0.113.7"
+    assert answer(g, upgrade(), second) is None
+    g.opened(cast(Connection, second))
+    refused = answer(g, upgrade())
+    assert refused is not None
+    assert refused.status_code == 429
+    assert refused.headers["Retry-After"] == str(defaults.CAP_RETRY_AFTER)
+    # The room cap (one room: the lobby is open) is 503 for a new room.
+    other = answer(g, upgrade("/r/new"), FakeWire("198.51.100.9:1"))
+    assert other is not None and other.status_code == 503
+    assert other.body == (
+        b"this server has its maximum of 1 rooms open: join an open room, or try again later\n"
+    )
+    g.closed(cast(Connection, first))
+    g.closed(cast(Connection, first))  # idempotent
+    assert answer(g, upgrade()) is None
+    g.closed(cast(Connection, second))
+    assert answer(g, upgrade("/r/new"), FakeWire("198.51.100.9:1")) is None
+
+
+def test_tcp_connections_past_the_cap_are_429_at_once() -> None:
+    # Half-open handshakes count: the wire asks before any request arrives.
+    g = limited_gate([0.0], max_connections_per_address=2)
+    wires = [cast(Connection, FakeWire(f"203.0.113.7:{port}")) for port in (1, 2, 3)]
+    assert g.connected(wires[0]) is None
+    assert g.connected(wires[1]) is None
+    refused = g.connected(wires[2])
+    assert refused is not None
+    assert refused.status_code == 429
+    assert refused.headers["Retry-After"] == str(defaults.CAP_RETRY_AFTER)
+    assert refused.body == (
+        b"too many connections from your address (at most 2): close one, or try again later\n"
+    )
+    assert g.connected(cast(Connection, FakeWire("198.51.100.9:1"))) is None
+    g.disconnected(wires[2])  # refused: never counted
+    g.disconnected(wires[0])
+    assert g.connected(wires[2]) is None
+
+
+def test_a_gate_without_limits_counts_nothing() -> None:
+    g = gate()
+    wire = cast(Connection, FakeWire("[::1]:9"))
+    assert g.connected(wire) is None
+    assert g.opened(wire) == "::1"
+    g.closed(wire)
+    g.disconnected(wire)
+    assert g.limits is None
+
+
+# -- over sockets ---------------------------------------------------------------------------
+
+
+async def test_two_origin_headers_over_a_socket_are_400_without_a_traceback(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async with running_server() as server:
+        status, _, body = await http_get(
+            server.urls[0],
+            "/",
+            {
+                "Upgrade": "websocket",
+                "Connection": "Upgrade",
+                "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+                "Sec-WebSocket-Version": "13",
+                "Origin": "http://127.0.0.1:1",
+                "origin": "http://evil.example",
+            },
+        )
+        assert (status, body) == (400, "duplicate Origin header\n")
+        assert "process_request failed" not in caplog.text
+        assert server.health()["connections"] == 0
+
+
+async def refused(url: str) -> Response:
+    with pytest.raises(InvalidStatus) as info:
+        async with peer(url):
+            pass
+    return info.value.response
+
+
+async def test_connections_per_address_over_sockets() -> None:
+    async with running_server(max_connections_per_address=2) as server:
+        url = server.urls[0]
+        async with peer(url), peer(url + "r/other"):
+            response = await refused(url)
+            assert response.status_code == 429
+            assert response.headers["Retry-After"] == str(defaults.CAP_RETRY_AFTER)
+            assert response.body == (
+                b"too many connections from your address (at most 2): "
+                b"close one, or try again later\n"
+            )
+        # Closed: counted no more.
+        await until(lambda: server.health()["connections"] == 0)
+        async with peer(url), peer(url):
+            pass
+
+
+async def test_handshakes_per_second_over_sockets() -> None:
+    async with running_server(handshake_rate=0.5, handshake_burst=2) as server:
+        url = server.urls[0]
+        for _ in range(2):
+            async with peer(url):
+                pass
+        response = await refused(url)
+        assert response.status_code == 429
+        assert response.headers["Retry-After"] in ("1", "2")
+
+
+async def test_rooms_cap_over_sockets() -> None:
+    async with running_server(max_rooms=1) as server:
+        url = server.urls[0]
+        async with member(url + "r/first", "ann"):
+            response = await refused(url + "r/second")
+            assert response.status_code == 503
+            assert response.headers["Retry-After"] == str(defaults.CAP_RETRY_AFTER)
+            async with member(url + "r/first", "bob"):
+                pass
+        await until(lambda: server.health()["connections"] == 0)
+        async with member(url + "r/second", "ann"):
+            pass
+
+
+async def test_half_open_connections_count_against_their_address() -> None:
+    async with running_server(max_connections_per_address=3) as server:
+        silent = [await asyncio.open_connection("127.0.0.1", server.port) for _ in range(3)]
+        try:
+            # No request sent yet: the fourth is answered at once, and closed.
+            reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+            raw = await asyncio.wait_for(reader.read(), 5)
+            writer.close()
+            assert raw.startswith(b"HTTP/1.1 429 ")
+            assert f"Retry-After: {defaults.CAP_RETRY_AFTER}\r\n".encode() in raw
+        finally:
+            for _, w in silent:
+                w.close()
+        # Gone: counted no more.
+        limits = server._gate.limits
+        assert limits is not None
+        await until(lambda: limits.tcp_connections_from("127.0.0.1") == 0)
+        async with peer(server.urls[0]):
+            pass

@@ -21,6 +21,7 @@ import pytest
 from server.errors import HistoryError, NameTaken, SharedStateDown
 from server.history import SQLiteHistory
 from server.hub import Hub, Joined, LocalHub
+from server.names import guest_name, name_key
 from server.protocol import ChatMessage, Post, Presence
 from server.redis_hub import RedisHub
 from server.room import Member, Room
@@ -622,3 +623,189 @@ async def test_local_idempotency_lasts_exactly_the_retention_window(tmp_path: Pa
         assert [(m.seq, m.id) for m in events.messages] == [(11, "a5")]
     finally:
         await again.close()
+
+
+# -- names that compare equal (PROTOCOL.md, Names) ---------------------------------------
+# NFC, case folding and the confusable skeleton (server/names.py name_key): one
+# name, whichever hub, whichever node.
+
+
+def taken(wanted: str, held: str, room: str = "r") -> str:
+    return (
+        f"the name {wanted!r} is taken in room {room!r} (too like {held!r}, which a member "
+        "holds): choose another, or send the token from your earlier welcome"
+    )
+
+
+async def test_names_that_compare_equal_are_one_name(hub: Hub, events: Events) -> None:
+    room = await resolve(hub.open_room("r"))
+    alice = await join(hub, room, "Alice", "peer-a")
+    for spelling in ("alice", "ALICE", "\u0410lice", "\u0430lice", "a1ice"):
+        with pytest.raises(NameTaken) as info:
+            await resolve(hub.claim(room, "peer-x", spelling, None, None))
+        assert str(info.value) == taken(spelling, "Alice")
+    assert list(room.members) == ["Alice"]
+
+    # The token reclaims the name in any spelling, and the name keeps its own.
+    again = await resolve(hub.claim(room, "peer-a2", "\u0430LICE", alice.member.token, None))
+    assert again.replaced is alice.member
+    assert (again.member.name, again.member.token, again.member.peer) == (
+        "Alice",
+        alice.member.token,
+        "peer-a2",
+    )
+    assert again.members == ("Alice",)
+    assert room.members["Alice"] is again.member
+
+    # Given back, the name is free for a look-alike, shown as it spells itself.
+    hub.release(room, again.member)
+    await until(lambda: Presence("leave", "Alice", 0) in events.frames, what="Alice's leave")
+    other = await join(hub, room, "\u0430lice")
+    assert (other.member.name, other.members) == ("\u0430lice", ("\u0430lice",))
+    await until(lambda: len(events.frames) >= 3, what="the look-alike's join")
+    assert events.frames == [
+        Presence("join", "Alice", 1),
+        Presence("leave", "Alice", 0),
+        Presence("join", "\u0430lice", 1),
+    ]
+    assert events.replacements == []
+
+
+async def test_a_name_is_shown_as_given_in_presence_messages_and_members(
+    hub: Hub, events: Events
+) -> None:
+    room = await resolve(hub.open_room("r"))
+    zoe = await join(hub, room, "Zo\u00eb Q")
+    bob = await join(hub, room, "bob")
+    assert sorted(bob.members) == ["Zo\u00eb Q", "bob"]
+    hub.submit(room, zoe.member, Post(content="hi", id="z1"), "s")
+    await until(lambda: events.messages, what="Zoë's message")
+    assert [(m.sender, m.content) for m in events.messages] == [("Zo\u00eb Q", "hi")]
+    with pytest.raises(NameTaken):
+        await resolve(hub.claim(room, "peer-x", "ZOE\u0308 q", None, None))
+    hub.release(room, zoe.member)
+    await until(lambda: len(events.frames) >= 3, what="Zoë's leave")
+    assert events.frames == [
+        Presence("join", "Zo\u00eb Q", 1),
+        Presence("join", "bob", 2),
+        Presence("leave", "Zo\u00eb Q", 1),
+    ]
+
+
+def test_redis_computes_the_key_of_guest_n_as_name_key_does() -> None:
+    """_JOIN numbers guests itself, and Lua cannot run name_key: its rule (the
+    digits 0 and 1 read as o and l, the rest kept) must be name_key's."""
+    for n in range(1, 3000):
+        lua = "guest-" + str(n).replace("0", "o").replace("1", "l")
+        assert name_key(guest_name(n)) == lua, n
+
+
+async def test_guest_numbers_skip_names_that_compare_equal(hub: Hub, events: Events) -> None:
+    room = await resolve(hub.open_room("r"))
+    await join(hub, room, "GUEST-1")
+    await join(hub, room, "Guest-3")
+    await join(hub, room, "guest-lo")  # guest-10, in TR39's digit classes
+    guests = [(await join(hub, room, None)).member for _ in range(8)]
+    assert [g.name for g in guests] == [
+        "guest-2",
+        *(f"guest-{n}" for n in range(4, 10)),
+        "guest-11",
+    ]
+    # A guest posts under the claim the hub stored by its key.
+    hub.submit(room, guests[-1], Post(content="hi", id="g1"), "s")
+    await until(lambda: events.messages, what="the guest's message")
+    assert [(m.sender, m.content) for m in events.messages] == [("guest-11", "hi")]
+
+
+async def test_a_guest_may_take_its_own_name_in_another_case(hub: Hub, events: Events) -> None:
+    room = await resolve(hub.open_room("r"))
+    guest = await join(hub, room, None, "peer")
+    named = await resolve(hub.claim(room, "peer", "Guest-1", None, guest.member))
+    assert (named.member.name, named.members, list(room.members)) == (
+        "Guest-1",
+        ("Guest-1",),
+        ["Guest-1"],
+    )
+    await until(lambda: len(events.frames) >= 3, what="three presence frames")
+    assert events.frames == [
+        Presence("join", "guest-1", 1),
+        Presence("leave", "guest-1", 0),
+        Presence("join", "Guest-1", 1),
+    ]
+
+
+@pytest.mark.needs("redis-server")
+async def test_redis_two_nodes_never_admit_names_that_compare_equal() -> None:
+    with redis_server() as server:
+        a_events, b_events = Events(), Events()
+        a = RedisHub(server.url, a_events, retention=RETENTION)
+        b = RedisHub(server.url, b_events, retention=RETENTION)
+        await a.start()
+        await b.start()
+        try:
+            room_a = await a.open_room("r")
+            room_b = await b.open_room("r")
+            alice = await a.claim(room_a, "pa", "alice", None, None)
+            for spelling in ("ALICE", "\u0430lice", "a1ice"):
+                with pytest.raises(NameTaken) as info:
+                    await b.claim(room_b, "px", spelling, None, None)
+                assert str(info.value) == taken(spelling, "alice")
+
+            # Two nodes at once, "bob" and "BOB": one is admitted, never both.
+            results = await asyncio.gather(
+                a.claim(room_a, "pb1", "bob", None, None),
+                b.claim(room_b, "pb2", "BOB", None, None),
+                return_exceptions=True,
+            )
+            won = [r for r in results if isinstance(r, Joined)]
+            lost = [r for r in results if isinstance(r, NameTaken)]
+            assert (len(won), len(lost)) == (1, 1), results
+            bob = won[0].member.name
+
+            # The token moves "alice" to node b in another spelling; it keeps its own.
+            moved = await b.claim(room_b, "pa2", "\u0410LICE", alice.member.token, None)
+            assert moved.replaced is None  # the holder was on node a
+            assert (moved.member.name, moved.member.token) == ("alice", alice.member.token)
+            assert sorted(moved.members) == sorted(["alice", bob])
+            await until(lambda: a_events.replacements, what="the replace on node a")
+            assert a_events.replacements == [alice.member]
+            assert "alice" not in room_a.members
+
+            # Its leave reaches node a with the name as shown, and frees every spelling.
+            b.release(room_b, moved.member)
+            await until(lambda: Presence("leave", "alice", 1) in a_events.frames, what="leave")
+            again = await a.claim(room_a, "pc", "ALICE", None, None)
+            assert again.member.name == "ALICE"
+            assert sorted(again.members) == sorted(["ALICE", bob])
+        finally:
+            await a.close()
+            await b.close()
+
+
+@pytest.mark.needs("redis-server")
+async def test_redis_a_dead_nodes_member_leaves_by_the_name_it_was_shown_with() -> None:
+    """_REAP (and _JOIN on the way) drop a dead node's entries by their key and
+    tell the others the shown name: here one with a space and a diacritic."""
+    with redis_server() as server:
+        a_events, b_events = Events(), Events()
+        a = RedisHub(server.url, a_events, retention=RETENTION)
+        b = RedisHub(server.url, b_events, retention=RETENTION, heartbeat=0.1)
+        await a.start()
+        await b.start()
+        try:
+            room_a = await a.open_room("r")
+            room_b = await b.open_room("r")
+            await a.claim(room_a, "pz", "Zo\u00eb Q", None, None)
+            with pytest.raises(NameTaken):
+                await b.claim(room_b, "px", "zoe\u0308 q", None, None)
+            await b.redis.delete(f"rc:node:{a.node}")  # node a is gone (its lease lapsed)
+            await until(
+                lambda: Presence("leave", "Zo\u00eb Q", 0) in b_events.frames,
+                what="the dead node's member's leave",
+            )
+            taken_over = await b.claim(room_b, "px", "zoe\u0308 q", None, None)
+            assert taken_over.members == ("zoe\u0308 q",)
+            assert await b.redis.hkeys("rc:r:names") == [name_key("zoe\u0308 q")]
+        finally:
+            await a.close()
+            await b.close()

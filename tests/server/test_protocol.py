@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from server.errors import InvalidFrame, InvalidJSON, ProtocolError, TooLarge, UnknownType
+from server.names import MAX_NAME_CHARS, display_name, name_key
 from server.protocol import (
     MAX_CONTENT_CHARS,
     MAX_FRAME_BYTES,
@@ -127,7 +128,7 @@ def test_typing_and_history() -> None:
         (
             '{"type":"hello","name":"a\\u0007b"}',
             InvalidFrame,
-            "hello.name must not contain control characters",
+            "hello.name must not contain control characters (U+0007)",
         ),
         ('{"type":"hello","since":-1}', InvalidFrame, "hello.since must be >= 0, got -1"),
         (
@@ -278,6 +279,117 @@ def test_check_name() -> None:
     assert check_name("x" * 33) == "name must be 1-32 characters, got 33"
 
 
+# PROTOCOL.md, Names: one example of each class of character a name may not hold.
+REFUSED_NAMES = [
+    ("", "name must be 1-32 characters, got 0"),
+    (" alice", "name must not start or end with white space"),
+    ("alice\u3000", "name must not start or end with white space"),  # IDEOGRAPHIC SPACE
+    # Control characters (Cc) and the line and paragraph separators (Zl, Zp).
+    ("a\x00b", "name must not contain control characters (U+0000)"),
+    ("a\nb", "name must not contain control characters (U+000A)"),
+    ("a\x7fb", "name must not contain control characters (U+007F)"),
+    ("a\x85b", "name must not contain control characters (U+0085)"),
+    ("a\u2028b", "name must not contain control characters (U+2028)"),
+    ("a\u2029b", "name must not contain control characters (U+2029)"),
+    # Bidirectional controls: every one of them.
+    *(
+        (
+            f"ab{chr(cp)}c",
+            f"name must not contain bidirectional control characters (U+{cp:04X})",
+        )
+        for cp in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+    ),
+    # Zero-width and other invisible characters (Default_Ignorable_Code_Point,
+    # format characters, blanks).
+    ("a\u200bb", "name must not contain invisible characters (U+200B)"),  # ZERO WIDTH SPACE
+    ("a\u200cb", "name must not contain invisible characters (U+200C)"),  # ZWNJ
+    ("a\u200db", "name must not contain invisible characters (U+200D)"),  # ZWJ
+    ("a\u2060b", "name must not contain invisible characters (U+2060)"),  # WORD JOINER
+    ("a\u2064b", "name must not contain invisible characters (U+2064)"),  # INVISIBLE PLUS
+    ("a\ufeffb", "name must not contain invisible characters (U+FEFF)"),  # BOM
+    ("a\u00adb", "name must not contain invisible characters (U+00AD)"),  # SOFT HYPHEN
+    ("a\u034fb", "name must not contain invisible characters (U+034F)"),  # CGJ
+    ("a\u180eb", "name must not contain invisible characters (U+180E)"),  # MONGOLIAN VS
+    ("a\u17b4b", "name must not contain invisible characters (U+17B4)"),  # KHMER INHERENT AQ
+    ("a\u206ab", "name must not contain invisible characters (U+206A)"),  # deprecated format
+    ("a\ufe0fb", "name must not contain invisible characters (U+FE0F)"),  # VARIATION SELECTOR-16
+    ("a\U000e0100b", "name must not contain invisible characters (U+E0100)"),  # VS-17
+    ("a\U000e0041b", "name must not contain invisible characters (U+E0041)"),  # TAG LATIN CAPITAL A
+    ("a\U000e0001b", "name must not contain invisible characters (U+E0001)"),  # LANGUAGE TAG
+    ("a\u115fb", "name must not contain invisible characters (U+115F)"),  # HANGUL CHOSEONG FILLER
+    ("a\u1160b", "name must not contain invisible characters (U+1160)"),  # HANGUL JUNGSEONG FILLER
+    ("\u3164", "name must not contain invisible characters (U+3164)"),  # HANGUL FILLER
+    ("a\uffa0b", "name must not contain invisible characters (U+FFA0)"),  # HALFWIDTH FILLER
+    ("a\U0001d173b", "name must not contain invisible characters (U+1D173)"),  # MUSICAL BEGIN BEAM
+    ("a\u0600b", "name must not contain invisible characters (U+0600)"),  # ARABIC NUMBER SIGN (Cf)
+    ("\u2800", "name must not contain invisible characters (U+2800)"),  # BRAILLE PATTERN BLANK
+    # Unassigned, private-use and surrogate code points.
+    ("a\u0378b", "name must not contain unassigned, private-use or surrogate code points (U+0378)"),
+    ("a\ufff0b", "name must not contain unassigned, private-use or surrogate code points (U+FFF0)"),
+    (
+        "a\U0010fffeb",
+        "name must not contain unassigned, private-use or surrogate code points (U+10FFFE)",
+    ),
+    ("a\ue000b", "name must not contain unassigned, private-use or surrogate code points (U+E000)"),
+    (
+        "a\U000f0000b",
+        "name must not contain unassigned, private-use or surrogate code points (U+F0000)",
+    ),
+    ("a\ud800b", "name must not contain unassigned, private-use or surrogate code points (U+D800)"),
+]
+
+
+@pytest.mark.parametrize(("name", "why"), REFUSED_NAMES, ids=repr)
+def test_check_name_refuses(name: str, why: str) -> None:
+    assert check_name(name) == why
+
+
+@pytest.mark.parametrize(("name", "why"), REFUSED_NAMES, ids=repr)
+def test_hello_with_a_refused_name_is_invalid_frame(name: str, why: str) -> None:
+    """The same reasons reach the peer, as ``invalid_frame`` (PROTOCOL.md, Names)."""
+    with pytest.raises(InvalidFrame) as info:
+        parse_client_frame(json.dumps({"type": "hello", "name": name, "id": "h1"}))
+    assert info.value.code == "invalid_frame"
+    assert info.value.ref == "h1"
+    if "\ud800" in name:  # JSON carries it; the field check names it first
+        assert str(info.value) == "hello.name holds a lone surrogate (invalid Unicode)"
+    elif name == "":
+        assert str(info.value) == "hello.name must be at least 1 character(s)"
+    else:
+        assert str(info.value) == f"hello.{why}"
+
+
+@pytest.mark.parametrize(
+    ("sent", "given"),
+    [
+        ("alice", "alice"),
+        ("Zoe\u0308", "Zo\u00eb"),  # NFD: e + COMBINING DIAERESIS
+        ("Zo\u00eb", "Zo\u00eb"),
+        ("\u212bngstr\u00f6m", "\u00c5ngstr\u00f6m"),  # ANGSTROM SIGN is a singleton: Å
+        ("\u1100\u1161", "\uac00"),  # conjoining Hangul jamo compose to a syllable
+        ("a b", "a b"),  # an inner space is fine
+        ("\u0915\u093c", "\u0915\u093c"),  # Devanagari QA stays decomposed (an exclusion)
+        ("\u05e9\u05dc\u05d5\u05dd", "\u05e9\u05dc\u05d5\u05dd"),  # Hebrew: RTL letters are fine
+        ("\U0001f600 joy", "\U0001f600 joy"),  # an emoji without a variation selector
+        ("x" * 32, "x" * 32),
+    ],
+    ids=repr,
+)
+def test_a_valid_name_is_given_in_nfc(sent: str, given: str) -> None:
+    """PROTOCOL.md, Names: the name a member gets is the NFC form of what it sent."""
+    assert check_name(sent) is None
+    frame = parse_client_frame(json.dumps({"type": "hello", "name": sent}))
+    assert isinstance(frame, Hello)
+    assert frame.name == given
+
+
+def test_the_length_limit_counts_the_nfc_form_too() -> None:
+    # U+0958 DEVANAGARI LETTER QA is a composition exclusion: NFC makes it two
+    # code points, so 32 of them are 64 characters once normalised.
+    assert check_name("\u0958" * 16) is None
+    assert check_name("\u0958" * 17) == "name must be 1-32 characters, got 34"
+
+
 # PROPERTY: for any text, parsing returns a frame or raises only ProtocolError.
 
 json_values = st.recursive(
@@ -336,3 +448,64 @@ def test_any_frame_like_object_parses_or_raises_protocol_error(obj: dict[str, ob
 def test_any_bytes_parse_or_raise_protocol_error(data: bytes) -> None:
     with contextlib.suppress(ProtocolError):
         parse_client_frame(data)
+
+
+# PROTOCOL.md, Names: names compare by NFC, case folding and the UTS #39
+# confusable skeleton (server/names.py name_key).
+SAME_NAMES = [
+    ("alice", "ALICE"),
+    ("alice", "Alice"),
+    ("alice", "\u0430lice"),  # CYRILLIC SMALL LETTER A
+    ("Alice", "\u0410lice"),  # CYRILLIC CAPITAL LETTER A
+    ("alice", "al\u0456ce"),  # CYRILLIC SMALL LETTER BYELORUSSIAN-UKRAINIAN I
+    ("alpha", "\u0391lpha"),  # GREEK CAPITAL LETTER ALPHA
+    ("bob", "B\u039fB"),  # GREEK CAPITAL LETTER OMICRON
+    ("alice", "\u0251lice"),  # LATIN SMALL LETTER ALPHA
+    ("alice", "\uff41lice"),  # FULLWIDTH LATIN SMALL LETTER A
+    ("alice", "\U0001d41alice"),  # MATHEMATICAL BOLD SMALL A
+    ("kelvin", "\u212aelvin"),  # KELVIN SIGN
+    ("Zo\u00eb", "ZOE\u0308"),  # NFC and NFD, and case
+    ("strasse", "Stra\u00dfe"),  # full case folding: ß is ss
+    ("a1ice", "alice"),  # TR39's digit classes: 1 is l ...
+    ("b0b", "bob"),  # ... and 0 is o
+    ("a b", "a\u00a0b"),  # NO-BREAK SPACE is a space
+    ("a b", "a  b"),  # runs of white space are one
+]
+DIFFERENT_NAMES = [
+    ("alice", "alicia"),
+    ("alice", "alice2"),
+    ("zo\u00eb", "zoe"),  # a diacritic is a difference
+    ("jose", "jos\u00e9"),
+    ("a-b", "a_b"),
+    ("mary", "rnary"),  # TR39 maps m to rn; disarm does not (docs/protocol-notes.md)
+    ("\u0410\u043b\u0438\u0441\u0430", "Alisa"),  # Cyrillic "Алиса" is not Latin "Alisa"
+]
+
+
+@pytest.mark.parametrize(("a", "b"), SAME_NAMES, ids=repr)
+def test_names_that_compare_equal(a: str, b: str) -> None:
+    assert a != b
+    assert name_key(a) == name_key(b)
+
+
+@pytest.mark.parametrize(("a", "b"), DIFFERENT_NAMES, ids=repr)
+def test_names_that_differ(a: str, b: str) -> None:
+    assert name_key(a) != name_key(b)
+
+
+def test_the_key_library_is_the_tested_one() -> None:
+    """Keys are shared between the nodes of a --redis deployment: a disarm
+    whose keys moved (KEY_SCHEMA_VERSION) must be tested before it is allowed
+    (pyproject.toml pins the range)."""
+    import disarm
+
+    assert disarm.KEY_SCHEMA_VERSION == 10
+    assert name_key("Guest-10") == "guest-lo"
+
+
+@given(st.text(min_size=1, max_size=MAX_NAME_CHARS))
+def test_no_valid_name_has_an_empty_key(name: str) -> None:
+    if check_name(name) is None:
+        key = name_key(name)
+        assert key
+        assert name_key(display_name(name)) == key

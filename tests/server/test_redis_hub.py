@@ -277,7 +277,9 @@ def test_unreachable_redis_exits_2_with_one_line() -> None:
 async def test_a_crashed_nodes_members_leave_the_room(redis: RedisServer) -> None:
     # Heartbeats every 0.2 s: a node silent for three beats (0.6 s) is gone.
     with server_process("--redis", redis.url, "--redis-heartbeat", "0.2", *FAST) as doomed:
-        async with running_server(redis=redis.url, redis_heartbeat=0.2) as survivor:
+        # The survivor beats slower: a loaded test machine must not stall its
+        # loop past its own lease (it would be fenced, and close alice 1012).
+        async with running_server(redis=redis.url, redis_heartbeat=0.5) as survivor:
             url = survivor.urls[0] + "r/crash"
             async with member(url, "alice") as (alice, _):
                 async with member(doomed.url + "r/crash", "bob") as (_bob, welcome):

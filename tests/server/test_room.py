@@ -130,3 +130,74 @@ def test_rate_limiter_bucket_and_abuse() -> None:
 
 def test_utc_timestamp_is_rfc3339_with_milliseconds() -> None:
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", utc_timestamp())
+
+
+# PROTOCOL.md, Names: two members cannot hold names that compare equal
+# (NFC, case folding, confusable skeleton: server/names.py name_key).
+
+
+@pytest.mark.parametrize(
+    ("held", "wanted"),
+    [
+        ("alice", "ALICE"),
+        ("Alice", "alice"),
+        ("alice", "\u0430lice"),  # Cyrillic а
+        ("alice", "a1ice"),
+        ("Zo\u00eb", "zoe\u0308"),
+        ("bob", "B\u039fB"),  # Greek Ο
+    ],
+    ids=repr,
+)
+def test_a_name_that_compares_equal_is_taken(held: str, wanted: str) -> None:
+    room = Room("lobby")
+    holder = room.join("p1", held).member
+    with pytest.raises(NameTaken) as info:
+        room.join("p2", wanted)
+    assert str(info.value) == (
+        f"the name {wanted!r} is taken in room 'lobby' (too like {held!r}, which a member "
+        "holds): choose another, or send the token from your earlier welcome"
+    )
+    assert room.names() == [held]
+    assert room.members[held] is holder
+    # Once the holder has left, the look-alike is free.
+    room.leave(holder)
+    assert room.join("p2", wanted).member.name == wanted
+
+
+@pytest.mark.parametrize("spelling", ["alice", "ALICE", "\u0430lice"], ids=repr)
+def test_a_token_reclaims_the_name_as_held_whatever_the_spelling(spelling: str) -> None:
+    """docs/protocol-notes.md, Names: the token's name keeps its spelling."""
+    room = Room("lobby")
+    first = room.join("p1", "Alice").member
+    again = room.join("p2", spelling, first.token)
+    assert again.replaced is first
+    assert again.presence == ()
+    assert (again.member.name, again.member.token, again.member.peer) == (
+        "Alice",
+        first.token,
+        "p2",
+    )
+    assert room.names() == ["Alice"]
+
+
+def test_guest_numbers_skip_names_that_compare_equal() -> None:
+    room = Room("lobby")
+    room.join("p1", "GUEST-1")
+    room.join("p2", "Guest-3")
+    room.join("p3", "guest-lo")  # TR39's digit classes: 1 is l and 0 is o, so guest-10
+    assert [room.join(f"g{n}").member.name for n in range(8)] == [
+        "guest-2",
+        *(f"guest-{n}" for n in range(4, 10)),
+        "guest-11",
+    ]
+
+
+def test_a_guest_may_take_its_own_guest_name_in_another_case() -> None:
+    room = Room("lobby")
+    guest = room.join("p").member
+    joined = room.join("p", "Guest-1", replacing=guest)
+    assert joined.presence == (
+        Presence(event="leave", name="guest-1", count=0),
+        Presence(event="join", name="Guest-1", count=1),
+    )
+    assert room.names() == ["Guest-1"]

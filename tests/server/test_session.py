@@ -28,6 +28,7 @@ from server.room import Room
 from server.session import (
     RULES,
     Action,
+    AwaitDrain,
     CancelTimer,
     Close,
     Fetch,
@@ -91,10 +92,12 @@ def describe(action: Action) -> str:
             return f"leave:{member.name}"
         case Submit(member, p):
             return f"submit:{member.name}/{p.content}"
-        case Replay(after, upto, limit):
+        case Replay(after, upto, limit, _):
             return f"replay:{after}-{upto}/{limit}"
-        case Fetch(before, floor, limit):
+        case Fetch(before, floor, limit, _):
             return f"fetch:{floor}<={before}/{limit}"
+        case AwaitDrain():
+            return "drain"
         case Resend(seq):
             return f"resend:{seq}"
         case GoLive(member):
@@ -199,12 +202,14 @@ class Driver:
                     self.feed(s.join_refused(exc))
                     return
                 self.feed(s.joined(joined.member, room.names()))
-            case Replay(after, upto, limit):
+            case Replay(after, upto, limit, _):
                 page = [stored(n) for n in range(after + 1, upto + 1)][:limit]
                 self.feed(s.replayed(page))
-            case Fetch(before, floor, limit):
+            case Fetch(before, floor, limit, _):
                 seqs = list(range(max(floor, 1), before))[-limit:]
                 self.feed(s.history_loaded([stored(n) for n in seqs]))
+            case AwaitDrain():
+                self.feed(s.drained())
             case Resend(seq):
                 self.feed(s.resent(stored(seq)))
             case _:
@@ -507,8 +512,10 @@ def test_replay_is_read_page_by_page() -> None:
         "send:welcome/ann/seq=5/replay=5",
         "replay:0-5/2",
         "send:m1,m2",
+        "drain",  # the next page only once this one has left
         "replay:2-5/2",
         "send:m3,m4",
+        "drain",
         "replay:4-5/2",
         "send:m5",
         "live",
@@ -533,7 +540,7 @@ def test_frames_wait_behind_a_history_page() -> None:
     driver.run(["open", hello(name="ann"), history(limit=2), post("after")])
     assert driver.log[-1] == "fetch:1<=5/2"
     driver.step("release")
-    assert driver.log[-2:] == ["send:history/m3m4", "submit:ann/after"]
+    assert driver.log[-3:] == ["send:history/m3m4", "drain", "submit:ann/after"]
 
 
 def test_a_stored_copy_is_resent_in_order_with_other_answers() -> None:
@@ -542,7 +549,13 @@ def test_a_stored_copy_is_resent_in_order_with_other_answers() -> None:
     # The duplicate's stored copy waits its turn behind the history page.
     assert driver.log[-1] == "fetch:1<=1/50"
     driver.step("release")
-    assert driver.log[-4:] == ["send:history/", "resend:7", "send:m7", "submit:ann/next"]
+    assert driver.log[-5:] == [
+        "send:history/",
+        "drain",
+        "resend:7",
+        "send:m7",
+        "submit:ann/next",
+    ]
 
 
 def test_a_flood_behind_a_wait_pauses_reading_until_the_inbox_drains() -> None:
@@ -671,8 +684,10 @@ def test_history_request_reads_below_the_newest_and_above_retention() -> None:
     assert driver.log[3:] == [
         "fetch:11<=15/3",
         "send:history/m12m13m14",
+        "drain",  # the second request waits until the first page has left
         "fetch:11<=31/2",
         "send:history/m29m30",
+        "drain",
     ]
 
 
@@ -683,8 +698,9 @@ def test_history_page_is_complete_at_the_oldest_kept_message() -> None:
     session.receive(hello(name="ann"), 0.0)
     session.joined(room.join(session, "ann").member, room.names())
     session.receive(history(), 0.0)
-    (send,) = session.history_loaded([stored(1), stored(2)])
+    send, drain = session.history_loaded([stored(1), stored(2)])
     assert isinstance(send, Send)
+    assert isinstance(drain, AwaitDrain)
     (page,) = send.frames
     assert isinstance(page, HistoryPage)
     assert page.complete
@@ -722,3 +738,17 @@ def test_join_refused_keeps_a_server_errors_text() -> None:
     send, close = session.join_refused(error)
     assert send == Send((Error(code="internal", message=str(error)),))
     assert close == Close(1013, "shared state (Redis) unavailable, try again later")
+
+
+def test_a_history_flood_is_answered_one_page_at_a_time() -> None:
+    """Issue 14, 1: sixty history requests in one write never build sixty pages
+    at once: each waits until the page before it has left the socket."""
+    rules = Rules(server_name="roomcast/test", rate=1000, burst=1000)
+    driver = Driver(rules=rules, messages=200, hold={AwaitDrain})
+    driver.room.delivered_seq = 200
+    driver.run(["open", hello(name="ann"), *[history(limit=200)] * 60])
+    assert driver.log.count("send:history/" + "".join(f"m{n}" for n in range(1, 201))) == 1
+    assert driver.session.waiting == "drain"
+    for left in range(59, 0, -1):
+        driver.step("release")
+        assert sum(w.startswith("send:history") for w in driver.log) == 61 - left

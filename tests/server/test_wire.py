@@ -156,3 +156,70 @@ async def test_server_close_sends_1001_to_a_websockets_client() -> None:
         async with peer(server.urls[0]) as p:
             await server.close("going away for a test")
             assert await p.closed() == (1001, "going away for a test")
+
+
+# -- flow control (wire.py docstring; issue 14) ------------------------------------------
+
+
+async def test_a_ping_flood_is_closed_1008_after_a_burst() -> None:
+    """Issue 14, 3: each ping costs a parse and a pong; a peer may ping (20 in
+    a burst, 5 a second), not flood: past that it is closed, and gets no more pongs."""
+    async with running_server() as server:
+        client = await RawClient.open(server.urls[0], subprotocols=["roomcast.v1"])
+        try:
+            for _ in range(2000):
+                client.protocol.send_ping(b"p" * 125)
+            await client.flush()
+            frames = await client.frames_until_eof()
+            pongs = [f for f in frames if f.opcode is Opcode.PONG]
+            closes = [f for f in frames if f.opcode is Opcode.CLOSE]
+            assert len(pongs) <= 20, len(pongs)
+            assert closes[0].data == (1008).to_bytes(2, "big") + b"too many pings"
+        finally:
+            client.close()
+
+
+async def test_pongs_count_against_max_buffer() -> None:
+    """Control frames count in the unsent budget: with pings allowed, a client
+    that never reads is failed 1013 before its pongs pass max_buffer."""
+    async with running_server(max_buffer=64 * 1024) as server:
+        server._wire.ping_rate = server._wire.ping_burst = 1e9  # type: ignore[union-attr]
+        client = await RawClient.open(server.urls[0], subprotocols=["roomcast.v1"])
+        try:
+            for _ in range(32):  # 16 MiB of 125-byte pings, past the kernel's buffers
+                for _ in range(4096):
+                    client.protocol.send_ping(b"p" * 125)
+                client.writer.write(b"".join(client.protocol.data_to_send()))
+                await asyncio.sleep(0)
+            await until(lambda: not server._wire.connections, what="the flooder to go")  # type: ignore[union-attr]
+        finally:
+            client.writer.transport.abort()
+
+
+async def test_empty_continuation_fragments_are_bounded_by_count() -> None:
+    """Issue 14, 6: empty fragments count nothing against max_size."""
+    async with running_server() as server:
+        client = await RawClient.open(server.urls[0], subprotocols=["roomcast.v1"])
+        try:
+            client.protocol.send_text(b"{", fin=False)
+            for _ in range(1100):
+                client.protocol.send_continuation(b"", fin=False)
+            await client.flush()
+            frames = await client.frames_until_eof()
+            closes = [f for f in frames if f.opcode is Opcode.CLOSE]
+            assert closes, frames
+            assert closes[0].data[:2] == (1009).to_bytes(2, "big")
+            assert b"too many fragments" in closes[0].data
+        finally:
+            client.close()
+
+
+async def test_a_long_close_reason_is_cut_at_a_character_boundary() -> None:
+    """Issue 14, 6: a reason over 123 bytes used to abort close()."""
+    async with running_server() as server:
+        async with member(server.urls[0], "ann") as (ann, _):
+            reason = "ü" * 100  # 200 bytes of UTF-8
+            await asyncio.gather(server.close(reason), ann.closed())
+            code, got = await ann.closed()
+            assert code == 1001
+            assert got == "ü" * 61  # 122 bytes: the 62nd character would split
