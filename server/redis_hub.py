@@ -443,9 +443,16 @@ class RedisHub(TurnBatcher):
         self._join_script = self.redis.register_script(_JOIN)
         self._leave_script = self.redis.register_script(_LEAVE)
         self._reap_script = self.redis.register_script(_REAP)
-        #: The open rooms on this node and their readers.
+        #: The open rooms on this node, and where their streams stood when
+        #: opened (read from there once watched).
         self._rooms: dict[str, Room] = {}
-        self._readers: dict[str, asyncio.Task[None]] = {}
+        self._opened_at: dict[str, tuple[int, str]] = {}
+        #: Rooms someone joined here, read by the node's one reader, and the
+        #: last entry it delivered from each of their streams.
+        self._watched: dict[str, Room] = {}
+        self._positions: dict[str, str] = {}
+        self._reader: asyncio.Task[None] | None = None
+        self._wake_key = f"rc:node:{self.node}:wake"
         #: Rooms being opened: every connection that arrives meanwhile waits
         #: for the same answer from Redis.
         self._opening: dict[str, asyncio.Future[Room]] = {}
@@ -488,13 +495,13 @@ class RedisHub(TurnBatcher):
         self.flush()
         if self._heartbeat is not None:
             self._heartbeat.cancel()
-        for task in list(self._readers.values()):
-            task.cancel()
-        await asyncio.gather(*self._readers.values(), return_exceptions=True)
+        if self._reader is not None:
+            self._reader.cancel()
+            await asyncio.gather(self._reader, return_exceptions=True)
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
         with contextlib.suppress(RedisError):
-            await self.redis.delete(f"rc:node:{self.node}")
+            await self.redis.delete(f"rc:node:{self.node}", self._wake_key)
         await self.redis.aclose()
 
     async def _beat(self, *, renew: bool = False) -> bool:
@@ -515,8 +522,8 @@ class RedisHub(TurnBatcher):
                     # they still send can be stored under the old claims.
                     self._fence("its heartbeat lease lapsed (the node was paused or cut off)")
                     await self._beat()
-                await self._check_epochs()
-                for room in list(self._readers):
+                await self._check_epochs(self.redis)
+                for room in list(self._rooms):
                     await self._reap_script(
                         keys=[_key(room, "names"), _key(room, "ev")], args=["rc:"]
                     )
@@ -529,18 +536,23 @@ class RedisHub(TurnBatcher):
         log.warning("node %s: %s; its members rejoin", self.node, why)
         self.events.fenced(why)
 
-    async def _check_epochs(self) -> None:
+    async def _check_epochs(self, conn: aioredis.Redis, *, lost: bool = False) -> None:
         """A room whose epoch changed under this node is reset (see the docstring)."""
         rooms = list(self._rooms.values())
         if not rooms:
             return
-        async with self.redis.pipeline(transaction=False) as pipe:
+        async with conn.pipeline(transaction=False) as pipe:
             for room in rooms:
                 pipe.get(_key(room.name, "epoch"))
             epochs = await pipe.execute()
+        why = (
+            "the room's store in Redis was lost (restart)"
+            if lost
+            else "the room's store in Redis was replaced (its epoch changed)"
+        )
         for room, epoch in zip(rooms, epochs, strict=True):
             if epoch != room.epoch:
-                self._reset(room, "the room's store in Redis was replaced (its epoch changed)")
+                self._reset(room, why)
 
     def _reset(self, room: Room, why: str) -> None:
         if self._rooms.get(room.name) is not room:
@@ -563,7 +575,7 @@ class RedisHub(TurnBatcher):
     # -- rooms ---------------------------------------------------------------
 
     def open_room(self, name: str) -> Awaitable[Room]:
-        """A local view of a shared room, and its reader from the current end."""
+        """A local view of a shared room (its reader starts with its first member)."""
         opening = self._opening.get(name)
         if opening is None:
             opening = self._opening[name] = asyncio.ensure_future(self._open_room(name))
@@ -582,37 +594,72 @@ class RedisHub(TurnBatcher):
         latest = int(seq_raw)
         room = Room(name, last_seq=latest, retention=self.retention, epoch=str(epoch))
         self._rooms[name] = room
-        self._readers[name] = asyncio.ensure_future(self._read(room, latest, str(ev_id)))
+        self._opened_at[name] = (latest, str(ev_id))
         return room
 
     def close_room(self, room: Room) -> None:
         if self._rooms.get(room.name) is not room:
-            return  # a newer view of the room is open: leave its reader alone
+            return  # a newer view of the room is open: leave it alone
         del self._rooms[room.name]
-        task = self._readers.pop(room.name, None)
-        if task is not None:
-            task.cancel()
+        self._opened_at.pop(room.name, None)
+        if self._watched.pop(room.name, None) is not None:
+            del self._positions[_key(room.name, "log")]
+            del self._positions[_key(room.name, "ev")]
 
-    async def _read(self, room: Room, seq: int, ev_id: str) -> None:
-        """Deliver what the room's streams bring, from where this node left off."""
-        streams: dict[Any, Any] = {_key(room.name, "log"): f"{seq}-0", _key(room.name, "ev"): ev_id}
+    def _watch(self, room: Room) -> None:
+        """Read the room's streams from now on (once someone joined it here:
+        an unauthenticated connection costs no reader), from where the room
+        was opened, so that nothing in between is missed."""
+        if room.name in self._watched or self._rooms.get(room.name) is not room:
+            return
+        seq, ev_id = self._opened_at.pop(room.name, (room.delivered_seq, "$"))
+        self._watched[room.name] = room
+        self._positions[_key(room.name, "log")] = f"{seq}-0"
+        self._positions[_key(room.name, "ev")] = ev_id
+        if self._reader is None or self._reader.done():
+            self._reader = asyncio.ensure_future(self._read())
+        else:
+            # Wake the reader's blocked XREAD so that it reads this room too.
+            task = asyncio.ensure_future(self._wake())
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _wake(self) -> None:
+        with contextlib.suppress(RedisError):
+            await self.redis.xadd(self._wake_key, {"w": "1"}, maxlen=10, approximate=True)
+
+    async def _read(self) -> None:
+        """The node's one reader: every watched room's streams in one XREAD,
+        from where this node left off in each (the delivery promise)."""
         conn = aioredis.Redis.from_url(
             self.url,
             socket_connect_timeout=2.0,
             socket_timeout=self.read_timeout,
             decode_responses=True,
+            client_name=f"roomcast-reader-{self.node}",
         )
+        wake_id = "0-0"
         failures = 0
         try:
             while True:
+                if not self._watched:
+                    # Done: say so now, not after closing the connection, so
+                    # that a room watched meanwhile starts a new reader.
+                    if self._reader is asyncio.current_task():
+                        self._reader = None
+                    return
                 try:
                     if failures:
-                        # Reconnected: was the store kept while we were away?
-                        if await conn.get(_key(room.name, "epoch")) != room.epoch:
-                            self._reset(room, "the room's store in Redis was lost (restart)")
-                            return
+                        # Reconnected: were the rooms' stores kept while we were away?
+                        await self._check_epochs(conn, lost=True)
                         failures = 0
                         self._up()
+                    streams: dict[Any, Any] = {self._wake_key: wake_id, **self._positions}
+                    # Whose streams these are now: a room reset (and opened
+                    # again) during the call must not get the old one's entries.
+                    owners = {
+                        key: self._watched[key[3:].rpartition(":")[0]] for key in self._positions
+                    }
                     batches: Any = await conn.xread(streams, count=1000, block=self.block_ms)
                 except RedisError as exc:
                     self._down(exc)
@@ -624,7 +671,13 @@ class RedisHub(TurnBatcher):
                 for key, entries in batches or ():
                     if not entries:
                         continue
-                    streams[key] = entries[-1][0]
+                    if key == self._wake_key:
+                        wake_id = entries[-1][0]
+                        continue
+                    room = owners.get(key)
+                    if room is None or self._watched.get(room.name) is not room:
+                        continue  # closed (or reset) meanwhile
+                    self._positions[key] = entries[-1][0]
                     try:
                         if key.endswith(":log"):
                             self._on_messages(room, entries)
@@ -693,6 +746,7 @@ class RedisHub(TurnBatcher):
             # Never leave a claimed name behind (a ghost member nobody can displace).
             self._release(room, claim.key, holder, claim.name)
             raise
+        self._watch(room)
         return Joined(joined.member, claim.members, joined.replaced)
 
     async def _claim(

@@ -484,11 +484,12 @@ class Session:
     def replayed(self, page: Sequence[ChatMessage]) -> list[Action]:
         """A replay page was read (oldest first)."""
         assert self._waiting == "replay"
-        assert self.member is not None
         out: list[Action] = []
-        if self.phase is Phase.CLOSED:
+        if self.phase is Phase.CLOSED:  # closed meanwhile (a slow consumer, say)
             self._waiting = None
+            self._replay = None
             return out
+        assert self.member is not None
         assert self._replay is not None
         _, upto = self._replay
         if page:

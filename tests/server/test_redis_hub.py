@@ -422,11 +422,36 @@ async def test_a_quiet_room_keeps_the_node_healthy(redis: RedisServer) -> None:
     """An idle reader's XREAD BLOCK must not time out its own socket (issue 13, 3)."""
     async with hub_on(redis, block_ms=200) as (hub, _):
         assert hub.read_timeout > 0.2  # redis-py's own default equals a 5 s block
-        await hub.open_room("quiet")
+        room = await hub.open_room("quiet")
+        await hub.claim(room, "peer", "ann", None, None)  # a member: the room is read
         seen = set()
         for _ in range(12):  # 1.2 s: six blocks that return empty
             await asyncio.sleep(0.1)
             seen.add(hub.health()["redis"])
         assert seen == {"ok"}
-        reader = next(iter(hub._readers.values()))
-        assert not reader.done()
+        assert hub._reader is not None
+        assert not hub._reader.done()
+
+
+async def test_one_reader_per_node_and_only_for_rooms_someone_joined(
+    redis: RedisServer,
+) -> None:
+    """Issue 14, 5: no Redis connection per room, none before authentication."""
+    async with hub_on(redis) as (hub, events):
+        rooms = [await hub.open_room(f"r{n}") for n in range(5)]
+        assert hub._reader is None  # opened (say, by password guessers): not read
+        for room in rooms[:3]:
+            await hub.claim(room, "peer", "ann", None, None)
+        assert sorted(hub._watched) == ["r0", "r1", "r2"]
+        await asyncio.sleep(0.2)
+        # One connection for the node's one reader, not one per room.
+        readers = [
+            c for c in await hub.redis.client_list() if c["name"].startswith("roomcast-reader")
+        ]
+        assert len(readers) == 1
+        # A message in the last room watched is delivered at once (the reader
+        # was woken to add it), not after its 5 s block.
+        member = rooms[2].members["ann"]
+        hub.submit(rooms[2], member, Post(content="hi", id="m1"), "peer")
+        await until(lambda: events.delivered, timeout=2.0, what="the delivery")
+        assert events.delivered[0].content == "hi"
