@@ -3,9 +3,10 @@
 Runs under a real X server (``xvfb-run``): a room server on the app's own
 qasync loop, the real main window connected to it as "alice", and two more
 members (plain websockets clients) chatting. Saves the screen around the
-window to ``docs/screenshots/``: ``conversation.png``, ``hosting.png``, and
+window to ``docs/screenshots/``: ``conversation.png``, ``hosting.png``,
 ``light.png`` / ``dark.png`` (the same conversation with the find bar open,
-in each theme).
+in each theme), and ``reset.png`` (the room's server restarted without its
+history: the one system row, then the new history).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ OUT = SHOTS / "conversation.png"
 HOSTING = SHOTS / "hosting.png"
 LIGHT = SHOTS / "light.png"
 DARK = SHOTS / "dark.png"
+RESET = SHOTS / "reset.png"
 
 
 async def until(predicate, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
@@ -155,6 +157,39 @@ async def themes(app: QApplication) -> list[Path]:
     return shots
 
 
+async def reset(app: QApplication) -> Path:
+    """The room's server restarted with :memory: on the same port: the window
+    resumes into a new epoch and shows the reset row once, then what is new."""
+    first = RoomServer(ServerConfig(port=0))
+    await first.start()
+    port = first.port
+    url = f"ws://127.0.0.1:{port}/r/team"
+    window, session = new_window(980, 560)
+    async with connect(url) as bob:
+        await bob.send(json.dumps({"type": "hello", "name": "bob"}))
+        window.connect_to(url, "alice")
+        await until(lambda: session.status.state is ConnectionState.CONNECTED)
+        for text in ("Deploying the new server now.", "Back in a second."):
+            await bob.send(json.dumps({"type": "message", "content": text}))
+            await asyncio.sleep(0.15)
+    await first.close()
+    second = RoomServer(ServerConfig(port=port))  # same address, no history
+    await second.start()
+    async with connect(url) as bob:
+        await bob.send(json.dumps({"type": "hello", "name": "bob"}))
+        await until(lambda: session.status.state is ConnectionState.CONNECTED, timeout=20)
+        await asyncio.sleep(0.3)
+        await bob.send(json.dumps({"type": "message", "content": "New server is up."}))
+        await asyncio.sleep(0.5)
+        session.model.flush()
+        app.processEvents()
+        grab(window, RESET)
+    await session.aclose()
+    window.close()
+    await second.close()
+    return RESET
+
+
 def main() -> int:
     app = QApplication(sys.argv)
     app.setQuitOnLastWindowClosed(False)  # the coroutine decides when we are done
@@ -163,6 +198,7 @@ def main() -> int:
     try:
         paths = [loop.run_until_complete(converse(app)), loop.run_until_complete(host(app))]
         paths += loop.run_until_complete(themes(app))
+        paths.append(loop.run_until_complete(reset(app)))
     finally:
         asyncio.set_event_loop(None)
         loop.close()
