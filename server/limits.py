@@ -49,7 +49,7 @@ import ipaddress
 import math
 import unicodedata
 from collections import OrderedDict
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Final, Protocol
 
@@ -108,21 +108,6 @@ def bucket_name(name: str) -> str:
     """A name as the rate buckets compare it: NFC, case-folded (a cheap cousin of
     ``names.name_key``: a flooder can change names anyway)."""
     return unicodedata.normalize("NFC", name).casefold()
-
-
-def adds_member(
-    members: Mapping[str, object], name: str | None, token: str | None, replacing: object | None
-) -> bool:
-    """Would this join make the room one member larger?
-
-    Not when it takes the place of the connection's guest membership
-    (``replacing``), nor when it reclaims a name that a member holds with a
-    token (the older connection is replaced; a wrong token is ``name_taken``
-    and adds nobody either). A token for a name nobody holds adds a member.
-    """
-    if replacing is not None:
-        return False
-    return not (token is not None and name is not None and name in members)
 
 
 @dataclass(frozen=True, slots=True)
@@ -427,7 +412,8 @@ class AddressLimits:
 
     def room_full(self, members: int) -> str | None:
         """Why a join that adds a member to a room of ``members`` is refused
-        (``too_many``), or None. See :func:`adds_member`."""
+        (``too_many``), or None. Whether a join adds a member is the session's
+        call (``Session._adds_member``: names compare by their key)."""
         if members < self.max_members:
             return None
         return f"this room is full ({self.max_members} members): try again later"

@@ -616,13 +616,10 @@ class WireServer:
     def _write(self, conn: Connection) -> None:
         if conn._queued is None:
             return  # written already, by the other flush or by close()
+        # No max_buffer check here: send_frames refused anything that would
+        # pass it, and writing only moves bytes from our queue to the transport.
         conn._write_queued()
         self.writes += 1
-        transport = conn.transport
-        if transport is not None and conn.protocol.state is OPEN:
-            unsent = transport.get_write_buffer_size()
-            if unsent > self.max_buffer:
-                conn._call(self.handler.buffer_full, unsent)
 
     def _lost(self, conn: Connection) -> None:
         self._all.discard(conn)

@@ -17,7 +17,6 @@ from server.limits import (
     AddressLimits,
     Refusal,
     address_key,
-    adds_member,
     bucket_name,
     peer_host,
 )
@@ -282,23 +281,6 @@ def test_room_full(members: int, refused: bool) -> None:
     assert (why is not None) is refused
     if why is not None:
         assert why == "this room is full (3 members): try again later"
-
-
-@pytest.mark.parametrize(
-    ("name", "token", "replacing", "adds"),
-    [
-        (None, None, None, True),  # a guest
-        ("ann", None, None, True),
-        ("bob", None, None, True),  # name_taken, and Room.join says so
-        ("bob", "tok", None, False),  # reclaims bob: bob's old connection goes
-        ("carl", "tok", None, True),  # a token for a name nobody holds
-        (None, "tok", None, True),
-        ("carl", None, "guest-membership", False),  # a guest taking a name
-        ("bob", "tok", "guest-membership", False),
-    ],
-)
-def test_adds_member(name: str | None, token: str | None, replacing: object, adds: bool) -> None:
-    assert adds_member({"bob": object()}, name, token, replacing) is adds
 
 
 def test_bucket_name_folds_case_and_normalization() -> None:

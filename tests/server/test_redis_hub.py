@@ -443,12 +443,17 @@ async def test_one_reader_per_node_and_only_for_rooms_someone_joined(
         for room in rooms[:3]:
             await hub.claim(room, "peer", "ann", None, None)
         assert sorted(hub._watched) == ["r0", "r1", "r2"]
-        await asyncio.sleep(0.2)
+
+        async def readers() -> list[dict[str, Any]]:
+            clients = await hub.redis.client_list()
+            return [c for c in clients if c["name"].startswith("roomcast-reader")]
+
+        for _ in range(100):  # until the reader has connected
+            if await readers():
+                break
+            await asyncio.sleep(0.02)
         # One connection for the node's one reader, not one per room.
-        readers = [
-            c for c in await hub.redis.client_list() if c["name"].startswith("roomcast-reader")
-        ]
-        assert len(readers) == 1
+        assert len(await readers()) == 1
         # A message in the last room watched is delivered at once (the reader
         # was woken to add it), not after its 5 s block.
         member = rooms[2].members["ann"]

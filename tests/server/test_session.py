@@ -752,3 +752,15 @@ def test_a_history_flood_is_answered_one_page_at_a_time() -> None:
     for left in range(59, 0, -1):
         driver.step("release")
         assert sum(w.startswith("send:history") for w in driver.log) == 61 - left
+
+
+def test_a_full_room_refuses_a_newcomer_but_not_a_held_name() -> None:
+    """The member cap (issue 14): too_many and 1013 for a join that adds a
+    member; a join whose name is held adds nobody (a reclaim, or name_taken)."""
+    from server.limits import AddressLimits
+
+    full = Rules(server_name="roomcast/test", limits=AddressLimits(max_members=1))
+    newcomer = Driver(rules=full, holders=["bob"])
+    assert newcomer.run(["open", hello(name="ann")]) == ["send:error/too_many", "close:1013"]
+    held = Driver(rules=full, holders=["bob"])
+    assert held.run(["open", hello(name="BOB")]) == ["join:BOB", "send:error/name_taken"]
