@@ -204,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     counter = PaintCounter()
     view.viewport().installEventFilter(counter)
     start = time.perf_counter()
-    model.extend(rows)
+    model.timeline.extend(rows)
     model.flush()
     wait_until(app, lambda: counter.count > 0 and not view.rewrapping)
     load_s = time.perf_counter() - start

@@ -3,17 +3,35 @@
 Run (no display needed)::
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python -m bench.desktop_ingest [--quick]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python -m bench.desktop_ingest --scenario one-room
+
+Two scenarios, the same numbers for each:
+
+* ``three-rooms`` (the default): three rooms receive at once, as a window
+  joined to three busy rooms does. Each room has its own
+  :class:`~desktop.timeline.Timeline`; the window's ``MessageListModel`` and
+  ``MessageView`` show one of them, and the room shown changes twice in each
+  phase (after a third and two thirds of its rows: ``model.show``, one model
+  reset), as a user switching rooms does. The rooms share the rates below
+  (the *total* rate is today's, split in three; each room gets a third of
+  every burst and tick), so the numbers compare with ``one-room``: the same
+  rows per second reach the window, and what differs is the rooms. The
+  rooms not shown keep their rows in their timeline's batch until shown
+  (or, at the end of each phase, flushed without a listener). After each
+  phase every room is checked: every row fed landed once, in order.
+* ``one-room``: one timeline, always shown (the scenario before rooms).
 
 0. **Cold start**: ``python -m desktop --quit-after 0`` in a fresh HOME (first
    run: no settings, no caches of ours), five times: the wall time from
    starting the process to its exit, which comes right after the main window
    is shown. An upper bound of "start to shown window": it includes closing.
-1. **Ingest**: 100,000 chat rows reach a ``MessageListModel`` shown in a
-   600x800 ``MessageView``, in bursts of 1,000 from a zero-delay timer (as a
-   busy connection would hand them over), while the model batches them every
-   16 ms and the view follows the bottom. Measured: the wall time until every
-   row is inserted and the view has painted, and the peak RSS of the process,
-   split into Python + Qt, the Row objects themselves, and model + view.
+1. **Ingest**: 100,000 chat rows reach the timelines, one shown by a
+   ``MessageListModel`` in a 600x800 ``MessageView``, in bursts of 1,000 from
+   a zero-delay timer (as busy connections would hand them over), while the
+   model batches them every 16 ms and the view follows the bottom. Measured:
+   the wall time until every row is in its timeline and the view has
+   painted, and the peak RSS of the process, split into Python + Qt, the Row
+   objects themselves, and model + view.
 2. **Stall**: 5,000 rows/s (50 every 10 ms) for 10 s while a 5 ms heartbeat
    timer records the longest gap between its ticks: the longest time the
    event loop (and so the whole window, and the qasync network code) could
@@ -36,6 +54,7 @@ import argparse
 import gc
 import json
 import math
+import operator
 import os
 import random
 import statistics
@@ -46,6 +65,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import islice
 
 try:
     import resource
@@ -59,13 +79,22 @@ from PySide6.QtWidgets import QApplication
 
 from desktop.models import MessageListModel
 from desktop.rows import Direction, Row, RowKind, SendState
+from desktop.timeline import Timeline
 from desktop.widgets.message_view import MessageView
 from server.protocol import ChatMessage
+
+SCENARIOS = {"three-rooms": 3, "one-room": 1}
+#: How often the room shown changes in each phase of the three-room scenario.
+SWITCHES = 2
 
 TARGET_START_S = 1.0
 TARGET_INGEST_S = 2.0
 TARGET_RSS_MB = 150.0
 TARGET_STALL_MS = 50.0
+#: A heartbeat gap is "at a room switch" if it overlaps the switch or this
+#: long after it: the view's first turns of the event loop with the new room
+#: (its first paint, the first slices of measuring what it did not measure).
+SWITCH_SETTLE_S = 0.1
 
 _SENTENCE = (
     "the a room server message hello world deploy fixed ok thanks see you later "
@@ -155,42 +184,155 @@ def wait_until(app: QApplication, done: Callable[[], bool], timeout_s: float = 1
         app.processEvents()
 
 
+def split(total: int, parts: int) -> list[int]:
+    """``total`` in ``parts`` shares that differ by one at most, largest first."""
+    return [total // parts + (1 if i < total % parts else 0) for i in range(parts)]
+
+
+@dataclass
+class Room:
+    """One room of the bench: its timeline and the rows of the running phase."""
+
+    name: str
+    timeline: Timeline
+    rows: Sequence[Row] = ()
+    fed: int = 0
+    #: Rows fed in the phases before the running one (all still held).
+    held: int = 0
+
+    def start(self, rows: Sequence[Row]) -> None:
+        self.held += self.fed
+        self.rows, self.fed = rows, 0
+
+    def clear(self) -> None:
+        """Forget every row (the timeline's and the bench's)."""
+        self.timeline.clear()
+        self.rows, self.fed, self.held = (), 0, 0
+
+
+class Feeder:
+    """Each tick, hands every room its share of ``per_tick`` rows; switches the
+    room shown (``model.show``) after each ``1 / (switches + 1)`` of the rows."""
+
+    def __init__(
+        self, model: MessageListModel, rooms: list[Room], per_tick: int, switches: int
+    ) -> None:
+        self.model = model
+        self.rooms = rooms
+        self.shares = split(per_tick, len(rooms))
+        self.total = sum(len(room.rows) for room in rooms)
+        self.switch_at = [self.total * (k + 1) // (switches + 1) for k in range(switches)]
+        self.sent = 0
+        #: Seconds each switch took: ``model.show`` (the model reset, the
+        #: view's re-layout) and the shown timeline's flush.
+        self.switch_s: list[float] = []
+        #: When each switch ran, as (start, end) perf_counter times.
+        self.switch_spans: list[tuple[float, float]] = []
+        #: How many rows the room shown by each switch held.
+        self.switch_rows: list[int] = []
+
+    @property
+    def done(self) -> bool:
+        return self.sent >= self.total
+
+    def tick(self) -> None:
+        for room, share in zip(self.rooms, self.shares, strict=True):
+            chunk = room.rows[room.fed : room.fed + share]
+            if chunk:
+                room.timeline.extend(chunk)
+                room.fed += len(chunk)
+                self.sent += len(chunk)
+        if self.switch_at and self.sent >= self.switch_at[0]:
+            del self.switch_at[0]
+            self.switch()
+
+    def switch(self) -> None:
+        """Show the next room."""
+        shown = next(i for i, room in enumerate(self.rooms) if room.timeline is self.model.timeline)
+        timeline = self.rooms[(shown + 1) % len(self.rooms)].timeline
+        started = time.perf_counter()
+        self.model.show(timeline)
+        ended = time.perf_counter()
+        self.switch_s.append(ended - started)
+        self.switch_spans.append((started, ended))
+        self.switch_rows.append(len(timeline.rows))
+
+    def settle(self) -> None:
+        """The rooms not shown take their batch in (no listener: no signals)."""
+        for room in self.rooms:
+            if room.timeline is not self.model.timeline:
+                room.timeline.flush()
+
+
+def check_rooms(rooms: Sequence[Room]) -> list[int]:
+    """Every row fed landed once, in order, in its room: its timeline holds the
+    rows of the phases before and then exactly the rows of this one, the same
+    objects (allocates nothing: the peak RSS is measured after). Returns the
+    row count of each room."""
+    counts = []
+    for room in rooms:
+        room.timeline.flush()
+        held = room.timeline.rows
+        assert room.fed == len(room.rows), f"{room.name}: {room.fed} of {len(room.rows)} fed"
+        assert len(held) == room.held + room.fed, f"{room.name}: {len(held)} rows held"
+        landed = islice(held, room.held, None)
+        assert all(map(operator.is_, landed, room.rows)), f"{room.name}: a row missing or twice"
+        counts.append(len(held))
+    return counts
+
+
 @dataclass
 class IngestResult:
     rows: int
     seconds: float
     paints: int
     at_bottom: bool
+    room_rows: list[int]
+    switch_ms: list[float]
+    #: The rows of the room each switch showed.
+    switch_rows: list[int]
 
 
 def ingest(
-    app: QApplication, view: MessageView, model: MessageListModel, rows: Sequence[Row]
+    app: QApplication,
+    view: MessageView,
+    model: MessageListModel,
+    rooms: list[Room],
+    switches: int,
 ) -> IngestResult:
-    """Feed ``rows`` in bursts of 1,000; time until all are in and painted."""
+    """Feed each room's rows in bursts of 1,000 (all rooms together); time until
+    all are in and painted."""
     burst = 1_000
     counter = PaintCounter()
     view.viewport().installEventFilter(counter)
-    fed = 0
+    feed = Feeder(model, rooms, burst, switches)
 
-    def feed() -> None:
-        nonlocal fed
-        model.extend(rows[fed : fed + burst])
-        fed += burst
-        if fed >= len(rows):
+    def tick() -> None:
+        feed.tick()
+        if feed.done:
             feeder.stop()
 
     feeder = QTimer()
     feeder.setInterval(0)
-    feeder.timeout.connect(feed)
+    feeder.timeout.connect(tick)
     start = time.perf_counter()
     feeder.start()
-    wait_until(app, lambda: fed >= len(rows) and model.pending_count == 0)
+    wait_until(app, lambda: feed.done and model.pending_count == 0)
+    feed.settle()
     painted = counter.count
     view.viewport().repaint()  # synchronous: the last rows are on screen
     wait_until(app, lambda: counter.count > painted)
     seconds = time.perf_counter() - start
     view.viewport().removeEventFilter(counter)
-    return IngestResult(model.rowCount(), seconds, counter.count, view.is_at_bottom())
+    return IngestResult(
+        rows=feed.total,
+        seconds=seconds,
+        paints=counter.count,
+        at_bottom=view.is_at_bottom(),
+        room_rows=check_rooms(rooms),
+        switch_ms=[s * 1000 for s in feed.switch_s],
+        switch_rows=feed.switch_rows,
+    )
 
 
 @dataclass
@@ -199,43 +341,58 @@ class StallResult:
     seconds: float
     max_gap_ms: float
     p99_gap_ms: float
+    #: The longest gap that no room switch fell into (= max_gap_ms without switches).
+    max_gap_apart_ms: float
+    #: The longest gap at a room switch (see SWITCH_SETTLE_S; 0 without switches).
+    max_gap_at_switch_ms: float
     paints: int
     at_bottom: bool
+    room_rows: list[int]
+    switch_ms: list[float]
+    switch_rows: list[int]
 
     @property
     def rows_per_s(self) -> float:
         return self.rows / self.seconds
 
 
+def stream_rows(rooms: int, seconds: float) -> list[int]:
+    """How many rows each room gets in a stream of ``seconds``: 50 rows every
+    10 ms in all, each room its share of every tick."""
+    ticks = int(seconds * 100)
+    return [ticks * share for share in split(50, rooms)]
+
+
 def stall(
     app: QApplication,
     view: MessageView,
     model: MessageListModel,
-    rows: Sequence[Row],
+    rooms: list[Room],
     seconds: float,
+    switches: int,
 ) -> StallResult:
-    """Feed 50 rows every 10 ms for ``seconds``; the longest 5 ms heartbeat gap."""
+    """Feed 50 rows every 10 ms in all rooms together for ``seconds``; the longest
+    5 ms heartbeat gap."""
     per_tick = 50
-    ticks = int(seconds * 100)
-    needed = ticks * per_tick
-    assert len(rows) >= needed
+    needed = int(seconds * 100) * per_tick
+    assert sum(len(room.rows) for room in rooms) == needed
     counter = PaintCounter()
     view.viewport().installEventFilter(counter)
     gaps: list[float] = []
+    spans: list[tuple[float, float]] = []  # each gap's (start, end)
     last = time.perf_counter()
-    sent = 0
+    feed = Feeder(model, rooms, per_tick, switches)
 
     def beat() -> None:
         nonlocal last
         now = time.perf_counter()
         gaps.append(now - last)
+        spans.append((last, now))
         last = now
 
-    def feed() -> None:
-        nonlocal sent
-        model.extend(rows[sent : sent + per_tick])
-        sent += per_tick
-        if sent >= needed:
+    def tick() -> None:
+        feed.tick()
+        if feed.done:
             feeder.stop()
 
     heartbeat = QTimer()
@@ -245,24 +402,43 @@ def stall(
     feeder = QTimer()
     feeder.setTimerType(Qt.TimerType.PreciseTimer)
     feeder.setInterval(10)
-    feeder.timeout.connect(feed)
+    feeder.timeout.connect(tick)
     start = time.perf_counter()
     last = start
     heartbeat.start()
     feeder.start()
-    wait_until(app, lambda: sent >= needed and model.pending_count == 0)
+    wait_until(app, lambda: feed.done and model.pending_count == 0)
     elapsed = time.perf_counter() - start
     heartbeat.stop()
+    feed.settle()
     view.viewport().removeEventFilter(counter)
+    apart = [
+        end - begin
+        for begin, end in spans
+        if not any(begin < s_end and s_start < end for s_start, s_end in feed.switch_spans)
+    ]
+    at_switch = [
+        end - begin
+        for begin, end in spans
+        if any(
+            begin < s_end + SWITCH_SETTLE_S and s_start < end
+            for s_start, s_end in feed.switch_spans
+        )
+    ]
     gaps.sort()
     p99 = gaps[int(len(gaps) * 0.99)] if gaps else 0.0
     return StallResult(
-        rows=sent,
+        rows=feed.sent,
         seconds=elapsed,
         max_gap_ms=(gaps[-1] if gaps else 0.0) * 1000,
         p99_gap_ms=p99 * 1000,
+        max_gap_apart_ms=max(apart, default=0.0) * 1000,
+        max_gap_at_switch_ms=max(at_switch, default=0.0) * 1000,
         paints=counter.count,
         at_bottom=view.is_at_bottom(),
+        room_rows=check_rooms(rooms),
+        switch_ms=[s * 1000 for s in feed.switch_s],
+        switch_rows=feed.switch_rows,
     )
 
 
@@ -320,42 +496,60 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, help="rows to ingest (default 100,000)")
     parser.add_argument("--seconds", type=float, help="length of each stream (default 10)")
     parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
+    parser.add_argument(
+        "--scenario",
+        choices=SCENARIOS,
+        default="three-rooms",
+        help="three rooms receiving at once, one shown and switched twice per phase "
+        "(default), or one room always shown",
+    )
     args = parser.parse_args(argv)
     n_rows = args.rows or (20_000 if args.quick else 100_000)
     seconds = args.seconds or (3.0 if args.quick else 10.0)
+    n_rooms = SCENARIOS[args.scenario]
+    switches = SWITCHES if n_rooms > 1 else 0
 
     starts = cold_start()
     start_s = statistics.median(starts)
 
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
-    stream_rows = int(seconds * 100) * 50
     model = MessageListModel()
+    # The model's own timeline is the first room's: shown from the start.
+    rooms = [Room("room 1", model.timeline)]
+    rooms += [Room(f"room {i + 1}", Timeline("bench", f"room{i + 1}")) for i in range(1, n_rooms)]
     view = MessageView(model)
     view.resize(600, 800)
     view.show()
     wait_until(app, view.isVisible)
     app.processEvents()
     rss_base = peak_rss_mb()  # Python, Qt, fonts and an empty window
-    rows = make_rows(n_rows)
+    # Each room its own history: seqs from 1 in each (no dedupe across rooms).
+    sizes = split(n_rows, n_rooms)
+    for i, (room, size) in enumerate(zip(rooms, sizes, strict=True)):
+        room.start(make_rows(size, seed=7 + 100 * i))
     rss_rows = peak_rss_mb()  # plus the rows, as the session would hold them
 
     pauses = GcPauses()
-    ingested = ingest(app, view, model, rows)
+    ingested = ingest(app, view, model, rooms, switches)
     rss = peak_rss_mb()
     gc_ingest = pauses.take()
-    stream = make_rows(stream_rows, start_seq=n_rows + 1, seed=8)
+    for i, (room, size, n) in enumerate(
+        zip(rooms, sizes, stream_rows(n_rooms, seconds), strict=True)
+    ):
+        room.start(make_rows(n, start_seq=size + 1, seed=8 + 100 * i))
     pauses.take()
-    on_top = stall(app, view, model, stream, seconds)
+    on_top = stall(app, view, model, rooms, seconds, switches)
     gc_on_top = pauses.take()
     rss_end = peak_rss_mb()
-    # The plain stream starts from an empty list, in a process without those rows.
-    model.clear()
-    del rows, stream
+    # The plain stream starts from empty rooms, in a process without those rows.
+    for room in rooms:
+        room.clear()
     gc.collect()
-    stream = make_rows(stream_rows, seed=9)
+    for i, (room, n) in enumerate(zip(rooms, stream_rows(n_rooms, seconds), strict=True)):
+        room.start(make_rows(n, seed=9 + 100 * i))
     pauses.take()
-    fresh = stall(app, view, model, stream, seconds)
+    fresh = stall(app, view, model, rooms, seconds, switches)
     gc_fresh = pauses.take()
     view.close()
 
@@ -363,6 +557,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     ok_ingest = ingested.seconds < TARGET_INGEST_S
     ok_rss = rss < TARGET_RSS_MB
     ok_stall = fresh.max_gap_ms < TARGET_STALL_MS
+
+    def per_room(result: IngestResult | StallResult) -> str:
+        return " + ".join(f"{n:,}" for n in result.room_rows)
+
+    def switched(*results: IngestResult | StallResult) -> str:
+        times = [
+            (t, n)
+            for result in results
+            for t, n in zip(result.switch_ms, result.switch_rows, strict=True)
+        ]
+        if not times:
+            return "none"
+        longest, rows = max(times)
+        return f"{len(times)}, longest {longest:.1f} ms (to {rows:,} rows)"
+
+    if n_rooms > 1:
+        print(
+            f"scenario: {args.scenario} ({n_rooms} rooms receiving at once, sharing the "
+            f"rates; the room shown switched {switches} times per phase)"
+        )
+    else:
+        print(f"scenario: {args.scenario} (one room, always shown)")
     table = [
         ("metric", "value", "target", "ok"),
         (
@@ -380,7 +596,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("peak RSS after ingest", f"{rss:.0f} MB", f"< {TARGET_RSS_MB:g} MB", ok_rss),
         ("  Python + Qt + empty window", f"{rss_base:.0f} MB", "", ""),
         ("  + the Row objects", f"{rss_rows - rss_base:.0f} MB", "", ""),
-        ("  + model and view", f"{rss - rss_rows:.0f} MB", "", ""),
+        ("  + timelines, model and view", f"{rss - rss_rows:.0f} MB", "", ""),
         (
             f"max stall, 5,000 rows/s x {seconds:g} s",
             f"{fresh.max_gap_ms:.1f} ms",
@@ -388,6 +604,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             ok_stall,
         ),
         ("  p99 heartbeat gap", f"{fresh.p99_gap_ms:.1f} ms", "", ""),
+        ("  max stall apart from room switches", f"{fresh.max_gap_apart_ms:.1f} ms", "", ""),
+        ("  max stall at a room switch", f"{fresh.max_gap_at_switch_ms:.1f} ms", "", ""),
         ("  rows delivered / s", f"{fresh.rows_per_s:,.0f}", "5,000", ""),
         (
             f"max stall, same on top of {n_rows:,} rows",
@@ -396,7 +614,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             on_top.max_gap_ms < TARGET_STALL_MS,
         ),
         ("  p99 heartbeat gap", f"{on_top.p99_gap_ms:.1f} ms", "", ""),
+        ("  max stall apart from room switches", f"{on_top.max_gap_apart_ms:.1f} ms", "", ""),
+        ("  max stall at a room switch", f"{on_top.max_gap_at_switch_ms:.1f} ms", "", ""),
         ("peak RSS after the stream on top", f"{rss_end:.0f} MB", "", ""),
+        ("rows per room, each landed once: ingest", per_room(ingested), "", ""),
+        ("  on top / plain stream", f"{per_room(on_top)} / {per_room(fresh)}", "", ""),
+        ("room switches (model.show)", switched(ingested, on_top, fresh), "", ""),
     ]
     table += [
         ("longest Python GC pause: ingest", f"{gc_ingest:.1f} ms", "", ""),
@@ -407,6 +630,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         cells = [("yes" if c else "NO") if isinstance(c, bool) else str(c) for c in line]
         print("  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip())
     result = {
+        "scenario": args.scenario,
+        "rooms": n_rooms,
         "cold_start_s": round(start_s, 3),
         "cold_start_runs_s": [round(t, 3) for t in starts],
         "rows": n_rows,
@@ -420,12 +645,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         "stream_seconds": seconds,
         "stall_max_ms": round(fresh.max_gap_ms, 1),
         "stall_p99_ms": round(fresh.p99_gap_ms, 1),
+        "stall_apart_from_switches_max_ms": round(fresh.max_gap_apart_ms, 1),
+        "stall_at_switches_max_ms": round(fresh.max_gap_at_switch_ms, 1),
         "stall_rows_per_s": round(fresh.rows_per_s),
         "stall_paints": fresh.paints,
         "stall_on_top_max_ms": round(on_top.max_gap_ms, 1),
         "stall_on_top_p99_ms": round(on_top.p99_gap_ms, 1),
+        "stall_on_top_apart_from_switches_max_ms": round(on_top.max_gap_apart_ms, 1),
+        "stall_on_top_at_switches_max_ms": round(on_top.max_gap_at_switch_ms, 1),
         "stall_on_top_rows": on_top.rows + n_rows,
         "peak_rss_end_mb": round(rss_end, 1),
+        "room_rows": {
+            "ingest": ingested.room_rows,
+            "stall_on_top": on_top.room_rows,
+            "stall": fresh.room_rows,
+        },
+        "switch_ms": {
+            "ingest": [round(t, 1) for t in ingested.switch_ms],
+            "stall_on_top": [round(t, 1) for t in on_top.switch_ms],
+            "stall": [round(t, 1) for t in fresh.switch_ms],
+        },
+        "switch_rows": {
+            "ingest": ingested.switch_rows,
+            "stall_on_top": on_top.switch_rows,
+            "stall": fresh.switch_rows,
+        },
         "gc_pause_max_ms": {
             "ingest": round(gc_ingest, 1),
             "stall": round(gc_fresh, 1),

@@ -133,7 +133,7 @@ def setup_logging() -> Path | None:
 
 
 def _run_gui(args: argparse.Namespace) -> int:
-    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtCore import QCoreApplication, QSettings, QTimer
     from PySide6.QtWidgets import QApplication, QInputDialog
     from qasync import QEventLoop
 
@@ -171,7 +171,14 @@ def _run_gui(args: argparse.Namespace) -> int:
     uninstall = install_error_reporting(session, loop, log_path)
 
     closed = asyncio.Event()
-    app.lastWindowClosed.connect(closed.set)
+
+    def last_window_closed() -> None:
+        # Hidden to keep hosting (the tray brings it back) is not closed.
+        if not window.in_background:
+            closed.set()
+
+    app.lastWindowClosed.connect(last_window_closed)
+    window.closed.connect(closed.set)
 
     def on_signal(signum: int, frame: object) -> None:
         window.close()
@@ -195,12 +202,17 @@ def _run_gui(args: argparse.Namespace) -> int:
         if not name and args.quit_after is None:
             # First run: ask once, prefilled from the OS user name.
             name, ok = QInputDialog.getText(
-                window, "Roomcast", "Your display name:", text=_os_user()
+                window,
+                "Roomcast",
+                QCoreApplication.translate("MainWindow", "Your display name:"),
+                text=_os_user(),
             )
             name = name.strip()[:MAX_NAME_CHARS] if ok else ""
             if name:
                 window.connection_bar.name_edit.setText(name)
                 window.settings.setValue("name", name)
+        if args.quit_after is None:
+            window.restore_rooms()  # the rooms open at the last quit
         if args.url:
             window.connect_to(" ".join(args.url), name or None)
         await closed.wait()
@@ -215,7 +227,7 @@ def _run_gui(args: argparse.Namespace) -> int:
             if handler is not None:  # None: installed from C, cannot be restored
                 signal.signal(signum, handler)
         uninstall()
-        app.lastWindowClosed.disconnect(closed.set)
+        app.lastWindowClosed.disconnect(last_window_closed)
         window.deleteLater()
         asyncio.set_event_loop(None)
         loop.close()

@@ -69,6 +69,7 @@ from server.protocol import (
 
 __all__ = [
     "HOST_STOPPED_REASON",
+    "NEVER_CONNECTED_ATTEMPTS",
     "Backoff",
     "ConnectionState",
     "Failure",
@@ -87,6 +88,10 @@ log = logging.getLogger("roomcast.client")
 MAX_INCOMING_BYTES: Final = 2**20
 #: Seconds to wait for the closing handshake before dropping the TCP connection.
 CLOSE_TIMEOUT: Final = 3.0
+#: Attempts (with backoff between them) after which a client that has not been
+#: CONNECTED since start() gives up: a mistyped address is not retried forever.
+#: One that was connected keeps reconnecting, however long the server is away.
+NEVER_CONNECTED_ATTEMPTS: Final = 4
 
 _T = TypeVar("_T")
 
@@ -102,7 +107,9 @@ class ConnectionState(enum.Enum):
 @dataclass(frozen=True)
 class Status:
     """Where the connection stands. RECONNECTING covers the whole way back after a
-    failure: ``retry_in`` is set while waiting, None while an attempt runs."""
+    failure: ``retry_in`` is set while waiting, None while an attempt runs.
+    ``unreachable`` marks the DISCONNECTED that ends a start() which never got
+    connected (RoomClient's ``never_connected_attempts``)."""
 
     state: ConnectionState
     url: str | None = None
@@ -113,6 +120,7 @@ class Status:
     room: str | None = None
     you: str | None = None
     members: tuple[str, ...] = ()
+    unreachable: bool = False
 
 
 @dataclass(frozen=True)
@@ -205,9 +213,52 @@ def _t(text: str) -> str:
 _SSL_NOISE = re.compile(r"^\[SSL(?:: [A-Z0-9_]+)?\]\s*|\s*\(_ssl\.c:\d+\)$")
 
 
+#: OpenSSL's reasons for a peer whose first bytes are not a TLS record: a
+#: plain HTTP (ws://) server answering the ClientHello.
+_NOT_TLS_REASONS: Final = frozenset(
+    {"WRONG_VERSION_NUMBER", "RECORD_LAYER_FAILURE", "PACKET_LENGTH_TOO_LONG", "HTTP_REQUEST"}
+)
+
+
+def _not_tls(exc: BaseException, url: str) -> bool:
+    """Did a wss:// handshake fail because the server speaks plain ws://?
+
+    Such a server answers the ClientHello with HTTP (OpenSSL: wrong version
+    number), or drops the connection mid-handshake (as websockets' server
+    does), which asyncio's TLS reports as a bare ConnectionResetError: no
+    errno, no text.
+    """
+    if not url.lower().startswith("wss:"):
+        return False
+    if isinstance(exc, SSLError):
+        return getattr(exc, "reason", None) in _NOT_TLS_REASONS
+    return isinstance(exc, ConnectionResetError) and exc.errno is None and not exc.args
+
+
+def _reason(exc: BaseException) -> str:
+    """The exception's own words; its class name when it has none (never "")."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return str(exc.strerror)
+    text = str(exc).strip()
+    # str(SSLError()) is "()": the empty args, not words.
+    return text if text and text != "()" else type(exc).__name__
+
+
 def describe_open_error(exc: BaseException, url: str) -> Failure:
     """The text for a failed opening handshake (TCP, TLS or HTTP upgrade)."""
     where = host_port(url)
+    if _not_tls(exc, url):
+        parts = urlsplit(url)
+        plain = parts._replace(scheme="ws").geturl()
+        return Failure(
+            _t(
+                QT_TRANSLATE_NOOP(
+                    "RoomClient",
+                    "TLS handshake with {where} failed: the server does not speak TLS — try {url}",
+                )
+            ).format(where=where, url=plain),
+            Severity.ERROR,
+        )
     if isinstance(exc, InvalidStatus):
         r = exc.response
         return Failure(
@@ -219,7 +270,7 @@ def describe_open_error(exc: BaseException, url: str) -> Failure:
             Severity.ERROR,
         )
     if isinstance(exc, SSLError):  # SSLCertVerificationError included
-        reason = _SSL_NOISE.sub("", str(exc.strerror or exc)) or type(exc).__name__
+        reason = _SSL_NOISE.sub("", _reason(exc)).strip() or type(exc).__name__
         return Failure(
             _t(QT_TRANSLATE_NOOP("RoomClient", "TLS failure with {where}: {reason}")).format(
                 where=where, reason=reason
@@ -252,7 +303,7 @@ def describe_open_error(exc: BaseException, url: str) -> Failure:
                 QT_TRANSLATE_NOOP(
                     "RoomClient", "{where} did not answer like a WebSocket server: {error}"
                 )
-            ).format(where=where, error=exc),
+            ).format(where=where, error=_reason(exc)),
             Severity.ERROR,
         )
     if isinstance(exc, InvalidHandshake):
@@ -261,13 +312,13 @@ def describe_open_error(exc: BaseException, url: str) -> Failure:
                 QT_TRANSLATE_NOOP(
                     "RoomClient", "The WebSocket handshake with {where} failed: {error}"
                 )
-            ).format(where=where, error=exc),
+            ).format(where=where, error=_reason(exc)),
             Severity.ERROR,
         )
     if isinstance(exc, OSError):
         return Failure(
             _t(QT_TRANSLATE_NOOP("RoomClient", "Could not connect to {where}: {error}")).format(
-                where=where, error=exc.strerror or exc
+                where=where, error=_reason(exc)
             )
         )
     return Failure(
@@ -387,7 +438,12 @@ class RoomClient:
         welcome_timeout: float = 3.0,
         client_name: str = f"roomcast/{__version__}",
         ssl: SSLContext | None = None,
+        never_connected_attempts: int = NEVER_CONNECTED_ATTEMPTS,
     ) -> None:
+        if never_connected_attempts < 1:
+            raise ValueError(
+                f"never_connected_attempts must be at least 1, got {never_connected_attempts}"
+            )
         self.name = name
         self.password = password
         self._on_status = on_status
@@ -400,6 +456,7 @@ class RoomClient:
         self._welcome_timeout = welcome_timeout
         self._client_name = client_name
         self._ssl = ssl
+        self._never_connected_attempts = never_connected_attempts
 
         self._status = Status(ConnectionState.DISCONNECTED)
         self._urls: tuple[str, ...] = ()
@@ -407,6 +464,11 @@ class RoomClient:
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._last_failure: str | None = None
+        # This start(): attempts that failed, whether one ever got CONNECTED,
+        # and whether it gave up on an address that never answered.
+        self._failed_attempts = 0
+        self._ever_connected = False
+        self._gave_up = False
         # The room, across connections (reset when start() gets another room).
         self._last_seq = 0
         self._epoch = ""
@@ -497,15 +559,22 @@ class RoomClient:
         self._set_status(Status(ConnectionState.DISCONNECTED, url=self._status.url))
 
     def retry_now(self) -> None:
-        """Skip the backoff wait; after an auth stop (or stop()), start again."""
+        """Skip the backoff wait; after an auth stop (or stop()), start again.
+
+        Does nothing once the client gave up on an unreachable address
+        (``Status.unreachable``): that takes a new start().
+        """
         if self._task is not None and not self._task.done():
             self._wake.set()
-        elif self._urls:
+        elif self._urls and not self._gave_up:
             self._spawn()
 
     def _spawn(self) -> None:
         self._backoff.reset()
         self._last_failure = None
+        self._failed_attempts = 0
+        self._ever_connected = False
+        self._gave_up = False
         self._task = asyncio.get_running_loop().create_task(self._run(), name="roomcast-client")
 
     # -- sending -----------------------------------------------------------
@@ -601,6 +670,13 @@ class RoomClient:
             if failure.final:
                 self._set_status(Status(ConnectionState.DISCONNECTED, url, detail=failure.text))
                 return
+            if not self._ever_connected:
+                self._failed_attempts += 1
+                # Every URL of a failover list gets its turn at least once.
+                limit = max(self._never_connected_attempts, len(self._urls))
+                if self._failed_attempts >= limit:
+                    self._give_up(url, failure)
+                    return
             if lasted is not None and lasted >= self._backoff.stable_after:
                 self._backoff.reset()
                 self._quick = False
@@ -623,6 +699,24 @@ class RoomClient:
                     await self._wake.wait()
             except TimeoutError:
                 pass
+
+    def _give_up(self, url: str, failure: Failure) -> None:
+        """The end of a start() that never got connected: DISCONNECTED, unreachable."""
+        self._gave_up = True
+        where = ", ".join(dict.fromkeys(host_port(u) for u in self._urls))
+        text = _t(QT_TRANSLATE_NOOP("RoomClient", "Could not reach {where}: {reason}")).format(
+            where=where, reason=failure.text
+        )
+        self._report(replace(failure, text=text))
+        self._set_status(
+            Status(
+                ConnectionState.DISCONNECTED,
+                url,
+                attempt=self._failed_attempts,
+                detail=text,
+                unreachable=True,
+            )
+        )
 
     async def _attempt(self, url: str) -> tuple[Failure, float | None]:
         """One connection, start to end: (why it ended, seconds it was CONNECTED,
@@ -826,6 +920,7 @@ class RoomClient:
             self._connected_at = loop.time()
         self._roomcast = roomcast
         self._last_failure = None
+        self._ever_connected = True
         self._set_status(
             Status(
                 ConnectionState.CONNECTED,

@@ -58,7 +58,8 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from desktop.models import ROW_FLAGS, MessageListModel, role_names, row_data
+from desktop.models import MessageListModel
+from desktop.row_roles import ROW_FLAGS, role_names, row_data
 from desktop.rows import Direction, Row, RowKind
 
 _ModelIndex = QModelIndex | QPersistentModelIndex

@@ -2,7 +2,9 @@
 
 What the host chose (:class:`HostSettings`), where others can join
 (:func:`invite_urls`), and one clear sentence for each way starting the
-embedded server can fail (:func:`host_error_text`).
+embedded server can fail (:func:`host_error_text`). Those texts are marked
+with ``QT_TRANSLATE_NOOP`` and translated through ``desktop.client.translate``
+(which desktop/i18n.py points at Qt's catalogue), like the client's.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import errno
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop import client
+from desktop.client import QT_TRANSLATE_NOOP
 from server.defaults import HOST_STOPPED_REASON, PORT
 from server.errors import ListenError
 from server.netinfo import is_wildcard, lan_ipv4_addresses
@@ -67,16 +71,35 @@ def invite_urls(settings: HostSettings, port: int, lan: list[str] | None = None)
     return [f"ws://{h}:{port}{room_path(settings.room)}" for h in hosts]
 
 
+def _t(text: str) -> str:
+    return client.translate("Hosting", text)
+
+
 def host_error_text(exc: ListenError) -> str:
     """One sentence for a server that could not start listening."""
     port = exc.port
     if exc.errno == errno.EADDRINUSE:
-        return f"Port {port} is in use by another program; choose another port to host on."
+        return _t(
+            QT_TRANSLATE_NOOP(
+                "Hosting",
+                "Port {port} is in use by another program; choose another port to host on.",
+            )
+        ).format(port=port)
     if exc.errno == errno.EACCES:
-        return (
-            f"Permission denied for port {port}: ports below 1024 need administrator "
-            "rights; choose a port above 1024."
-        )
+        return _t(
+            QT_TRANSLATE_NOOP(
+                "Hosting",
+                "Permission denied for port {port}: ports below 1024 need administrator "
+                "rights; choose a port above 1024.",
+            )
+        ).format(port=port)
     if exc.errno == errno.EADDRNOTAVAIL:
-        return f"Cannot host on {exc.host}: that address does not belong to this computer."
-    return f"Cannot host on port {port}: {exc}"
+        return _t(
+            QT_TRANSLATE_NOOP(
+                "Hosting",
+                "Cannot host on {host}: that address does not belong to this computer.",
+            )
+        ).format(host=exc.host)
+    return _t(QT_TRANSLATE_NOOP("Hosting", "Cannot host on port {port}: {error}")).format(
+        port=port, error=exc
+    )

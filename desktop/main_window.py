@@ -1,28 +1,36 @@
 """The main window: composition and wiring, nothing else.
 
-Connection bar on top, the message list and the member list side by side,
-the composer below, the status bar at the bottom. Widgets emit signals; the
-window forwards them to the :class:`~desktop.session.ChatSession` and shows
-what the session reports. The status bar always shows the connection state,
-the server and the member count.
+Connection bar on top; below it the room list (every open room, each its
+own connection), the shown room's messages and its member list side by
+side; the composer below, the status bar at the bottom. Widgets emit
+signals; the window forwards them to the :class:`~desktop.session.ChatSession`
+and shows what the session reports. The status bar always shows the shown
+room's connection state, its server and its member count; the room list
+shows every room's state and unread count.
+
+Quitting (or closing the window) while others are in the room we host asks
+first, and offers to keep hosting in the background where a tray exists.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import time
 from collections.abc import Callable
 from typing import cast
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QSystemTrayIcon,
     QToolBar,
@@ -39,6 +47,8 @@ from .filtering import MessageFilterModel
 from .hosting import HostSettings
 from .notifications import Notifier
 from .resources import app_icon
+from .room_model import RoomListModel
+from .rooms import RoomEntry, parse_saved
 from .rows import Row
 from .saved import SavedConnections
 from .session import ChatSession
@@ -46,17 +56,19 @@ from .theme import Theme, ThemeController
 from .widgets.controls import Composer, ComposerBar, ConnectionBar, MemberList
 from .widgets.filter_bar import FilterBar
 from .widgets.hosting import HostDialog, InvitePanel
-from .widgets.message_view import MessageView
+from .widgets.message_view import MessageView, ScrollPosition
 from .widgets.preferences import PreferencesDialog
+from .widgets.rooms import RoomSidebar
 from .widgets.saved import SavedConnectionsDialog
 from .widgets.session_viewer import SessionViewer
 
 #: At most one typing hint per this many seconds (PROTOCOL.md, typing: a hint).
 TYPING_EVERY = 3.0
-#: A "typing" hint is shown this long unless it is renewed (senders renew every 3 s).
-TYPING_SHOWN = 5.0
 NOTICE_MS = 6000
 NOTIFICATION_MS = 5000
+#: The member column: wide enough for a long name, never a third of the window.
+SIDE_MAX_WIDTH = 260
+ROOMS_MAX_WIDTH = 300
 
 
 def describe(status: Status) -> str:
@@ -117,14 +129,24 @@ def typing_text(names: list[str]) -> str:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, session: ChatSession, settings: QSettings) -> None:
+    #: The window closed for good (not hidden to keep hosting): the app ends.
+    closed = Signal()
+
+    def __init__(
+        self, session: ChatSession, settings: QSettings, *, tray: bool | None = None
+    ) -> None:
+        """``tray``: whether the desktop has a system tray (None: ask Qt)."""
         super().__init__()
         self.session = session
         self.settings = settings
         self.setWindowTitle("Roomcast")
-        self.resize(900, 640)
+        self.resize(1000, 640)
 
         self.connection_bar = ConnectionBar(self)
+        self.room_model = RoomListModel(session.rooms, self)
+        self.room_list = RoomSidebar(self.room_model, self)
+        self.room_list.setMinimumWidth(150)
+        self.room_list.setMaximumWidth(ROOMS_MAX_WIDTH)
         # The list shows the session's rows through the find bar's filter (Ctrl+F).
         self.filter_model = MessageFilterModel(session.model, self)
         self.filter_bar = FilterBar(self)
@@ -139,27 +161,33 @@ class MainWindow(QMainWindow):
         self.invite_panel.hide()
         self.composer = Composer(self)
         self.composer_bar = ComposerBar(self.composer, self)
-        # "alice is typing…", under the list (PROTOCOL.md, typing).
+        # "alice is typing…", under the list (PROTOCOL.md, typing); hidden when no one is.
         self.typing_label = QLabel("", self)
         self.typing_label.setAccessibleName(self.tr("Who is typing"))
-        self._typing_until: dict[str, float] = {}
+        self.typing_label.hide()
         self._typing_timer = QTimer(self)
         self._typing_timer.setInterval(500)
         self._typing_timer.timeout.connect(self._refresh_typing)
-        side = QWidget(self)
-        side_layout = QVBoxLayout(side)
+        # The side column (invite, members) collapses when it has nothing to show.
+        self.side = QWidget(self)
+        side_layout = QVBoxLayout(self.side)
         side_layout.setContentsMargins(0, 0, 0, 0)
         side_layout.addWidget(self.invite_panel)
         side_layout.addWidget(self.members, 1)
+        self.side.setMaximumWidth(SIDE_MAX_WIDTH)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(self.room_list)
         self.splitter.addWidget(self.view)
-        self.splitter.addWidget(side)
-        self.splitter.setStretchFactor(0, 4)
+        self.splitter.addWidget(self.side)
+        self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([660, 240])
+        self.splitter.setStretchFactor(2, 0)
+        self.splitter.setCollapsible(1, False)
+        self.splitter.setSizes([190, 620, 190])
         self.members.hide()
+        self.side.hide()
 
-        toolbar = QToolBar(self.tr("Room"), self)
+        toolbar = QToolBar(self.tr("Hosting"), self)
         toolbar.setObjectName("room-toolbar")
         toolbar.setMovable(False)
         self.host_button = QPushButton(self.tr("Host a room"), self)
@@ -173,6 +201,8 @@ class MainWindow(QMainWindow):
         self.host_dialog: HostDialog | None = None
         self.confirm_box: QMessageBox | None = None
         self._close_confirmed = False
+        #: Hidden while hosting goes on (the tray offers Show and Stop).
+        self.in_background = False
 
         central = QWidget(self)
         layout = QVBoxLayout(central)
@@ -194,12 +224,15 @@ class MainWindow(QMainWindow):
         )
         self.retry_button.hide()
         # Notices get their own label: QStatusBar.showMessage would hide the
-        # connection state, which must always be visible.
+        # connection state, which must always be visible. The notice gives way
+        # (Ignored: it never squeezes the state) and keeps its full text as a tooltip.
         self.notice_label = QLabel("", self)
         self.notice_label.setAccessibleName(self.tr("Latest notice"))
+        self.notice_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self._notice_clear = QTimer(self)
         self._notice_clear.setSingleShot(True)
-        self._notice_clear.timeout.connect(self.notice_label.clear)
+        self._notice_clear.timeout.connect(self._clear_notice)
+        self._notice_text = ""
         bar = self.statusBar()
         bar.addWidget(self.state_label)
         bar.addWidget(self.notice_label, 1)
@@ -212,9 +245,16 @@ class MainWindow(QMainWindow):
         self._countdown.setInterval(500)
         self._countdown.timeout.connect(self._refresh_state_label)
         self._last_typing = 0.0
+        #: "Open another room" (Ctrl+N): the bar is free for a new address
+        #: until a room connects or another room is shown.
+        self._opening = False
+        #: Scroll positions saved at the last quit, restored once the room's
+        #: first history page is there.
+        self._restore_scroll: dict[tuple[str, str], ScrollPosition] = {}
 
+        session.looked_at = self._looked_at
         self.connection_bar.connectRequested.connect(self._connect)
-        self.connection_bar.disconnectRequested.connect(self.session.disconnect_from_server)
+        self.connection_bar.disconnectRequested.connect(self._disconnect_clicked)
         self.composer.sendRequested.connect(self.session.send)
         self.composer.rawRequested.connect(self.session.send_raw)
         self.composer.typing.connect(self._typing)
@@ -224,23 +264,44 @@ class MainWindow(QMainWindow):
         self.filter_bar.filterChanged.connect(self.filter_model.set_filter)
         self.filter_bar.closed.connect(lambda: self.view.setFocus(Qt.FocusReason.OtherFocusReason))
         self.view.retryRequested.connect(self.session.retry)
+        self.room_list.roomActivated.connect(self.show_room)
+        self.room_list.closeRequested.connect(self.close_room)
+        self.room_list.moveRequested.connect(self.session.move_room)
+        self.room_list.newRequested.connect(self.open_another_room)
+        self.room_model.dataChanged.connect(self._on_rooms_changed)
+        self.room_model.rowsRemoved.connect(self._on_rooms_changed)
         self.session.statusChanged.connect(self._on_status)
         self.session.notice.connect(self._on_notice)
         self.session.membersChanged.connect(self._on_members)
-        self.session.typingReceived.connect(self._on_typing)
-        self.session.messageReceived.connect(self._on_message)
+        self.session.typingChanged.connect(self._on_typing)
+        self.session.unreadMessage.connect(self._on_unread_message)
+        self.session.currentChanging.connect(self._leaving_room)
+        self.session.currentChanged.connect(self._entered_room)
+        self.session.roomReached.connect(self._on_room_reached)
+        self.session.historyLoaded.connect(self._on_history_loaded)
         self.session.hostingChanged.connect(self._on_hosting)
         self.session.inviteChanged.connect(self._on_invite)
 
-        # Unread counts and notifications (desktop/notifications.py has the rules).
-        self.notifier = Notifier(self._looked_at, self)
-        self.notifier.unreadChanged.connect(self._on_unread)
+        # Notifications (desktop/notifications.py) over the rooms' unread counts.
+        self.notifier = Notifier(session.rooms.totals, self._looked_at, self)
         self.notifier.notificationRequested.connect(self._notify)
         self.tray: QSystemTrayIcon | None = None
-        if QSystemTrayIcon.isSystemTrayAvailable():
+        self.tray_menu: QMenu | None = None
+        has_tray = QSystemTrayIcon.isSystemTrayAvailable() if tray is None else tray
+        if has_tray:
             self.tray = QSystemTrayIcon(app_icon(), self)
             self.tray.setToolTip("Roomcast")
             self.tray.activated.connect(self._tray_activated)
+            self.tray_menu = QMenu(self)
+            self.tray_show_action = self.tray_menu.addAction(self.tr("Show Roomcast"))
+            self.tray_show_action.triggered.connect(self.bring_back)
+            self.tray_stop_action = self.tray_menu.addAction(self.tr("Stop hosting"))
+            self.tray_stop_action.setEnabled(False)
+            self.tray_stop_action.triggered.connect(self._stop_hosting_from_tray)
+            self.tray_menu.addSeparator()
+            self.tray_quit_action = self.tray_menu.addAction(self.tr("Quit Roomcast"))
+            self.tray_quit_action.triggered.connect(self.quit_now)
+            self.tray.setContextMenu(self.tray_menu)
             self.tray.show()
         app = QApplication.instance()
         assert isinstance(app, QApplication)
@@ -257,9 +318,26 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         menu = self.menuBar()
         room = menu.addMenu(self.tr("&Room"))
+        self.new_room_action = QAction(self.tr("&New room…"), self)
+        self.new_room_action.setShortcut(QKeySequence.StandardKey.New)
+        self.new_room_action.triggered.connect(self.open_another_room)
+        room.addAction(self.new_room_action)
+        self.close_room_action = QAction(self.tr("&Close room"), self)
+        self.close_room_action.setShortcut(QKeySequence("Ctrl+W"))
+        self.close_room_action.triggered.connect(self._close_current_room)
+        room.addAction(self.close_room_action)
+        self.next_room_action = QAction(self.tr("Ne&xt room"), self)
+        self.next_room_action.setShortcut(QKeySequence("Ctrl+PgDown"))
+        self.next_room_action.triggered.connect(lambda: self.step_room(1))
+        room.addAction(self.next_room_action)
+        self.previous_room_action = QAction(self.tr("P&revious room"), self)
+        self.previous_room_action.setShortcut(QKeySequence("Ctrl+PgUp"))
+        self.previous_room_action.triggered.connect(lambda: self.step_room(-1))
+        room.addAction(self.previous_room_action)
+        room.addSeparator()
         self.focus_url_action = QAction(self.tr("Go to the server &address"), self)
         self.focus_url_action.setShortcut(QKeySequence("Ctrl+L"))
-        self.focus_url_action.triggered.connect(self.focus_url)
+        self.focus_url_action.triggered.connect(self._go_to_address)
         room.addAction(self.focus_url_action)
         self.saved_action = QAction(self.tr("&Saved connections…"), self)
         self.saved_action.setShortcut(QKeySequence("Ctrl+Shift+O"))
@@ -371,6 +449,14 @@ class MainWindow(QMainWindow):
         viewer.show()
         return viewer
 
+    def _go_to_address(self) -> None:
+        """Ctrl+L: the address of the room shown is fixed while it is connected,
+        so a new address opens another room."""
+        if self.connection_bar.url_box.isEnabled():
+            self.focus_url()
+        else:
+            self.open_another_room()
+
     def focus_url(self) -> None:
         """Ctrl+L: to the server address, selected, as in a browser."""
         self.connection_bar.url_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -408,20 +494,6 @@ class MainWindow(QMainWindow):
     def _looked_at(self) -> bool:
         return self.isActiveWindow() and not self.isMinimized()
 
-    def _on_message(self, row: Row) -> None:
-        if row.author:
-            self._typing_until.pop(row.author, None)  # it came: no longer typing
-            self._refresh_typing()
-        self.notifier.message_arrived(row)
-
-    def _on_unread(self, unread: int, mentions: int) -> None:
-        self._refresh_state_label()
-        if self.tray is not None:
-            tip = (
-                self.tr("Roomcast — {count} unread").format(count=unread) if unread else "Roomcast"
-            )
-            self.tray.setToolTip(tip)
-
     def _notify(self, title: str, body: str, mention: bool) -> None:
         if self.tray is not None:
             icon = (
@@ -433,14 +505,13 @@ class MainWindow(QMainWindow):
         else:
             QApplication.alert(self)  # no tray: at least flash the taskbar entry
 
-    def _tray_activated(self, _reason: QSystemTrayIcon.ActivationReason) -> None:
-        self.showNormal()
-        self.raise_()
-        self.activateWindow()
+    def _tray_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason is not QSystemTrayIcon.ActivationReason.Context:
+            self.bring_back()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.ActivationChange and self._looked_at():
-            self.notifier.activated()
+            self.session.looked_at_again()
         super().changeEvent(event)
 
     # -- actions --------------------------------------------------------------
@@ -458,13 +529,145 @@ class MainWindow(QMainWindow):
             self.settings.setValue("name", name)
 
     def _start(self, urls: str, name: str, password: str | None) -> bool:
-        """Connect the session; on success remember the address. False when unusable."""
+        """Open (or show) the room and connect it. False when the address is
+        unusable. The address joins Recent once it connects (roomReached)."""
+        self._opening = False
         if not self.session.connect_to(urls, name or None, password):
             return False
-        self.connection_bar.remember_url(urls)
         self.connection_bar.set_connected(True)
-        self.settings.setValue("recent_urls", self.connection_bar.recent_urls())
+        self.composer.setFocus(Qt.FocusReason.OtherFocusReason)
         return True
+
+    def _disconnect_clicked(self) -> None:
+        """Disconnect the room shown; for the hosted room that means stop hosting
+        (asked first when others are in it)."""
+        entry = self.session.rooms.current
+        if entry is not None and entry.hosted:
+            self.ask_to_stop_hosting(
+                lambda: self.session.spawn(self.session.stop_hosting(), "stopping hosting")
+            )
+        else:
+            self.session.disconnect_from_server()
+
+    # -- rooms ----------------------------------------------------------------
+
+    def show_room(self, entry: RoomEntry) -> None:
+        self._opening = False
+        self.session.show_room(entry)
+
+    def step_room(self, delta: int) -> None:
+        """Ctrl+PgDown / Ctrl+PgUp: the next or previous room, wrapping around."""
+        rooms = self.session.rooms
+        if not len(rooms):
+            return
+        current = rooms.current
+        row = rooms.row_of(current) if current is not None else -1
+        self.show_room(rooms[(row + delta) % len(rooms)])
+
+    def open_another_room(self) -> None:
+        """Ctrl+N: the bar takes a new address; the rooms open stay connected."""
+        self._opening = True
+        self.connection_bar.set_connected(False)
+        self.connection_bar.set_url("")
+        self.connection_bar.password_edit.clear()
+        self.focus_url()
+
+    def close_room(self, entry: RoomEntry) -> None:
+        """Close one room (Ctrl+W, the list's Delete); the others are untouched.
+        The hosted room stops being hosted, asked first when others are in it."""
+        if entry.hosted:
+            self.ask_to_stop_hosting(lambda: self.session.close_room(entry))
+        else:
+            self.session.close_room(entry)
+
+    def _close_current_room(self) -> None:
+        if self.session.rooms.current is not None:
+            self.close_room(self.session.rooms.current)
+
+    def _leaving_room(self, entry: RoomEntry | None) -> None:
+        """Another room is about to be shown: keep this one's draft and place."""
+        if entry is None:
+            return
+        entry.draft = self.composer.toPlainText()
+        position = self.view.scroll_position()
+        entry.scroll = position.to_dict()
+
+    def _entered_room(self, entry: RoomEntry | None) -> None:
+        """Show this room's draft, place, address and state; type at once."""
+        self.room_list.select(entry)
+        self.composer.setPlainText(entry.draft if entry is not None else "")
+        self.composer.moveCursor(self.composer.textCursor().MoveOperation.End)
+        if entry is not None:
+            position = ScrollPosition.from_dict(entry.scroll) if entry.scroll else None
+            self.view.restore_scroll_position(position)
+            self.connection_bar.set_url(entry.urls_text)
+            if entry.name:
+                self.connection_bar.name_edit.setText(entry.name)
+        else:
+            self.connection_bar.set_url("")
+        self._refresh_typing()
+        self._update_side()
+        self._refresh_state_label()
+        self.composer.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _on_room_reached(self, entry: RoomEntry) -> None:
+        """It answered: now the address is worth keeping in Recent."""
+        if entry.hosted:
+            return  # the hosted room's address changes with each port
+        self.connection_bar.remember_url(entry.urls_text)
+        if entry is not self.session.rooms.current:
+            current = self.session.rooms.current
+            self.connection_bar.set_url(current.urls_text if current is not None else "")
+        self.settings.setValue("recent_urls", self.connection_bar.recent_urls())
+
+    def _on_history_loaded(self, entry: RoomEntry) -> None:
+        position = self._restore_scroll.pop(entry.key, None)
+        if position is not None and entry is self.session.rooms.current:
+            self.view.restore_scroll_position(position)
+
+    def _on_rooms_changed(self, *_: object) -> None:
+        """A room's state or unread count changed: the title and tray follow."""
+        self._refresh_state_label()
+        if self.tray is not None and not self.in_background:
+            unread = self.notifier.unread
+            tip = (
+                self.tr("Roomcast — {count} unread").format(count=unread) if unread else "Roomcast"
+            )
+            self.tray.setToolTip(tip)
+
+    def _on_unread_message(self, entry: RoomEntry, row: Row) -> None:
+        several = len(self.session.rooms) > 1
+        self.notifier.message_arrived(row, entry.title if several else None)
+
+    def saved_rooms(self) -> str:
+        return json.dumps(self.session.rooms.saved())
+
+    def restore_rooms(self) -> int:
+        """Reopen the rooms open at the last quit, in their order, and show the
+        one shown then. Returns how many were reopened."""
+        raw = self.settings.value("rooms", "")
+        try:
+            data = json.loads(raw) if isinstance(raw, str) and raw else None
+        except ValueError:
+            data = None
+        saved, shown = parse_saved(data)
+        default_name = self.connection_bar.name_edit.text().strip() or None
+        opened: list[RoomEntry] = []
+        for room in saved:
+            if not self.session.connect_to(" ".join(room.urls), room.name or default_name):
+                continue
+            entry = self.session.rooms.current
+            assert entry is not None
+            # Into the composer: leaving the room for the next one keeps it.
+            self.composer.setPlainText(room.draft)
+            position = ScrollPosition.from_dict(room.scroll) if room.scroll else None
+            if position is not None and not position.at_bottom:
+                self._restore_scroll[entry.key] = position
+            opened.append(entry)
+        if opened:
+            self.show_room(opened[shown if shown is not None and shown < len(opened) else -1])
+            self.connection_bar.set_connected(True)
+        return len(opened)
 
     # -- hosting ----------------------------------------------------------------
 
@@ -506,9 +709,18 @@ class MainWindow(QMainWindow):
             return
         box = self.confirm_box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle("Stop hosting?")
-        people = f"{others} other {'person is' if others == 1 else 'people are'}"
-        box.setText(f"{people} connected to your room. Stop hosting and disconnect them?")
+        box.setWindowTitle(self.tr("Stop hosting?"))
+        box.setText(
+            (
+                self.tr("1 other person is connected to your room.")
+                if others == 1
+                else self.tr("{count} other people are connected to your room.").format(
+                    count=others
+                )
+            )
+            + " "
+            + self.tr("Stop hosting and disconnect them?")
+        )
         box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
         box.setDefaultButton(QMessageBox.StandardButton.No)
 
@@ -519,18 +731,106 @@ class MainWindow(QMainWindow):
         box.finished.connect(finished)
         box.open()  # not exec(): no nested event loop under qasync
 
+    def ask_to_quit_while_hosting(self) -> QMessageBox:
+        """Quit or close while others are in our room: say how many, and offer
+        to keep hosting in the background (where a tray can bring us back),
+        to stop and quit, or to stay."""
+        others = self.session.others_connected
+        hosting = self.session.hosting
+        room = hosting.room if hosting is not None else ""
+        box = self.confirm_box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("Quit while hosting?"))
+        box.setText(
+            (
+                self.tr("1 other person is in your room {room}.")
+                if others == 1
+                else self.tr("{count} other people are in your room {room}.")
+            ).format(count=others, room=room)
+        )
+        box.setInformativeText(
+            self.tr("Quitting stops hosting and disconnects them.")
+            + (
+                " " + self.tr("You can also keep the room open with Roomcast in the tray.")
+                if self.tray is not None
+                else ""
+            )
+        )
+        self.keep_hosting_button: QPushButton | None = None
+        if self.tray is not None:
+            self.keep_hosting_button = box.addButton(
+                self.tr("Keep hosting in the background"), QMessageBox.ButtonRole.AcceptRole
+            )
+        self.quit_hosting_button = box.addButton(
+            self.tr("Stop hosting and quit"), QMessageBox.ButtonRole.DestructiveRole
+        )
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+
+        def finished(_answer: int) -> None:
+            clicked = box.clickedButton()
+            if clicked is self.quit_hosting_button:
+                self.quit_now()
+            elif clicked is not None and clicked is self.keep_hosting_button:
+                self.keep_hosting_in_background()
+
+        box.finished.connect(finished)
+        box.open()  # not exec(): no nested event loop under qasync
+        return box
+
+    def keep_hosting_in_background(self) -> None:
+        """Hide the window; the room goes on; the tray says so and offers Stop."""
+        if self.tray is None:
+            return
+        self.save_settings()
+        self.in_background = True
+        self.hide()
+        hosting = self.session.hosting
+        room = hosting.room if hosting is not None else ""
+        self.tray.setToolTip(self.tr("Roomcast — hosting room {room}").format(room=room))
+        self.tray.showMessage(
+            self.tr("Roomcast is still hosting {room}").format(room=room),
+            self.tr("Use the tray icon to show the window or to stop hosting."),
+            QSystemTrayIcon.MessageIcon.Information,
+            NOTIFICATION_MS,
+        )
+
+    def bring_back(self) -> None:
+        """The tray's "Show Roomcast" (or a click on the icon)."""
+        self.in_background = False
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+        self._on_rooms_changed()
+
+    def _stop_hosting_from_tray(self) -> None:
+        """The tray's "Stop hosting": in the background that is the last thing
+        keeping the app alive, so it quits too."""
+        if self.in_background:
+            self.quit_now()
+        else:
+            self.session.spawn(self.session.stop_hosting(), "stopping hosting")
+
+    def quit_now(self) -> None:
+        """Quit without asking again (the question was answered)."""
+        self._close_confirmed = True
+        self.close()
+
     def _on_hosting(self, settings: HostSettings | None) -> None:
         self.host_button.setText(self.tr("Stop hosting") if settings else self.tr("Host a room"))
-        if settings is not None and self.session.invite:
-            self.connection_bar.set_url(self.session.invite[0])
         self.invite_panel.setVisible(settings is not None)
         if settings is None:
             self.invite_panel.clear()
+        if self.tray is not None:
+            self.tray_stop_action.setEnabled(settings is not None)
+        self._update_side()
 
     def _on_invite(self, addresses: list[str]) -> None:
         hosting = self.session.hosting
         if addresses and hosting is not None:
             self.invite_panel.set_invite(addresses, hosting.room, hosting.password is not None)
+        self._update_side()
 
     def _typing(self) -> None:
         now = time.monotonic()
@@ -545,7 +845,8 @@ class MainWindow(QMainWindow):
         active = self.session.client is not None and status.state is not (
             ConnectionState.DISCONNECTED
         )
-        self.connection_bar.set_connected(active)
+        if not self._opening:
+            self.connection_bar.set_connected(active)
         if not active:
             self.composer.set_blocked(
                 self.tr("{detail} — connect again to send").format(detail=status.detail)
@@ -555,9 +856,10 @@ class MainWindow(QMainWindow):
         else:
             # While connecting or reconnecting, messages wait in the outbox.
             self.composer.set_blocked(None)
-        self.members.setVisible(status.roomcast)
         waiting = status.state is ConnectionState.RECONNECTING
-        self.retry_button.setVisible(waiting)
+        # "Could not reach …": the client stopped trying; Retry starts it again.
+        self.retry_button.setText(self.tr("Retry") if status.unreachable else self.tr("Retry now"))
+        self.retry_button.setVisible(waiting or status.unreachable)
         self._retry_deadline = (
             time.monotonic() + status.retry_in if waiting and status.retry_in is not None else None
         )
@@ -571,7 +873,21 @@ class MainWindow(QMainWindow):
             if status.roomcast
             else ""
         )
+        if status.detail and status.detail in self._notice_text:
+            # One place per failure: the state label says it now.
+            self._clear_notice()
+        self._update_side()
         self._refresh_state_label()
+
+    def _update_side(self) -> None:
+        """The side column shows the members of a Roomcast room and, for the
+        room we host, the invite; with neither it collapses."""
+        status = self.session.status
+        current = self.session.rooms.current
+        invite = self.session.hosting is not None and current is not None and current.hosted
+        self.invite_panel.setVisible(invite)
+        self.members.setVisible(status.roomcast)
+        self.side.setVisible(invite or status.roomcast)
 
     def _refresh_state_label(self) -> None:
         status = self.session.status
@@ -580,30 +896,46 @@ class MainWindow(QMainWindow):
             status = dataclasses.replace(status, retry_in=left)
         self.state_label.setText(describe(status))
         room = status.room if status.roomcast and status.room else None
+        current = self.session.rooms.current
+        if room is None and current is not None:
+            room = current.title
         badge = self.notifier.badge()
         self.setWindowTitle(f"{badge}{room} — Roomcast" if room else f"{badge}Roomcast")
 
     def show_notice(self, text: str, ms: int = NOTICE_MS) -> None:
+        self._notice_text = text
         self.notice_label.setText(text)
+        self.notice_label.setToolTip(text)
         self._notice_clear.start(ms)
 
+    def _clear_notice(self) -> None:
+        self._notice_text = ""
+        self.notice_label.clear()
+        self.notice_label.setToolTip("")
+
     def _on_notice(self, notice: Notice) -> None:
+        if (
+            notice.text == self._notice_text.lstrip("⚠✖ ")
+            or notice.text == self.session.status.detail
+        ):
+            return  # said already (the state label, or the notice shown)
         prefix = {Severity.WARNING: "⚠ ", Severity.ERROR: "✖ "}.get(notice.severity, "")
         self.show_notice(prefix + notice.text)
 
     def _on_members(self, names: list[str], you: str) -> None:
         self.members.set_members(names, you or None)
 
-    def _on_typing(self, who: str) -> None:
-        self._typing_until[who] = time.monotonic() + TYPING_SHOWN
-        self._refresh_typing()
+    def _on_typing(self, names: list[str]) -> None:
+        self._show_typing(names)
 
     def _refresh_typing(self) -> None:
         """Drop expired typing hints; show who is still typing, in arrival order."""
-        now = time.monotonic()
-        self._typing_until = {n: t for n, t in self._typing_until.items() if t > now}
-        self.typing_label.setText(typing_text(list(self._typing_until)))
-        if self._typing_until:
+        self._show_typing(self.session.typing_names())
+
+    def _show_typing(self, names: list[str]) -> None:
+        self.typing_label.setText(typing_text(names))
+        self.typing_label.setVisible(bool(names))
+        if names:
             self._typing_timer.start()
         else:
             self._typing_timer.stop()
@@ -621,7 +953,7 @@ class MainWindow(QMainWindow):
         geometry = s.value("geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
-        splitter = s.value("splitter")
+        splitter = s.value("splitter3")
         if isinstance(splitter, QByteArray):
             self.splitter.restoreState(splitter)
         self.notifier.enabled = _flag(s.value("notify/enabled", True))
@@ -633,15 +965,31 @@ class MainWindow(QMainWindow):
         self.theme.apply(theme)
 
     def save_settings(self) -> None:
+        current = self.session.rooms.current
+        if current is not None:  # the shown room's draft and place are in the widgets
+            self._leaving_room(current)
         self.settings.setValue("geometry", self.saveGeometry())
-        self.settings.setValue("splitter", self.splitter.saveState())
+        # "splitter3": three panes now; an older two-pane state is not restored into it.
+        self.settings.setValue("splitter3", self.splitter.saveState())
         self.settings.setValue("recent_urls", self.connection_bar.recent_urls())
+        self.settings.setValue("rooms", self.saved_rooms())
         self.settings.setValue("version", __version__)
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.save_settings()
+        if not self._close_confirmed and self.session.others_connected:
+            # Guests would get 1001 at once: ask first (Mumble and Discord do).
+            event.ignore()
+            if self.in_background:
+                self.bring_back()
+            self.ask_to_quit_while_hosting()
+            return
+        if not self.in_background:
+            self.save_settings()
         super().closeEvent(event)
+        if self.tray is not None:
+            self.tray.hide()
+        self.closed.emit()
 
 
 def _flag(value: object) -> bool:

@@ -4,11 +4,13 @@ The rules, in one place:
 
 * Only chat messages from others count: not our own, not system rows, not
   frames of foreign servers, not history scrolled back in.
-* They count while the window is not active (another window has the focus,
-  or it is minimised); activating the window clears the count.
-* Each counted message asks for a notification (``notificationRequested``),
-  unless notifications are off or "do not disturb" is on. The count still
-  grows under "do not disturb": the title and tray still show it.
+* They count per room, unless their room is shown in a window someone looks
+  at (``desktop/rooms.py`` keeps the counts; showing the room, or activating
+  the window, reads it).
+* A counted message asks for a notification (``notificationRequested``)
+  while the window is not looked at, unless notifications are off or "do not
+  disturb" is on. The count still grows under "do not disturb": the title,
+  the room list and the tray still show it.
 * A message that names you ("@alice", or "alice" as a word; the session
   marks it ``Row.mention`` with :func:`mentions`) is a mention: counted
   apart, and its notification says so.
@@ -39,49 +41,58 @@ def mentions(text: str, name: str | None) -> bool:
 
 
 class Notifier(QObject):
-    """Counts unread messages and asks for notifications (see the module rules)."""
+    """Asks for notifications and makes the title's badge (see the module rules)."""
 
-    unreadChanged = Signal(int, int)  # unread, of which mentions
     notificationRequested = Signal(str, str, bool)  # title, body, is a mention
 
-    def __init__(self, is_active: Callable[[], bool], parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        totals: Callable[[], tuple[int, int]],
+        is_active: Callable[[], bool],
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
+        self._totals = totals
         self._is_active = is_active
         self.enabled = True
         self.do_not_disturb = False
-        self.unread = 0
-        self.mentions = 0
 
-    def message_arrived(self, row: Row) -> None:
+    @property
+    def unread(self) -> int:
+        """Unread messages over every room (desktop/rooms.py counts them)."""
+        return self._totals()[0]
+
+    @property
+    def mentions(self) -> int:
+        return self._totals()[1]
+
+    def message_arrived(self, row: Row, room: str | None = None) -> None:
+        """A message that counts as unread arrived (in ``room``, named when the
+        window has several): a notification unless the window is looked at,
+        notifications are off or "do not disturb" is on."""
         if row.kind is not RowKind.CHAT or row.mine or self._is_active():
             return
-        mention = row.mention
-        self.unread += 1
-        self.mentions += mention
-        self.unreadChanged.emit(self.unread, self.mentions)
         if not self.enabled or self.do_not_disturb:
             return
         author = row.author or self.tr("someone")
-        title = (
-            self.tr("{author} mentioned you").format(author=author)
-            if mention
-            else self.tr("{author} wrote").format(author=author)
-        )
+        if room:
+            title = (
+                self.tr("{author} mentioned you in {room}")
+                if row.mention
+                else self.tr("{author} wrote in {room}")
+            ).format(author=author, room=room)
+        else:
+            title = (
+                self.tr("{author} mentioned you") if row.mention else self.tr("{author} wrote")
+            ).format(author=author)
         body = row.text if len(row.text) <= PREVIEW_CHARS else row.text[:PREVIEW_CHARS] + "…"
-        self.notificationRequested.emit(title, body, mention)
-
-    def activated(self) -> None:
-        """The window is looked at again: everything is read."""
-        if self.unread or self.mentions:
-            self.unread = self.mentions = 0
-            self.unreadChanged.emit(0, 0)
+        self.notificationRequested.emit(title, body, row.mention)
 
     def badge(self) -> str:
-        """What goes before the window title: "(3) ", "(3, 1 mention) ", or ""."""
-        if not self.unread:
+        """What goes before the window title: "(3) ", "(3, 1 @) ", or ""."""
+        unread, mentions = self._totals()
+        if not unread:
             return ""
-        if self.mentions:
-            return self.tr("({unread}, {mentions} @) ").format(
-                unread=self.unread, mentions=self.mentions
-            )
-        return f"({self.unread}) "
+        if mentions:
+            return self.tr("({unread}, {mentions} @) ").format(unread=unread, mentions=mentions)
+        return f"({unread}) "

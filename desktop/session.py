@@ -5,14 +5,15 @@ hosting, a :class:`~server.app.RoomServer`) and turns what they report into
 rows of :class:`~desktop.timeline.Timeline` objects and into Qt signals.
 Widgets never see a client; a client never sees Qt.
 
-One :class:`Conversation` per room the window has shown (keyed by server and
-room, ``desktop.links.room_key``) keeps that room's timeline and client for
-the window's lifetime: connecting to another room stops the client of the
-room shown before and shows the other room's timeline in the window's one
-:class:`~desktop.models.MessageListModel`; coming back resumes the client
-(``since`` and ``epoch``) into the rows it left, so what the room said
-meanwhile arrives once. A timeline's epoch is the room's (PROTOCOL.md,
-Epochs): a reset replaces its rows (``Timeline.welcome``).
+One :class:`Conversation` per open room (keyed by server and room,
+``desktop.links.room_key``) holds that room's timeline, its client and its
+entry in the room list (``desktop/rooms.py``). Every open room stays
+connected, with its own reconnect loop; the window's one
+:class:`~desktop.models.MessageListModel` shows the current room's timeline
+(:meth:`ChatSession.show_room`), and the others keep taking rows (and
+counting unread) meanwhile. Closing a room stops its client. A timeline's
+epoch is the room's (PROTOCOL.md, Epochs): a reset replaces its rows
+(``Timeline.welcome``).
 
 Every task it starts is kept (strong reference), caught at the top,
 logged and surfaced as a notice.
@@ -24,8 +25,9 @@ import asyncio
 import dataclasses
 import json
 import logging
-from collections.abc import Coroutine, Sequence
-from dataclasses import dataclass, field
+import time
+from collections.abc import Callable, Coroutine, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +47,7 @@ from server.protocol import (
     Welcome,
 )
 
-from .client import ConnectionState, Incoming, OutboxEntry, RoomClient, Status
+from .client import Backoff, ConnectionState, Incoming, OutboxEntry, RoomClient, Status
 from .hosting import (
     LOCAL_ONLY,
     HostSettings,
@@ -56,6 +58,7 @@ from .hosting import (
 from .links import room_key, split_urls, validate_url
 from .models import MessageListModel
 from .notifications import mentions
+from .rooms import RoomEntry, RoomList
 from .rows import Direction, Row, RowKind, SendState, binary_summary, parse_ts, pretty_json
 from .timeline import Timeline, reset_text
 
@@ -66,26 +69,46 @@ HISTORY_PAGE = 50
 
 @dataclass(eq=False)
 class Conversation:
-    """One room the window has shown: its rows and the client that talks to it
-    (stopped while another room is shown), kept for the window's lifetime."""
+    """One open room: its list entry, its rows and the client that talks to it.
+    Every open room's client runs at once; closing the room stops it."""
 
-    key: tuple[str, str]
+    entry: RoomEntry
     timeline: Timeline
     client: RoomClient
-    #: The client's last status (the window shows the current conversation's).
-    status: Status = field(default_factory=lambda: Status(ConnectionState.DISCONNECTED))
     #: A history request is on its way (one at a time).
     older_pending: bool = False
+    #: The room was CONNECTED at least once since it was opened.
+    reached: bool = False
+    #: Disconnect was asked: the client is closing (it still runs a moment).
+    leaving: bool = False
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.entry.key
+
+    @property
+    def status(self) -> Status:
+        """The client's last status (the window shows the current room's)."""
+        return self.entry.status
 
 
 class ChatSession(QObject):
-    """Connection, rows and notices for one window."""
+    """The open rooms of one window: connections, rows and notices."""
 
-    statusChanged = Signal(object)  # client.Status
+    statusChanged = Signal(object)  # client.Status of the room shown
     notice = Signal(object)  # server.notices.Notice
-    membersChanged = Signal(list, str)  # names, you
-    typingReceived = Signal(str)  # who is typing
-    messageReceived = Signal(object)  # a live chat Row (not history) that just arrived
+    membersChanged = Signal(list, str)  # names, you (the room shown)
+    typingChanged = Signal(list)  # who is typing in the room shown
+    #: A chat message from someone else that counts as unread
+    #: (desktop/rooms.py, the unread rule): (RoomEntry, Row).
+    unreadMessage = Signal(object, object)
+    #: The room shown is about to change (RoomEntry or None): save its draft now.
+    currentChanging = Signal(object)
+    currentChanged = Signal(object)  # the RoomEntry shown now, or None
+    #: A room reached CONNECTED for the first time since it was opened.
+    roomReached = Signal(object)  # RoomEntry
+    #: A page of older messages landed in a room.
+    historyLoaded = Signal(object)  # RoomEntry
     hostingChanged = Signal(object)  # HostSettings while hosting, None when not
     inviteChanged = Signal(list)  # the join addresses while hosting
 
@@ -95,10 +118,13 @@ class ChatSession(QObject):
         parent: QObject | None = None,
         *,
         hosted_db: str | Path | None = None,
+        backoff: Callable[[], Backoff] = Backoff,
     ) -> None:
+        """``backoff`` makes each room client's reconnect schedule (tests
+        shorten it; the default is RoomClient's)."""
         super().__init__(parent)
         self.model = model
-        self.client: RoomClient | None = None
+        self._backoff = backoff
         #: The embedded room server while hosting (same loop, no thread).
         self.server: RoomServer | None = None
         self.hosting: HostSettings | None = None
@@ -106,11 +132,16 @@ class ChatSession(QObject):
         self._hosted_db = hosted_db
         self._tasks: set[asyncio.Task[Any]] = set()
         self._status = Status(state=ConnectionState.DISCONNECTED)
-        #: Every room shown so far, by ``room_key``.
+        #: The open rooms, in the user's order (what the room list shows).
+        self.rooms = RoomList()
+        #: Every open room, by ``room_key``.
         self.conversations: dict[tuple[str, str], Conversation] = {}
-        #: The conversation the window shows (its timeline is the model's).
+        #: The room the window shows (its timeline is the model's).
         self.current: Conversation | None = None
         self._hosted_key: tuple[str, str] | None = None
+        #: Is the window looked at (active, not minimised)? Set by the window;
+        #: the unread rule needs it.
+        self.looked_at: Callable[[], bool] = lambda: True
 
     # -- state -------------------------------------------------------------
 
@@ -119,15 +150,23 @@ class ChatSession(QObject):
         return self._status
 
     @property
+    def client(self) -> RoomClient | None:
+        """The shown room's client while it runs (connecting, connected or
+        waiting to reconnect); None when it stopped or nothing is shown."""
+        current = self.current
+        if current is None or current.leaving or not current.client.running:
+            return None
+        return current.client
+
+    @property
     def can_send(self) -> bool:
         return self.client is not None
 
     # -- actions (called by the window) ---------------------------------------
 
     def connect_to(self, urls_text: str, name: str | None, password: str | None = None) -> bool:
-        """Show that room's conversation and start connecting (resuming it when
-        the window has shown it before). False (and a notice) when the address
-        is unusable."""
+        """Open that room (or show it when it is open) and connect it. Other
+        rooms stay connected. False (and a notice) when the address is unusable."""
         urls = split_urls(urls_text)
         if not urls:
             self.report(Severity.WARNING, self.tr("Enter a ws:// or wss:// address to connect to"))
@@ -137,22 +176,25 @@ class ChatSession(QObject):
         except ValueError as exc:
             self.report(Severity.WARNING, str(exc))
             return False
-        conversation = self._conversation(room_key(checked))
-        client = conversation.client
+        conversation = self._conversation(room_key(checked), tuple(checked))
+        client, entry = conversation.client, conversation.entry
+        changed = (client.name, client.password) != (name or None, password)
         client.name, client.password = name or None, password
-        previous = self.current
-        if previous is not None and previous is not conversation and previous.client.running:
-            self.spawn(previous.client.stop(), "closing the previous connection")
-        self.client = client
-        self._show(conversation)
-        if client.running:  # still closing, or asked to connect again: start over
-            self.spawn(self._restart(client, checked), "reconnecting")
-        else:
+        entry.name = name or None
+        self.show_room(conversation.entry)
+        leaving, conversation.leaving = conversation.leaving, False
+        if not client.running:
+            entry.urls = tuple(checked)
             client.start(checked)
+        elif leaving or changed or tuple(checked) != entry.urls:
+            entry.urls = tuple(checked)
+            self.spawn(self._restart(client, checked), "reconnecting")
+        elif entry.status.state is ConnectionState.RECONNECTING:
+            client.retry_now()  # asked again: do not wait for the backoff
         return True
 
-    def _conversation(self, key: tuple[str, str]) -> Conversation:
-        """The conversation of this room: the one kept, or a new one."""
+    def _conversation(self, key: tuple[str, str], urls: tuple[str, ...]) -> Conversation:
+        """The conversation of this room: the open one, or a new one listed last."""
         found = self.conversations.get(key)
         if found is not None:
             return found
@@ -162,28 +204,78 @@ class ChatSession(QObject):
             on_notice=lambda notice: self._on_client_notice(conversation, notice),
             on_outbox=lambda entry: self._on_outbox(conversation, entry),
             on_reset=lambda welcome: self._on_reset(conversation, welcome),
+            backoff=self._backoff(),
         )
-        conversation = Conversation(key, Timeline(*key), client)
+        conversation = Conversation(RoomEntry(key, urls), Timeline(*key), client)
         self.conversations[key] = conversation
+        self.rooms.add(conversation.entry)
         return conversation
 
-    def _show(self, conversation: Conversation) -> None:
-        """The window shows this conversation: its rows, its status."""
+    def conversation_of(self, entry: RoomEntry) -> Conversation | None:
+        return self.conversations.get(entry.key)
+
+    def show_room(self, entry: RoomEntry | None) -> None:
+        """The window shows this room: its rows, its status, its typing."""
+        conversation = self.conversations.get(entry.key) if entry is not None else None
+        if conversation is self.current:
+            if conversation is not None and self.looked_at():
+                self.rooms.seen(conversation.entry)
+            return
+        self.currentChanging.emit(self.current.entry if self.current else None)
         self.current = conversation
-        self.model.show(conversation.timeline)
-        if conversation.status != self._status:
-            self._publish(conversation.status)
+        self.rooms.current = conversation.entry if conversation else None
+        if conversation is None:
+            self.model.show(Timeline())
+            self._publish(Status(ConnectionState.DISCONNECTED))
+            self.typingChanged.emit([])
+        else:
+            self.model.show(conversation.timeline)
+            if self.looked_at():
+                self.rooms.seen(conversation.entry)
+            self._publish(conversation.status, force=True)
+            self.typingChanged.emit(conversation.entry.typing.names(time.monotonic()))
+        self.currentChanged.emit(conversation.entry if conversation else None)
+
+    def close_room(self, entry: RoomEntry) -> None:
+        """Leave the room and unlist it; the others are untouched. The room we
+        host stops being hosted (the window asks first)."""
+        conversation = self.conversations.pop(entry.key, None)
+        if conversation is None:
+            return
+        if entry.key == self._hosted_key and self.server is not None:
+            self.spawn(self.stop_hosting(), "stopping hosting")
+        else:
+            self.spawn(conversation.client.stop(), "leaving the room")
+        instead = self.rooms.remove(entry)
+        if conversation is self.current:
+            self.current = None  # its timeline is not shown any more
+            self.show_room(instead)
+
+    def move_room(self, entry: RoomEntry, delta: int) -> bool:
+        return self.rooms.move(entry, delta)
+
+    def looked_at_again(self) -> None:
+        """The window is looked at again: the room shown is read."""
+        if self.current is not None:
+            self.rooms.seen(self.current.entry)
+
+    def typing_names(self) -> list[str]:
+        """Who is typing in the room shown, now."""
+        if self.current is None:
+            return []
+        return self.current.entry.typing.names(time.monotonic())
 
     async def _restart(self, client: RoomClient, urls: Sequence[str]) -> None:
-        await client.stop()
+        if client.running:
+            await client.stop()
         client.start(urls)
 
     def disconnect_from_server(self) -> None:
-        """Leave: our client closes with 1000 and stays stopped.
-
-        (Not ``disconnect``: that is QObject's, for signals.)"""
-        client, self.client = self.client, None
-        if client is not None:
+        """Leave the shown room: its client closes with 1000 and stays stopped
+        (the room stays listed). (Not ``disconnect``: that is QObject's.)"""
+        client = self.client
+        if client is not None and self.current is not None:
+            self.current.leaving = True
             self.spawn(client.stop(), "disconnecting")
 
     def send(self, text: str) -> None:
@@ -194,15 +286,16 @@ class ChatSession(QObject):
 
     def send_raw(self, text: str) -> None:
         """Send one text frame as it is (the composer's raw JSON mode) and show it."""
-        if self.client is None or self._status.state is not ConnectionState.CONNECTED:
+        client = self.client
+        if client is None or self._status.state not in _LIVE:
             self.report(Severity.WARNING, self.tr("Not connected: the frame was not sent"))
             return
-        self.client.send_raw(text)
+        client.send_raw(text)
         try:
             shown = pretty_json(json.loads(text))
         except ValueError:
             shown = text
-        self.model.append(
+        self.model.timeline.append(
             Row(
                 kind=RowKind.JSON,
                 text=shown,
@@ -222,8 +315,16 @@ class ChatSession(QObject):
             self.client.retry(message_id)
 
     def retry_now(self) -> None:
-        if self.client is not None:
-            self.client.retry_now()
+        """Reconnect the shown room at once: skip the backoff wait, or start
+        again after the client gave up (an address that never answered)."""
+        current = self.current
+        if current is None:
+            return
+        if current.leaving or not current.client.running:
+            current.leaving = False
+            self.spawn(self._restart(current.client, current.entry.urls), "reconnecting")
+        else:
+            current.client.retry_now()
 
     def request_older(self) -> None:
         """Scroll-back (PROTOCOL.md, history): the messages before the oldest shown."""
@@ -242,9 +343,9 @@ class ChatSession(QObject):
     async def aclose(self) -> None:
         """Orderly shutdown: our clients close with 1000, then the hosted server
         closes (1001 to the others) and flushes, then our tasks end."""
-        self.client = None
-        for conversation in self.conversations.values():
-            await conversation.client.stop()
+        await asyncio.gather(
+            *(c.client.stop() for c in self.conversations.values()), return_exceptions=True
+        )
         await self.stop_hosting()
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -283,18 +384,26 @@ class ChatSession(QObject):
         self.hosting = settings
         lan = lan_ipv4_addresses() if is_wildcard(settings.host) else []
         self.invite = invite_urls(settings, server.port, lan)
-        self.hostingChanged.emit(settings)
-        self.inviteChanged.emit(list(self.invite))
         own = f"ws://{LOCAL_ONLY}:{server.port}/r/{settings.room}"
         self._hosted_key = room_key([own])
+        previous = self.conversations.get(self._hosted_key)
+        if previous is not None and previous.client.running:
+            await previous.client.stop()  # the room of an earlier server on this port
         self.connect_to(own, name, settings.password)
+        hosted = self._hosted()
+        assert hosted is not None
+        hosted.entry.hosted = True
+        self.rooms.changed(hosted.entry)
+        self.hostingChanged.emit(settings)
+        self.inviteChanged.emit(list(self.invite))
         # Said in the hosted room's conversation, which the window now shows.
         if is_wildcard(settings.host) and not lan:
             self.report(
                 Severity.WARNING,
                 self.tr("No network interface found: only this computer can join for now"),
             )
-        self._system(
+        _system_row(
+            hosted.timeline,
             self.tr("Hosting room {room}: invite {address}").format(
                 room=settings.room, address=self.invite[0]
             ),
@@ -304,20 +413,23 @@ class ChatSession(QObject):
 
     async def stop_hosting(self) -> None:
         """Our client leaves (1000), then everyone else gets 1001 "host stopped
-        hosting", history is flushed and the port is free again."""
+        hosting", history is flushed and the port is free again. The room stays
+        listed (with its rows) until it is closed."""
         server, self.server = self.server, None
         if server is None:
             return
         hosted = self._hosted()
         if hosted is not None:
-            if self.client is hosted.client:
-                self.client = None
             await hosted.client.stop()
         await server.close()
         await server.wait_closed()
         self.hosting = None
         self.invite = []
-        self._system(self.tr("Stopped hosting"), Severity.INFO)
+        if hosted is not None:
+            hosted.entry.hosted = False
+            self.rooms.changed(hosted.entry)
+            _system_row(hosted.timeline, self.tr("Stopped hosting"), Severity.INFO)
+        self.notice.emit(Notice(Severity.INFO, self.tr("Stopped hosting")))
         self.hostingChanged.emit(None)
         self.inviteChanged.emit([])
 
@@ -328,8 +440,13 @@ class ChatSession(QObject):
             return 0
         connections: int = self.server.health()["connections"]
         hosted = self._hosted()
-        ours = hosted is not None and hosted.client.status.state is ConnectionState.CONNECTED
+        ours = hosted is not None and hosted.status.state in _LIVE
         return max(0, connections - (1 if ours else 0))
+
+    def hosted_entry(self) -> RoomEntry | None:
+        """The room we host, while hosting."""
+        hosted = self._hosted()
+        return hosted.entry if hosted is not None and self.server is not None else None
 
     def _hosted(self) -> Conversation | None:
         """The conversation of the room we host (or hosted last)."""
@@ -367,37 +484,48 @@ class ChatSession(QObject):
             # PROTOCOL-wise a member like any other; to the person, the host.
             url = self.invite[0] if self.invite else status.url
             status = dataclasses.replace(status, state=ConnectionState.HOSTING, url=url)
-        previous, conversation.status = conversation.status, status
+        entry = conversation.entry
+        previous, entry.status = entry.status, status
         if status.state is not previous.state:
             self._status_row(conversation.timeline, previous, status)
-            # A first visit shows the room's latest messages; the view asks
-            # for older pages as the user scrolls up.
-            if (
-                status.state in (ConnectionState.CONNECTED, ConnectionState.HOSTING)
-                and status.roomcast
-                and conversation.timeline.lowest_seq() is None
-            ):
-                self._request_older(conversation)
+            if status.state in _LIVE:
+                if not conversation.reached:
+                    conversation.reached = True
+                    self.roomReached.emit(entry)
+                # A first visit shows the room's latest messages; the view asks
+                # for older pages as the user scrolls up.
+                if status.roomcast and conversation.timeline.lowest_seq() is None:
+                    self._request_older(conversation)
+            elif entry.typing.clear() and conversation is self.current:
+                self.typingChanged.emit([])  # we left: no one types to us
+        self.rooms.changed(entry)
         if conversation is self.current:
             self._publish(status)
 
-    def _publish(self, status: Status) -> None:
+    def _publish(self, status: Status, *, force: bool = False) -> None:
         """The window's status: the current conversation's."""
         previous, self._status = self._status, status
-        if status.members != previous.members or status.you != previous.you:
+        if force or status.members != previous.members or status.you != previous.you:
             self.membersChanged.emit(list(status.members), status.you or "")
-        self.statusChanged.emit(status)
+        if status != previous:
+            self.statusChanged.emit(status)
 
     def _status_row(self, timeline: Timeline, previous: Status, status: Status) -> None:
+        # One row per event: a failure's text was reported as a notice (and
+        # row) already, so a disconnect with a reason adds no second row.
         if status.state is ConnectionState.CONNECTED:
             text = self.tr("Connected to {url}").format(url=status.url)
             if not status.roomcast:
-                text += " (not a Roomcast server: showing its frames as they come)"
+                text = self.tr(
+                    "Connected to {url} (not a Roomcast server: showing its frames as they come)"
+                ).format(url=status.url)
             _system_row(timeline, text, Severity.INFO)
-        elif status.state is ConnectionState.DISCONNECTED and previous.state is not (
-            ConnectionState.DISCONNECTED
+        elif (
+            status.state is ConnectionState.DISCONNECTED
+            and previous.state is not ConnectionState.DISCONNECTED
+            and not status.detail
         ):
-            _system_row(timeline, status.detail or self.tr("Disconnected"), Severity.INFO)
+            _system_row(timeline, self.tr("Disconnected"), Severity.INFO)
 
     def _on_client_notice(self, conversation: Conversation, notice: Notice) -> None:
         if notice.severity >= Severity.WARNING:
@@ -406,13 +534,16 @@ class ChatSession(QObject):
             self.notice.emit(notice)
 
     def _on_outbox(self, conversation: Conversation, entry: OutboxEntry) -> None:
+        """The outbox is the one source of a message's send state."""
         timeline = conversation.timeline
         if timeline.row_for_id(entry.id) is None:
+            status = conversation.status
             timeline.append(
                 Row(
                     kind=RowKind.CHAT,
                     text=entry.content,
-                    author=conversation.status.you or "you",
+                    # Before the welcome names us: the name we asked for.
+                    author=status.you or conversation.entry.name or self.tr("you"),
                     id=entry.id,
                     mine=True,
                     state=entry.state,
@@ -439,6 +570,8 @@ class ChatSession(QObject):
         frame = incoming.frame
         raw = incoming.raw
         timeline = conversation.timeline
+        entry = conversation.entry
+        shown = conversation is self.current
         if incoming.kind == "binary":
             assert isinstance(raw, bytes)
             timeline.append(Row(kind=RowKind.BINARY, text=binary_summary(raw), raw=raw))
@@ -447,9 +580,7 @@ class ChatSession(QObject):
         elif incoming.kind == "json":
             timeline.append(Row(kind=RowKind.JSON, text=pretty_json(incoming.data), raw=raw))
         elif isinstance(frame, ChatMessage):
-            row = self._chat_row(conversation, frame, raw)
-            if timeline.append(row) and conversation is self.current:
-                self.messageReceived.emit(row)
+            self._on_message(conversation, frame, raw)
         elif isinstance(frame, Welcome):
             # A new connection: a history request of the one before is lost.
             conversation.older_pending = False
@@ -477,15 +608,22 @@ class ChatSession(QObject):
                 else self.tr("{name} left ({count} here)")
             )
             _system_row(timeline, text.format(name=frame.name, count=frame.count), Severity.INFO)
+            if frame.event == "leave" and entry.typing.stopped(frame.name) and shown:
+                self.typingChanged.emit(self.typing_names())
         elif isinstance(frame, HistoryPage):
             conversation.older_pending = False
             timeline.prepend_history(
                 [self._chat_row(conversation, m, None) for m in frame.messages]
             )
+            self.historyLoaded.emit(entry)
         elif isinstance(frame, TypingNotice):
-            if conversation is self.current:
-                self.typingReceived.emit(frame.sender)
-        elif isinstance(frame, Error):
+            if frame.sender != conversation.status.you:
+                entry.typing.typing(frame.sender, time.monotonic())
+                if shown:
+                    self.typingChanged.emit(self.typing_names())
+        elif isinstance(frame, Error) and conversation.status.state in _LIVE:
+            # An error before the welcome refuses the join: the client
+            # reports it once, as its notice ("Refused by the server: ...").
             _system_row(
                 timeline,
                 self.tr("Server error ({code}): {message}").format(
@@ -493,6 +631,22 @@ class ChatSession(QObject):
                 ),
                 Severity.WARNING,
             )
+
+    def _on_message(self, conversation: Conversation, message: ChatMessage, raw: Any) -> None:
+        timeline, entry = conversation.timeline, conversation.entry
+        you = conversation.status.you
+        if message.sender == you and message.id and timeline.row_for_id(message.id) is not None:
+            # The server's copy of ours: its state came from the outbox (SENT,
+            # just before this frame); the row takes the frame's seq and time.
+            timeline.acknowledged(message.id, message.seq, parse_ts(message.ts), raw)
+            return
+        row = self._chat_row(conversation, message, raw)
+        if not timeline.append(row) or row.mine:
+            return
+        if entry.typing.stopped(message.sender) and conversation is self.current:
+            self.typingChanged.emit(self.typing_names())
+        if self.rooms.arrived(entry, mention=row.mention, looked_at=self.looked_at()):
+            self.unreadMessage.emit(entry, row)
 
     @staticmethod
     def _chat_row(conversation: Conversation, message: ChatMessage, raw: str | bytes | None) -> Row:
@@ -513,16 +667,17 @@ class ChatSession(QObject):
 
     # -- helpers ----------------------------------------------------------------
 
-    def _system(self, text: str, severity: Severity) -> None:
-        """A system row in the conversation shown."""
-        _system_row(self.model.timeline, text, severity)
-
     def report(self, severity: Severity, text: str) -> None:
-        """Show a notice: the status bar, and a row for warnings and errors."""
+        """Show a notice: the status bar, and a row for warnings and errors (in
+        the room shown)."""
         log.log(int(severity), "%s", text)
         if severity >= Severity.WARNING:
-            self._system(text, severity)
+            _system_row(self.model.timeline, text, severity)
         self.notice.emit(Notice(severity, text))
+
+
+#: States in which a room is joined (or, for a foreign server, open).
+_LIVE = (ConnectionState.CONNECTED, ConnectionState.HOSTING)
 
 
 def _system_row(timeline: Timeline, text: str, severity: Severity) -> None:

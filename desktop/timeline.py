@@ -12,16 +12,24 @@ conversation shows lives here:
   :meth:`Timeline.flush`, which the model calls at most once per frame: one
   insert for a burst, however fast frames arrive.
 * **Dedupe.** A chat row whose ``seq`` is already held (shown or pending) is
-  dropped: a resume with ``since`` or a history page can repeat messages
-  (PROTOCOL.md, Order and scope).
-* **Acknowledgement.** A chat row whose client ``id`` matches one of *our*
-  rows updates that row in place (state, seq, time) instead of adding a
-  second copy: the server's copy of our message turns "sending…" into "✓".
+  dropped, whatever its source: a history page overlaps the rows shown live,
+  a resume with ``since`` can repeat messages (PROTOCOL.md, Order and scope).
+  Live duplicates are also dropped by the client (``desktop/client.py``), for
+  which they are the resume point (``last_seq``); this index is what keeps a
+  seq shown once across live frames, history pages and our acknowledged rows.
+* **Send state.** The client's outbox is the only source of our rows' send
+  state: the session passes each change on with :meth:`Timeline.set_state`
+  (PENDING, then SENT with the seq the server gave it, or FAILED).
+* **Acknowledgement.** The server's copy of one of *our* messages is not a
+  new row: :meth:`Timeline.acknowledged` gives our row its seq, time and
+  frame in place (never its state, which the outbox set). :meth:`append`
+  knows nothing of acks: a chat row is added unless its seq is held.
 * **The unsent tail.** While one of our messages is still pending (no seq
   yet), rows that arrive are shown *above* it, like an outbox under the
   conversation. The server numbers our message after everything it sent us
-  before the acknowledgement, so when the ack turns the row into "sent" in
-  place the list is in seq order. A failed row stays where it is.
+  before the acknowledgement, so when the row is numbered in place (the
+  outbox's SENT, or the server's copy, whichever the timeline hears first)
+  the list is in seq order. A failed row stays where it is.
 * **Scroll-back.** :meth:`Timeline.prepend_history` puts an older page on
   top in one insert, skipping what is already there.
 * **Reset.** A welcome of another epoch (or with ``reset: true``) means the
@@ -39,6 +47,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import NamedTuple, Protocol
 
 from server.notices import Severity
@@ -92,8 +101,8 @@ class TimelineKey(NamedTuple):
 class Change(enum.Enum):
     """What changed in a shown row (the model maps it to Qt roles)."""
 
-    STATE = "state"  # send state, maybe seq
-    ACK = "ack"  # the server's copy: state, seq, time, raw frame
+    STATE = "state"  # send state (from the outbox), maybe seq
+    ACK = "ack"  # the server's copy of our row: seq, time, raw frame (not the state)
 
 
 class TimelineListener(Protocol):
@@ -131,10 +140,10 @@ def _kept_by_reset(row: Row) -> bool:
 
 
 class SeqIndex:
-    """seq -> Row, for dedupe and acknowledgements, in about 8 bytes a row: a
-    list indexed by ``seq - base`` (seqs are dense: gap-free per room,
-    PROTOCOL.md), where a dict of 100,000 rows would cost 5 MB. Seqs far from
-    the others (a span over ``SPARSE_FACTOR`` times the count) go to a dict.
+    """seq -> Row, the dedupe index, in about 8 bytes a row: a list indexed by
+    ``seq - base`` (seqs are dense: gap-free per room, PROTOCOL.md), where a
+    dict of 100,000 rows would cost 5 MB. Seqs far from the others (a span
+    over ``SPARSE_FACTOR`` times the count) go to a dict.
     """
 
     __slots__ = ("_base", "_count", "_slots", "_sparse")
@@ -213,10 +222,12 @@ class Timeline:
         self._pending: list[Row] = []
         # Chat rows by seq, shown or pending: the dedupe index.
         self._by_seq = SeqIndex()
-        # Our own rows by client id (shown or pending): how acks find them.
+        # Our own rows by client id (shown or pending): how the outbox's state
+        # changes and the server's copies find them. The first row with an id
+        # keeps it (a later row of ours with the same id is another message).
         self._by_id: dict[str, Row] = {}
-        # Positions of our shown rows, as "absolute" numbers that prepending does
-        # not disturb: the row is ``position - self._base``.
+        # Positions of the shown rows of _by_id, as "absolute" numbers that
+        # prepending does not disturb: the row is ``position - self._base``.
         self._position: dict[str, int] = {}
         self._base = 0
         self._lowest_seq: int | None = None
@@ -303,8 +314,8 @@ class Timeline:
     def append(self, row: Row) -> bool:
         """Queue one row for the next batch.
 
-        Returns False when the row was not queued: a duplicate seq, or the
-        acknowledgement of one of our rows (which is then updated in place).
+        Returns False when the row was not queued: a chat row whose seq is
+        held. (The server's copy of our message goes to :meth:`acknowledged`.)
         """
         accepted = self._accept(row)
         if accepted:
@@ -373,7 +384,8 @@ class Timeline:
         return n
 
     def set_state(self, message_id: str, state: SendState, seq: int | None = None) -> bool:
-        """Change the send state (and maybe learn the seq) of our row ``message_id``.
+        """Change the send state (and maybe learn the seq) of our row ``message_id``:
+        what the client's outbox says, the only source of a row's send state.
 
         Returns False if no such row is held.
         """
@@ -386,6 +398,34 @@ class Timeline:
         if seq is not None and seq != row.seq:
             self._move_seq(row, seq)
         self._changed(row, Change.STATE)
+        return True
+
+    def acknowledged(
+        self, message_id: str, seq: int, time: datetime, raw: str | bytes | None
+    ) -> bool:
+        """The server's copy of our row ``message_id``: take its ``seq``, ``time``
+        and ``raw`` frame in place (:attr:`Change.ACK`). The send state is the
+        outbox's (:meth:`set_state`, which the session calls just before this
+        with the same seq; either order gives the same rows).
+
+        An unsent row is numbered here: rows that arrived before it are placed
+        above it first. A seq already held by another row is left to it.
+        Returns False if no row of ours has this id (the server's copy is then
+        a message like any other: :meth:`append` it).
+        """
+        row = self._by_id.get(message_id)
+        if row is None:
+            return False
+        if _unsent(row):
+            self._settle(row)
+        if seq != row.seq:
+            holder = self._by_seq.get(seq)
+            if holder is None or holder is row:
+                self._move_seq(row, seq)
+        row.time = time
+        if raw is not None:
+            row.raw = raw
+        self._changed(row, Change.ACK)
         return True
 
     # -- internals ---------------------------------------------------------------
@@ -403,8 +443,7 @@ class Timeline:
         self._base = 0
         self._lowest_seq = None
         for at, row in enumerate(rows):
-            if row.mine and row.id is not None:
-                self._by_id[row.id] = row
+            if row.mine and row.id is not None and self._by_id.setdefault(row.id, row) is row:
                 self._position[row.id] = at
         if listener is not None:
             listener.reset_done()
@@ -437,56 +476,27 @@ class Timeline:
         rows = self._rows
         rows[at:at] = batch
         position = self._position
+        by_id = self._by_id
         for r in range(at + n, len(rows)):
             moved = rows[r]
-            if moved.mine and moved.id is not None and moved.id in position:
+            if moved.mine and moved.id is not None and by_id.get(moved.id) is moved:
                 position[moved.id] += n
         start = self._base + at
         for offset, row in enumerate(batch):
-            if row.mine and row.id is not None:
+            if row.mine and row.id is not None and by_id.get(row.id) is row:
                 position[row.id] = start + offset
         if listener is not None:
             listener.rows_inserted()
 
     def _accept(self, row: Row) -> bool:
-        """Index a new row; False if it must not be shown (duplicate or ack)."""
-        if row.kind is RowKind.CHAT:
-            if row.id is not None:
-                ours = self._by_id.get(row.id)
-                if ours is not None and ours is not row and self._same_sender(ours, row):
-                    self._acknowledge(ours, row)
-                    return False
-            if row.seq is not None:
-                if row.seq in self._by_seq:
-                    return False
-                self._note_seq(row)
+        """Index a new row; False if it must not be shown (a seq already held)."""
+        if row.kind is RowKind.CHAT and row.seq is not None:
+            if row.seq in self._by_seq:
+                return False
+            self._note_seq(row)
         if row.mine and row.id is not None:
             self._by_id.setdefault(row.id, row)
         return True
-
-    @staticmethod
-    def _same_sender(ours: Row, incoming: Row) -> bool:
-        # Client ids are only unique per client: another member may use the same
-        # id. Unless the session marked the incoming row as ours, both rows must
-        # name the same author (our pending row may say "you" before we know our
-        # name, so a row marked mine is trusted).
-        if incoming.mine:
-            return True
-        return not (ours.author and incoming.author and ours.author != incoming.author)
-
-    def _acknowledge(self, ours: Row, incoming: Row) -> None:
-        """The server's copy of one of our rows: update ours in place."""
-        if _unsent(ours):
-            self._settle(ours)
-        ours.state = incoming.state if incoming.state is not None else SendState.SENT
-        if incoming.seq is not None and incoming.seq != ours.seq:
-            holder = self._by_seq.get(incoming.seq)
-            if holder is None or holder is ours:
-                self._move_seq(ours, incoming.seq)
-        ours.time = incoming.time
-        if incoming.raw is not None:
-            ours.raw = incoming.raw
-        self._changed(ours, Change.ACK)
 
     def _note_seq(self, row: Row) -> None:
         assert row.seq is not None

@@ -5,8 +5,10 @@ qasync loop, the real main window connected to it as "alice", and two more
 members (plain websockets clients) chatting. Saves the screen around the
 window to ``docs/screenshots/``: ``conversation.png``, ``hosting.png``,
 ``light.png`` / ``dark.png`` (the same conversation with the find bar open,
-in each theme), and ``reset.png`` (the room's server restarted without its
-history: the one system row, then the new history).
+in each theme), ``reset.png`` (the room's server restarted without its
+history: the one system row, then the new history), ``rooms.png`` (three
+rooms open at once, one of them hosted, unread counts on the others) and
+``quit-hosting.png`` (quitting while guests are in the hosted room).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 from qasync import QEventLoop
 from websockets.asyncio.client import connect
+from websockets.typing import Subprotocol
 
 from desktop.client import ConnectionState
 from desktop.main_window import MainWindow
@@ -35,6 +38,8 @@ HOSTING = SHOTS / "hosting.png"
 LIGHT = SHOTS / "light.png"
 DARK = SHOTS / "dark.png"
 RESET = SHOTS / "reset.png"
+ROOMS = SHOTS / "rooms.png"
+QUIT = SHOTS / "quit-hosting.png"
 
 
 async def until(predicate, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
@@ -43,14 +48,17 @@ async def until(predicate, timeout: float = 10.0) -> None:  # type: ignore[no-un
             await asyncio.sleep(0.05)
 
 
-def new_window(width: int, height: int) -> tuple[MainWindow, ChatSession]:
+def new_window(
+    width: int, height: int, *, tray: bool | None = None
+) -> tuple[MainWindow, ChatSession]:
     """A shown window whose settings and hosted history live in a throwaway folder."""
     folder = tempfile.mkdtemp()
     settings = QSettings(f"{folder}/s.ini", QSettings.Format.IniFormat)
     session = ChatSession(MessageListModel(), hosted_db=f"{folder}/hosted.sqlite3")
-    window = MainWindow(session, settings)
+    window = MainWindow(session, settings, tray=tray)
     window.resize(width, height)
     window.show()
+    window.activateWindow()  # looked at: the room shown counts nothing unread
     return window, session
 
 
@@ -59,7 +67,8 @@ async def chat(window: MainWindow, session: ChatSession, url: str, script: list)
     """alice's window joins ``url`` with bob and carol, who stay connected
     while the body runs; ``script`` is [(who, text)], who being "bob",
     "carol" or None for alice (typed)."""
-    async with connect(url) as bob, connect(url) as carol:
+    proto = [Subprotocol("roomcast.v1")]  # members from the start, not guests
+    async with connect(url, subprotocols=proto) as bob, connect(url, subprotocols=proto) as carol:
         members = {"bob": bob, "carol": carol}
         for name, ws in members.items():
             await ws.send(json.dumps({"type": "hello", "name": name}))
@@ -190,6 +199,64 @@ async def reset(app: QApplication) -> Path:
     return RESET
 
 
+async def say(ws, text: str) -> None:  # type: ignore[no-untyped-def]
+    await ws.send(json.dumps({"type": "message", "content": text}))
+    await asyncio.sleep(0.12)
+
+
+async def rooms(app: QApplication) -> list[Path]:
+    """Three rooms at once: one hosted here, two on two servers; messages
+    arrive in all of them while one is shown. Then Quit, with guests in the
+    hosted room: the question it asks."""
+    from desktop.hosting import LOCAL_ONLY, HostSettings
+
+    async with RoomServer(ServerConfig(port=0)) as one, RoomServer(ServerConfig(port=0)) as two:
+        window, session = new_window(1100, 640, tray=True)
+        window.connection_bar.name_edit.setText("alice")
+        await session.host(HostSettings(room="home", host=LOCAL_ONLY, port=0), "alice")
+        await until(lambda: session.status.state is ConnectionState.HOSTING)
+        home = f"ws://127.0.0.1:{session.server.port}/r/home"  # type: ignore[union-attr]
+        team, ops = one.urls[0] + "r/team", two.urls[0] + "r/ops"
+        for url in (team, ops):
+            window.open_another_room()
+            window.connect_to(url, "alice")
+            await until(lambda: session.status.state is ConnectionState.CONNECTED)
+        proto = [Subprotocol("roomcast.v1")]  # members from the start, not guests
+        async with (
+            connect(home, subprotocols=proto) as guest,
+            connect(team, subprotocols=proto) as bob,
+            connect(team, subprotocols=proto) as carol,
+            connect(ops, subprotocols=proto) as dan,
+        ):
+            for ws, name in ((guest, "erin"), (bob, "bob"), (carol, "carol"), (dan, "dan")):
+                await ws.send(json.dumps({"type": "hello", "name": name}))
+            window.show_room(session.rooms[1])  # team is shown
+            await asyncio.sleep(0.3)
+            await say(bob, "Morning! Is the build green?")
+            await say(carol, "Yes — and the release notes are up.")
+            window.composer.setPlainText("Great. I'm hosting the demo room at 3.")
+            window.composer.submit()
+            await say(dan, "Deploy of 1.4 starts in ten minutes.")
+            await say(dan, "@alice can you watch the dashboards?")
+            await say(guest, "Hi! Joined from the invite.")
+            await say(bob, "Sharing the invite with the others now.")
+            await say(guest, "Is the demo at 3 or at 4?")
+            await asyncio.sleep(0.5)
+            session.model.flush()
+            app.processEvents()
+            grab(window, ROOMS)
+            window.close()  # quit while erin is in "home"
+            await asyncio.sleep(0.5)
+            app.processEvents()
+            grab(window, QUIT)  # the question sits over the window
+            box = window.confirm_box
+            if box is not None:
+                box.reject()
+        await session.aclose()
+        window.quit_now()
+    return [ROOMS, QUIT]
+
+
 def main() -> int:
     app = QApplication(sys.argv)
     app.setQuitOnLastWindowClosed(False)  # the coroutine decides when we are done
@@ -199,6 +266,7 @@ def main() -> int:
         paths = [loop.run_until_complete(converse(app)), loop.run_until_complete(host(app))]
         paths += loop.run_until_complete(themes(app))
         paths.append(loop.run_until_complete(reset(app)))
+        paths += loop.run_until_complete(rooms(app))
     finally:
         asyncio.set_event_loop(None)
         loop.close()

@@ -2,6 +2,10 @@
 
 Widgets only emit signals: they do not know the session or the app, and
 have no async methods. Every user-visible string goes through ``tr``.
+
+They share the main window with its menus (&Room, &View), the filter bar
+and the invite panel: their mnemonics (Alt+letter) are S, N, W and M, none
+taken by the others (tests/desktop/widgets/test_controls.py checks).
 """
 
 from __future__ import annotations
@@ -223,7 +227,8 @@ class ComposerBar(QWidget):
     def __init__(self, composer: Composer, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.composer = composer
-        self.raw_check = QCheckBox(self.tr("&Raw JSON"), self)
+        # Not "&Raw": Alt+R opens the window's Room menu.
+        self.raw_check = QCheckBox(self.tr("Ra&w JSON"), self)
         self.raw_check.setAccessibleName(self.tr("Send raw JSON"))
         self.raw_check.setAccessibleDescription(
             self.tr("Send the text as one frame, as it is, after checking that it is JSON")
@@ -248,16 +253,18 @@ class ComposerBar(QWidget):
 
 
 class MemberList(QWidget):
-    """Who is in the room (shown when the server speaks Roomcast). A click (or
-    Enter) on a name asks to mention it in the composer."""
+    """Who is in the room (shown when the server speaks Roomcast), you first,
+    then the others in alphabetical order, ignoring case. A click (or Enter)
+    on a name asks to mention it in the composer; Alt+M goes to the list."""
 
     mentionRequested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title = QLabel(self.tr("Members"), self)
+        self.title = QLabel(self.tr("&Members"), self)
         self.model = QStringListModel(self)
         self.view = QListView(self)
+        self.title.setBuddy(self.view)
         self.view.setModel(self.model)
         self.view.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
         self.view.setAccessibleName(self.tr("Members"))
@@ -277,10 +284,11 @@ class MemberList(QWidget):
         layout.addWidget(self.view)
 
     def set_members(self, names: list[str], you: str | None = None) -> None:
-        self._names = list(names)
-        shown = [self.tr("{name} (you)").format(name=n) if n == you else n for n in names]
+        """Show ``names``: ``you`` first (marked), the rest sorted ignoring case."""
+        self._names = sorted(names, key=lambda n: (n != you, n.casefold(), n))
+        shown = [self.tr("{name} (you)").format(name=n) if n == you else n for n in self._names]
         self.model.setStringList(shown)
-        self.title.setText(self.tr("Members ({count})").format(count=len(names)))
+        self.title.setText(self.tr("&Members ({count})").format(count=len(names)))
 
     def members(self) -> list[str]:
         return self.model.stringList()

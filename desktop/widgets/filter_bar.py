@@ -96,7 +96,8 @@ class FilterBar(QWidget):
         self.kinds_label = QLabel(self.tr("Show:"), self)
         names = {
             RowKind.CHAT: (self.tr("&Chat"), self.tr("Chat messages")),
-            RowKind.SYSTEM: (self.tr("&System"), self.tr("System notices")),
+            # S&ystem: Alt+S is the connection bar's Server (the same window).
+            RowKind.SYSTEM: (self.tr("S&ystem"), self.tr("System notices")),
             RowKind.JSON: (self.tr("&JSON"), self.tr("JSON frames")),
             RowKind.TEXT: (self.tr("Raw &text"), self.tr("Raw text frames")),
             RowKind.BINARY: (self.tr("&Binary"), self.tr("Binary frames")),

@@ -9,10 +9,12 @@ dialog say "port in use" before the person presses Start.
 from __future__ import annotations
 
 import errno
+import ipaddress
 import os
 import socket
 import sys
 from typing import Final
+from urllib.parse import urlsplit
 
 import segno
 from PySide6.QtCore import QCoreApplication, QRect, Qt, QTimer, Signal
@@ -55,6 +57,7 @@ __all__ = [
     "HostSettings",
     "InvitePanel",
     "find_free_port",
+    "is_loopback_address",
     "port_problem",
     "qr_pixmap",
     "room_name_problem",
@@ -138,8 +141,22 @@ def _describe_bind_error(port: int, exc: OSError | None) -> str | None:
             "HostDialog", "Port {port} needs administrator rights (ports below 1024)."
         ).format(port=port)
     return QCoreApplication.translate("HostDialog", "Port {port} can't be used: {reason}.").format(
-        port=port, reason=exc.strerror or exc
+        port=port, reason=exc.strerror or str(exc) or type(exc).__name__
     )
+
+
+def is_loopback_address(address: str) -> bool:
+    """Does this join address (a URL or a bare host) reach only this computer?
+    (127.0.0.0/8, ::1, localhost.)"""
+    host = urlsplit(address).hostname if "//" in address else address.strip("[]")
+    if not host:
+        return False
+    if host.rstrip(".").lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def find_free_port(host: str, after: int, tries: int = FREE_PORT_SEARCH) -> int | None:
@@ -154,7 +171,9 @@ class HostDialog(QDialog):
     """Room name, who can join, port, password: Enter on the defaults starts hosting.
 
     Use it like any QDialog: ``dialog.accepted.connect(...)``, ``dialog.open()``,
-    then read :meth:`settings`.
+    then read :meth:`settings`. Start hosting is disabled while the room name is
+    invalid or the port can't be bound (checked as the port and the scope
+    change, and once more on Start).
     """
 
     def __init__(self, parent: QWidget | None = None, previous: HostSettings | None = None) -> None:
@@ -208,6 +227,7 @@ class HostDialog(QDialog):
         self._suggested_port: int | None = None
         self.port_message.hide()
         self.use_port_button.hide()
+        self._port_ok = True
 
         self.password_edit = QLineEdit(initial.password or "", self)
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
@@ -242,13 +262,21 @@ class HostDialog(QDialog):
         port_row.addWidget(self.port)
         port_row.addWidget(self.use_port_button)
         port_row.addStretch(1)
+        # Labels of their own with a buddy: addRow(text, layout) would give the
+        # port's label none, and show "P&ort:" with its ampersand.
+        self.room_label = QLabel(self.tr("&Room name:"), self)
+        self.room_label.setBuddy(self.room)
+        self.port_label = QLabel(self.tr("P&ort:"), self)
+        self.port_label.setBuddy(self.port)
+        self.password_label = QLabel(self.tr("Pass&word:"), self)
+        self.password_label.setBuddy(self.password_edit)
         form = QFormLayout()
-        form.addRow(self.tr("&Room name:"), self.room)
+        form.addRow(self.room_label, self.room)
         form.addRow("", self.room_error)
         form.addRow(self.tr("Who can join:"), scope_box)
-        form.addRow(self.tr("P&ort:"), port_row)
+        form.addRow(self.port_label, port_row)
         form.addRow("", self.port_message)
-        form.addRow(self.tr("Pass&word:"), self.password_edit)
+        form.addRow(self.password_label, self.password_edit)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
@@ -280,7 +308,10 @@ class HostDialog(QDialog):
         )
 
     def check_port_now(self) -> None:
-        """Probe the chosen port now (normally run 150 ms after the last change)."""
+        """Probe the chosen port now (normally run 150 ms after the last change).
+
+        A port that can't be bound disables Start hosting until another is chosen.
+        """
         self._port_timer.stop()
         port = self.port.value()
         exc = _bind_error(self.host(), port)
@@ -290,14 +321,20 @@ class HostDialog(QDialog):
             self._suggested_port = find_free_port(self.host(), port)
             if self._suggested_port is None:
                 last = min(port + FREE_PORT_SEARCH, 65535)
-                problem = self.tr("{problem} No free port up to {last} either.").format(
-                    problem=problem, last=last
-                )
+                problem = self.tr(
+                    "Port {port} is in use, and no port up to {last} is free — choose another."
+                ).format(port=port, last=last)
+            else:
+                problem = self.tr(
+                    "Port {port} is in use — choose another or press “Use {free}”."
+                ).format(port=port, free=self._suggested_port)
         self.port_message.setText(problem or "")
         self.port_message.setVisible(problem is not None)
         if self._suggested_port is not None:
             self.use_port_button.setText(self.tr("Use {port}").format(port=self._suggested_port))
         self.use_port_button.setVisible(self._suggested_port is not None)
+        self._port_ok = problem is None
+        self._update_ok()
 
     def port_message_text(self) -> str:
         """The inline port message, "" when the port looks free."""
@@ -306,6 +343,12 @@ class HostDialog(QDialog):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.check_port_now()
+
+    def accept(self) -> None:
+        """Start hosting, unless the port became (or, within the debounce, is) busy."""
+        self.check_port_now()
+        if self.ok_button.isEnabled():
+            super().accept()
 
     def done(self, result: int) -> None:
         self._port_timer.stop()
@@ -323,7 +366,11 @@ class HostDialog(QDialog):
         problem = room_name_problem(self.room.text().strip())
         self.room_error.setText(problem or "")
         self.room_error.setVisible(problem is not None)
-        self.ok_button.setEnabled(problem is None)
+        self._update_ok()
+
+    def _update_ok(self) -> None:
+        room_ok = room_name_problem(self.room.text().strip()) is None
+        self.ok_button.setEnabled(room_ok and self._port_ok)
 
 
 def qr_pixmap(text: str, size: int = 180) -> QPixmap:
@@ -359,7 +406,11 @@ def qr_pixmap(text: str, size: int = 180) -> QPixmap:
 
 
 class InvitePanel(QWidget):
-    """Join addresses, a Copy button and a QR code, for telling people how to join."""
+    """Join addresses, a Copy button and a QR code, for telling people how to join.
+
+    No QR code when every address is loopback ("Only this computer"): a phone
+    that scanned it would reach itself, not this computer.
+    """
 
     copied = Signal(str)  # the address put on the clipboard
 
@@ -416,7 +467,8 @@ class InvitePanel(QWidget):
         self.clear()
 
     def set_invite(self, addresses: list[str], room_label: str, password_set: bool) -> None:
-        """Show how to join ``room_label``; the first address is copied and QR-coded."""
+        """Show how to join ``room_label``: the first address is copied, the first
+        one that is not loopback QR-coded (no QR code when they all are)."""
         self._addresses = list(addresses)
         self.title.setText(self.tr("Invite people to {room}").format(room=room_label))
         self.address_view.setPlainText("\n".join(self._addresses))
@@ -429,19 +481,20 @@ class InvitePanel(QWidget):
         )
         self._feedback_timer.stop()
         self.copy_button.setText(self.tr("Copy address"))
-        if self._addresses:
+        shareable = [a for a in self._addresses if not is_loopback_address(a)]
+        if shareable:
             ratio = self.devicePixelRatioF()
-            pixmap = qr_pixmap(self._addresses[0], round(180 * ratio))
+            pixmap = qr_pixmap(shareable[0], round(180 * ratio))
             pixmap.setDevicePixelRatio(ratio)
             self.qr_label.setPixmap(pixmap)
-            self.qr_label.setToolTip(self._addresses[0])
+            self.qr_label.setToolTip(shareable[0])
         else:
             self.qr_label.clear()
         self.title.show()
         self.address_view.show()
         self.copy_button.setVisible(bool(self._addresses))
         self.password_note.setVisible(password_set)
-        self.qr_label.setVisible(bool(self._addresses))
+        self.qr_label.setVisible(bool(shareable))
 
     def clear(self) -> None:
         """Not hosting: nothing to show (the panel itself stays where the window put it)."""

@@ -12,25 +12,13 @@ and a 5,000 rows/s stream fell four times behind. ``MessageView`` is still a
 ``QListView`` (so it keeps the list's accessibility: screen readers see a list
 of items), but it overrides the geometry side of ``QAbstractItemView``
 (``visualRect``, ``indexAt``, ``scrollTo``, ``setSelection``, ``paintEvent``,
-…) and routes the model signals past ``QListView``'s layout engine. Row
-heights live in an ``array`` with their running sums: appending costs
-O(new rows), painting and hit-testing O(visible rows) (binary search), and a
-width or font change re-wraps long lists in small slices from the event loop
-(each row's unwrapped width is kept, so most rows need no text shaping).
-QListView's own layout settings (flow, spacing, grid size, uniform item
-sizes, word wrap, batched layout) therefore have no effect here.
-
-**Two sets of arrays.** The view shows a ``MessageListModel``, or a
-``MessageFilterModel`` over one. Per row of the ``MessageListModel`` (a
-*base row*, shown or not) it keeps what measuring costs: the height of the
-row's text at the current width and its unwrapped width, plus its local day,
-a group value (author and time of day), kind bits and its decorations when
-shown right after the base row before it (14 bytes a row). Per *shown* row
-it keeps the height and the top (8 bytes). A shown row's height is its text
-height plus its *decorations*, which depend on the previous shown row (see
-below), so a filter change measures no text at all: the shown heights are
-rebuilt from the base arrays in C-level passes, correcting only the rows
-whose base predecessor the filter hides (10–30 ms for 100,000 rows).
+…) and routes the model signals past ``QListView``'s layout engine, to a
+:class:`~desktop.widgets.row_layout.RowLayout`: the Qt-free engine that keeps
+every row's height and top, re-wraps long lists in steps and keeps content in
+place (its module docstring tells how). The delegate measures; the engine
+adds up; the view moves the scroll bar and paints. QListView's own layout
+settings (flow, spacing, grid size, uniform item sizes, word wrap, batched
+layout) therefore have no effect here.
 
 **Grouping and days.** A chat row that follows a chat row of the same author
 on the same local day, at most ``GROUP_WINDOW_S`` later, continues its group:
@@ -42,8 +30,18 @@ decorations, not model rows, so the models and their seq logic never see
 them.
 
 **Colours** all come from the view's palette (blends of its roles, so a dark
-palette gives a dark list); severity colours only lean a palette colour
-towards a hue.
+palette gives a dark list), read on every paint: nothing palette-dependent
+is cached, and a palette or style change repaints the whole list. Severity
+colours only lean a palette colour towards a hue.
+
+**One view, many conversations.** The window shows each room through one
+model whose ``show(timeline)`` is a model reset; :meth:`MessageView.scroll_position`
+and :meth:`MessageView.restore_scroll_position` take each room's place along.
+A reset measures only the rows about to be seen (the rest get estimated
+heights, made exact in slices from the event loop, the content held still
+meanwhile), and the measurements of a room are kept while another is shown
+(:meth:`RowLayout.reset`, :meth:`RowLayout.park`): a switch costs a few
+milliseconds, however long the conversations.
 
 The view knows neither the app nor the session. It only emits signals:
 ``olderRequested()`` when the user scrolls to the top, ``retryRequested(id)``
@@ -53,13 +51,8 @@ when the user asks to resend one of our failed messages.
 from __future__ import annotations
 
 import math
-import time
-from array import array
-from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timedelta
-from itertools import accumulate, compress, islice, repeat
-from operator import add, and_, le, ne, sub
 from typing import Any
 
 from PySide6.QtCore import (
@@ -107,9 +100,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.filtering import MessageFilterModel, gather
+from desktop.filtering import MessageFilterModel
 from desktop.models import QT_TRANSLATE_NOOP, MessageListModel, Roles
 from desktop.rows import Direction, Row, RowKind, SendState
+from desktop.widgets.row_layout import CHAT as CHAT
+from desktop.widgets.row_layout import GROUP_WINDOW_S as GROUP_WINDOW_S
+from desktop.widgets.row_layout import GROUPED as GROUPED
+from desktop.widgets.row_layout import NEW_DAY as NEW_DAY
+from desktop.widgets.row_layout import REWRAP_SLICE_S as REWRAP_SLICE_S
+from desktop.widgets.row_layout import SYNC_REWRAP_ROWS as SYNC_REWRAP_ROWS
+from desktop.widgets.row_layout import Anchor, RowLayout, second_of_day
+from desktop.widgets.row_layout import ScrollPosition as ScrollPosition
+from desktop.widgets.row_layout import can_join as can_join
+from desktop.widgets.row_layout import continues_group as continues_group
+from desktop.widgets.row_layout import local_day as local_day
+from desktop.widgets.row_layout import local_seconds as local_seconds
 from server.notices import Severity
 
 _ModelIndex = QModelIndex | QPersistentModelIndex
@@ -120,16 +125,9 @@ GROUP_PAD_Y = 1  # top padding of a row continuing a group (no header)
 DAY_PAD_Y = 6  # above and below a day separator's label
 BAR_WIDTH = 3  # the accent bar marking our own rows
 JSON_PREVIEW_LINES = 4  # a JSON row shows this many lines until it is selected
-#: A chat row at most this many seconds after the previous shown one, by the
-#: same author on the same day, continues its group (no header).
-GROUP_WINDOW_S = 5 * 60
 #: Longer texts are cut for display (Copy text still copies everything): laying
 #: out a megabyte of text on every paint would freeze the window.
 MAX_SHOWN_CHARS = 20_000
-#: Up to this many rows are re-wrapped at once after a resize (~20 ms); longer
-#: lists are re-wrapped in slices of REWRAP_SLICE_S from the event loop.
-SYNC_REWRAP_ROWS = 3_000
-REWRAP_SLICE_S = 0.008
 
 #: The header's mark per send state (English; header_text translates it).
 STATE_MARKS = {
@@ -137,18 +135,6 @@ STATE_MARKS = {
     SendState.SENT: "✓",
     SendState.FAILED: QT_TRANSLATE_NOOP("MessageDelegate", "failed — right-click to retry"),
 }
-
-# A row's decorations, as bits of a small code (see MessageDelegate.extra_height).
-CHAT = 4  # a chat row: a header, unless it continues a group
-GROUPED = 2  # continues the previous row's group (no header, less padding)...
-NEW_DAY = 1  # ...unless it is the first shown row of a local day: a separator on top
-
-
-def continues_group(code: int) -> bool:
-    """Does a row with decoration ``code`` continue a group (no header)? A chat
-    row marked GROUPED, except on a new day (the separator starts a new group)."""
-    return code & (CHAT | GROUPED | NEW_DAY) == CHAT | GROUPED
-
 
 # Hues that severities lean towards; always blended with the palette's text
 # colour, so they stay readable on light and dark themes.
@@ -193,39 +179,7 @@ def _mono_kind(kind: RowKind) -> bool:
     return kind in (RowKind.JSON, RowKind.TEXT, RowKind.BINARY)
 
 
-# -- days and groups ----------------------------------------------------------------
-
-_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
-_QUARTER_HOUR = 900
-# UTC offset of local time per quarter hour of POSIX time. Every time zone's
-# offset, and so every transition, falls on a quarter hour: one lookup per
-# quarter hour is exact, and ~30x cheaper than datetime.astimezone().
-_offsets: dict[int, int] = {}
-
-
-def local_day(ts: float) -> int:
-    """The local calendar day of POSIX time ``ts``, as a ``date.toordinal()``."""
-    return int(local_seconds(ts) // 86_400) + _EPOCH_ORDINAL
-
-
-def local_seconds(ts: float) -> float:
-    """POSIX time ``ts`` as seconds since 1970-01-01 00:00 *local* time."""
-    quarter = int(ts // _QUARTER_HOUR)
-    offset = _offsets.get(quarter)
-    if offset is None:
-        if len(_offsets) > 100_000:
-            _offsets.clear()
-        try:
-            offset = time.localtime(quarter * _QUARTER_HOUR).tm_gmtoff
-        except (OverflowError, OSError, ValueError):
-            offset = 0
-        _offsets[quarter] = offset
-    return ts + offset
-
-
-def _second_of_day(ts: float) -> int:
-    """Whole seconds since local midnight (what the view's group values hold)."""
-    return int(local_seconds(ts) % 86_400)
+# -- days and groups (the rules are row_layout's; names are translated here) ---------
 
 
 def group_author(row: Row) -> str:
@@ -233,12 +187,6 @@ def group_author(row: Row) -> str:
     if row.author:
         return row.author
     return QGuiApplication.translate("MessageDelegate", "you") if row.mine else "?"
-
-
-def can_join(row: Row) -> bool:
-    """Can ``row`` continue a group? Chat rows only, and not ours while sending
-    or refused: their header carries the state."""
-    return row.kind is RowKind.CHAT and row.state not in (SendState.PENDING, SendState.FAILED)
 
 
 def decoration(row: Row, previous: Row | None) -> int:
@@ -255,7 +203,7 @@ def decoration(row: Row, previous: Row | None) -> int:
         can_join(row)
         and previous.kind is RowKind.CHAT
         and group_author(previous) == group_author(row)
-        and abs(_second_of_day(ts) - _second_of_day(before)) <= GROUP_WINDOW_S
+        and abs(second_of_day(ts) - second_of_day(before)) <= GROUP_WINDOW_S
     ):
         code |= GROUPED
     return code
@@ -354,9 +302,9 @@ class MessageDelegate(QStyledItemDelegate):
     ``sizeHint``, for any view) caches text heights per row identity,
     ``id(row)``, for one width and font, in one dict for collapsed rows and
     one for expanded (selected) JSON rows; a width or font change clears them
-    and :meth:`invalidate` forgets rows. ``MessageView`` keeps its own per-row
-    arrays instead (a few bytes a row rather than ~100 for dict entries) and
-    calls :meth:`measure_text` directly.
+    and :meth:`invalidate` forgets rows. ``MessageView`` keeps per-row arrays
+    instead (its ``RowLayout``: a few bytes a row rather than ~100 for dict
+    entries), which calls :meth:`measure_text` directly.
 
     ``clock`` gives today's local date for the separators' "Today" and
     "Yesterday" (replace it in tests).
@@ -676,55 +624,6 @@ class MessageDelegate(QStyledItemDelegate):
         layout.draw(painter, QPointF(left, top))
 
 
-def _pair_codes(
-    groups_before: Sequence[int],
-    groups: Sequence[int],
-    days_before: Sequence[int],
-    days: Sequence[int],
-    kinds: Sequence[int],
-) -> list[int]:
-    """Decoration codes of rows shown right after others, from the view's base
-    arrays (gathered): C-level passes, no Python per row.
-
-    ``groups`` packs a chat row's author and second of the day (see
-    ``_AUTHOR_SHIFT``), so one subtraction tells "same author, within the
-    window" (on the same day, which NEW_DAY checks); ``kinds`` holds
-    CHAT, plus GROUPED if the row may continue a group: masking it with
-    CHAT | GROUPED for rows in a group and with CHAT for the others gives the
-    code's first two bits.
-    """
-    grouped = map(le, map(abs, map(sub, groups, groups_before)), repeat(GROUP_WINDOW_S))
-    masked = map(and_, kinds, map(_MASKS.__getitem__, grouped))
-    return list(map(add, masked, map(ne, days, days_before)))
-
-
-_MASKS = (CHAT, CHAT | GROUPED)  # by "in a group with the previous row"
-# A chat row's group value: its author's code (14 bits; more authors than that
-# share codes) above the second of its local day (17 bits). Rows of a group
-# are on one day, so the seconds subtract as times do. Other rows: far below.
-_AUTHOR_SHIFT = 17
-_AUTHORS = (1 << 14) - 1
-_NOT_CHAT = -(1 << 31)
-
-
-_UNKNOWN_WIDTH = 0  # a natural width not measured (with this font) yet
-_WIDE = 0xFFFF  # wider than that, or "always lay it out" (inf)
-
-
-def _pack_natural(natural: float) -> int:
-    """A natural width as whole pixels, rounded up (so "fits" stays exact: the
-    available width is whole pixels), in 16 bits."""
-    if natural >= _WIDE - 1:
-        return _WIDE
-    return max(1, math.ceil(natural))  # 0 is "unknown"
-
-
-def _unpack_natural(packed: int) -> float | None:
-    if packed == _UNKNOWN_WIDTH:
-        return None
-    return math.inf if packed == _WIDE else float(packed)
-
-
 def _code(row: Row, grouped: bool, new_day: bool) -> int:
     """The decoration code of ``row`` alone, or grouped, or starting a day."""
     code = CHAT if row.kind is RowKind.CHAT else 0
@@ -742,6 +641,17 @@ def _previous_row(index: _ModelIndex) -> Row | None:
     return previous if isinstance(previous, Row) else None
 
 
+#: Events after which every visible row must be painted again (colours and
+#: the style's drawing come from them, read at paint time).
+_REPAINT_EVENTS = frozenset(
+    {
+        QEvent.Type.PaletteChange,
+        QEvent.Type.ApplicationPaletteChange,
+        QEvent.Type.StyleChange,
+    }
+)
+
+
 class MessageView(QListView):
     """A scrolling list of rows that follows new ones while the user is at the bottom.
 
@@ -754,11 +664,14 @@ class MessageView(QListView):
     refused (TypeError). :attr:`base_model` is the MessageListModel either way
     (the one to give older history to).
 
+    Geometry is :attr:`layout_engine`'s (a :class:`RowLayout`): this class turns
+    model signals, resizes and scrolling into its calls, and paints.
+
     Signals:
         olderRequested(): the user scrolled to the top; answer with a history
-            request and ``base_model.prepend_history(rows)``. Emitted once per arrival
-            at the top; re-armed when the view leaves the top or rows are
-            prepended. Keep at most one request in flight.
+            request and ``base_model.timeline.prepend_history(rows)``. Emitted
+            once per arrival at the top; re-armed when the view leaves the top
+            or rows are prepended. Keep at most one request in flight.
         retryRequested(str): the user chose "Retry" on one of our failed rows;
             the argument is the row's client message id.
     """
@@ -780,42 +693,40 @@ class MessageView(QListView):
         self._model: MessageListModel | MessageFilterModel | None = None
         self._proxy: MessageFilterModel | None = None  # when the model is a filter
         self._base: MessageListModel | None = None  # the rows (the model, or the filter's)
-        self._rows: list[Row] = []  # the base's live list
         self._selection: QItemSelectionModel | None = None
-        # Per base row (see the module docstring): text height at the layout
-        # width, natural width, group value (author and time, for chat rows),
-        # local day, and kind bits (CHAT, and GROUPED if it may continue a group).
-        self._text = array("i")
-        self._natural = array("H")  # see _pack_natural
-        self._group = array("i")
-        self._day = array("H")  # days since 1970-01-01, local
-        self._kind = bytearray()
-        # ... and its decoration code if the row shown before it is the base row
-        # before it (true of every row without a filter, and most with one).
-        self._bcode = bytearray()
-        self._author_codes: dict[str, int] = {}
-        # Base rows whose text height predates a width or font change (during
-        # a long re-wrap), and base inserts/removals announced but not applied.
-        self._stale: bytearray | None = None
-        self._pending: list[tuple[bool, int, int]] = []
-        # Per shown row.
-        self._heights = array("i")
-        # tops[i] = y of row i; tops[-1] = total height. 32 bits, like the scroll
-        # bar's range: a list taller than 2**31 pixels could not scroll anyway.
-        self._tops = array("i", [0])
-        self._refresh_pos: int | None = None  # next base row of a long re-wrap
-        self._refreshing = False
+        self._delegate = MessageDelegate(self)
+        delegate = self._delegate
+        self._layout = RowLayout(
+            delegate.measure_text,
+            lambda: delegate.extras,
+            author=group_author,
+            shown=self._filter_mapping,
+            expanded=self._expanded_rows,
+        )
+        self._refreshing = False  # moving the scroll bar to settle a re-wrap step
+        # ... with the content: the pixels on screen stay (see _settle).
+        self._quiet_scroll = False
+        # Long re-wraps (after a resize, a font change or a model reset) go on
+        # in slices from this zero timer.
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(0)
         self._refresh_timer.timeout.connect(self._refresh_step)
-        self._layout_width = -1
         self._was_at_bottom = True
-        self._layout_anchor: tuple[int, int] | None = None  # (base row, offset)
+        self._layout_anchor: Anchor | None = None  # by base row, across a layout change
         self._layout_at_bottom: bool | None = None
+        # A restored scroll position holds until the event loop runs again:
+        # a model reset or re-layout meanwhile goes back to it (see
+        # restore_scroll_position).
+        self._target: ScrollPosition | None = None
+        self._target_set = False
+        self._target_applied = False
+        self._target_timer = QTimer(self)
+        self._target_timer.setSingleShot(True)
+        self._target_timer.setInterval(0)
+        self._target_timer.timeout.connect(self._drop_target)
         self._unseen = 0
         self._older_armed = True
-        self._delegate = MessageDelegate(self)
         self._new_button = QPushButton(self.viewport())
         # "Today" becomes "Yesterday" at midnight: repaint then.
         self._midnight = QTimer(self)
@@ -854,6 +765,11 @@ class MessageView(QListView):
         return self._delegate
 
     @property
+    def layout_engine(self) -> RowLayout:
+        """The row geometry (heights, tops, re-wrapping) this view shows."""
+        return self._layout
+
+    @property
     def new_messages_button(self) -> QPushButton:
         """The floating "N new messages ↓" button (hidden while at the bottom)."""
         return self._new_button
@@ -867,6 +783,12 @@ class MessageView(QListView):
     def base_model(self) -> MessageListModel | None:
         """The MessageListModel behind what is shown (the model, or the filter's source)."""
         return self._base
+
+    @property
+    def rewrapping(self) -> bool:
+        """True while a long list is still being re-wrapped after a resize (or
+        measured after a model reset): rows out of view may have estimated heights."""
+        return self._layout.rewrapping
 
     def setModel(self, model: QAbstractItemModel | None) -> None:
         if model is not None and not isinstance(model, MessageListModel | MessageFilterModel):
@@ -907,6 +829,7 @@ class MessageView(QListView):
 
     def _base_connections(self, base: MessageListModel) -> list[tuple[Any, Any]]:
         return [
+            (base.modelAboutToBeReset, self._on_base_about_to_reset),
             (base.rowsAboutToBeInserted, self._on_base_about_to_insert),
             (base.rowsInserted, self._sync_base),
             (base.rowsAboutToBeRemoved, self._on_base_about_to_remove),
@@ -928,8 +851,7 @@ class MessageView(QListView):
             for signal, slot in self._base_connections(self._base):
                 signal.disconnect(slot)
         self._base = base
-        self._rows = base.row_list() if base is not None else []
-        self._pending.clear()
+        self._layout.bind(base.row_list() if base is not None else [])
         if base is not None:
             for signal, slot in self._base_connections(base):
                 signal.connect(slot)
@@ -945,33 +867,67 @@ class MessageView(QListView):
         bar.setValue(bar.maximum())
         self._set_unseen(0)
 
+    def scroll_position(self) -> ScrollPosition:
+        """Where the list is scrolled, to :meth:`restore_scroll_position` after
+        another conversation was shown (or, ``to_dict()``-ed, after a restart).
+        A position restored in this turn of the event loop is still that one."""
+        if self._target_set:
+            return self._target if self._target is not None else ScrollPosition(at_bottom=True)
+        bar = self.verticalScrollBar()
+        return self._layout.position(bar.value(), self.is_at_bottom())
+
+    def restore_scroll_position(self, position: ScrollPosition | None) -> None:
+        """Scroll back to ``position``: None, or one at the bottom, follows the
+        bottom; otherwise the row it names (by seq, else by index) goes back to
+        the top, as far into it as it was.
+
+        Call it right after the model showed the conversation (``show()``):
+        the position holds until the event loop runs again, so a model reset
+        or re-layout that comes after this call (the view may not have seen
+        the reset yet) restores it rather than following the bottom. Later
+        resizes and inserts keep it as they keep any scroll position.
+        """
+        self._target = position
+        self._target_set = True
+        self._target_applied = False
+        self._target_timer.start()
+        if self._base is not None and self._base.row_list() is not self._layout.rows:
+            return  # the model's reset has not reached the view yet: it applies it
+        self._sync_base()
+        if self._row_count() != self._layout.count:
+            self._on_layout_invalid()  # out of step: lays out again, then applies it
+        else:
+            self._apply_target()
+
     def row_at(self, index: _ModelIndex) -> Row | None:
         """The Row behind ``index`` (of the shown model, or of the base model), or None."""
         if self._model is None or not index.isValid():
             return None
         r = index.row()
         model = index.model()
-        if model is self._model and 0 <= r < len(self._heights):
-            return self._rows[self._source_of(r)]
-        if model is self._base and 0 <= r < len(self._rows):
-            return self._rows[r]
+        layout = self._layout
+        if model is self._model and 0 <= r < layout.count:
+            return layout.rows[layout.source_of(r)]
+        if model is self._base and 0 <= r < len(layout.rows):
+            return layout.rows[r]
         return None
 
     def shows_header(self, index: _ModelIndex) -> bool:
         """True if the row at ``index`` is a chat row that starts a group (it shows
         the author and time); False for follow-ups and other kinds."""
         r = index.row() if index.isValid() else -1
-        if not 0 <= r < len(self._heights):
+        if not 0 <= r < self._layout.count:
             return False
-        code = self._codes(r, r + 1)[0]
+        code = self._layout.codes(r, r + 1)[0]
         return bool(code & CHAT) and not continues_group(code)
 
     def day_separator(self, index: _ModelIndex) -> str | None:
         """The day separator painted above the row at ``index``, or None."""
+        layout = self._layout
         r = index.row() if index.isValid() else -1
-        if not 0 <= r < len(self._heights) or not self._codes(r, r + 1)[0] & NEW_DAY:
+        if not 0 <= r < layout.count or not layout.codes(r, r + 1)[0] & NEW_DAY:
             return None
-        day = date.fromordinal(self._day[self._source_of(r)] + _EPOCH_ORDINAL)
+        day = date.fromordinal(layout.day(layout.source_of(r)))
         return self._delegate.day_label(day, self.locale())
 
     def copy_text(self, index: _ModelIndex) -> None:
@@ -1044,7 +1000,7 @@ class MessageView(QListView):
         at_bottom = self.is_at_bottom()
         anchor = self._anchor()
         QAbstractItemView.resizeEvent(self, event)  # not QListView's: it re-lays out all
-        if self.viewport().width() != self._layout_width:
+        if self.viewport().width() != self._layout.width:
             self._rewrap(anchor, at_bottom)
         else:
             self._update_scroll_range()
@@ -1053,22 +1009,30 @@ class MessageView(QListView):
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
-        if event.type() == QEvent.Type.FontChange:
+        kind = event.type()
+        if kind == QEvent.Type.FontChange:
             self._rewrap(self._anchor(), self.is_at_bottom())
+        elif kind in _REPAINT_EVENTS:
+            # Colours are read from the palette as rows are painted (nothing
+            # is cached), so a theme switch needs every visible row painted
+            # again. The rows are the viewport's, a child widget: ask for its
+            # repaint here rather than count on the view's own update to
+            # reach it (text left in the old colours until a scroll).
+            self.viewport().update()
+            self._place_new_button()  # a style sizes the button anew
 
     def paintEvent(self, event: QPaintEvent) -> None:
         model = self._model
-        n = len(self._heights)
-        if model is None or n == 0:
+        layout = self._layout
+        if model is None or layout.count == 0:
             return
         offset = self.verticalScrollBar().value()
         area = event.rect()
         width = self.viewport().width()
-        first = max(0, bisect_right(self._tops, offset + area.top(), 0, n) - 1)
-        end = min(n, bisect_right(self._tops, offset + area.bottom(), 0, n))
+        first, end = layout.rows_in(offset + area.top(), offset + area.bottom())
         if first >= end:
             return
-        codes = self._codes(first, end)
+        codes = layout.codes(first, end)
         option = QStyleOptionViewItem()
         self.initViewItemOption(option)
         base_state = option.state
@@ -1077,7 +1041,7 @@ class MessageView(QListView):
         selection = self.selectionModel()
         current = self.currentIndex()
         focus = self.hasFocus()
-        rows = self._rows
+        rows, tops, heights = layout.rows, layout.tops, layout.heights
         painter = QPainter(self.viewport())
         try:
             for r in range(first, end):
@@ -1088,24 +1052,24 @@ class MessageView(QListView):
                 if focus and index == current:
                     state |= QStyle.StateFlag.State_HasFocus
                 option.state = state
-                option.rect = QRect(0, self._tops[r] - offset, width, self._heights[r])
-                s = self._source_of(r)
-                day = self._day[s] + _EPOCH_ORDINAL
-                self._delegate.paint_row(painter, option, rows[s], codes[r - first], day)
+                option.rect = QRect(0, tops[r] - offset, width, heights[r])
+                s = layout.source_of(r)
+                self._delegate.paint_row(painter, option, rows[s], codes[r - first], layout.day(s))
         finally:
             painter.end()
 
     # -- QAbstractItemView geometry ---------------------------------------------
 
     def visualRect(self, index: _ModelIndex) -> QRect:
-        if not index.isValid() or not 0 <= index.row() < len(self._heights):
+        layout = self._layout
+        if not index.isValid() or not 0 <= index.row() < layout.count:
             return QRect()
         r = index.row()
         offset = self.verticalScrollBar().value()
-        return QRect(0, self._tops[r] - offset, self.viewport().width(), self._heights[r])
+        return QRect(0, layout.tops[r] - offset, self.viewport().width(), layout.heights[r])
 
     def indexAt(self, point: QPoint) -> QModelIndex:
-        r = self._row_at_y(point.y() + self.verticalScrollBar().value())
+        r = self._layout.row_at_y(point.y() + self.verticalScrollBar().value())
         if r is None or self._model is None:
             return QModelIndex()
         return self._model.index(r, 0)
@@ -1115,10 +1079,11 @@ class MessageView(QListView):
         index: _ModelIndex,
         hint: QAbstractItemView.ScrollHint = QAbstractItemView.ScrollHint.EnsureVisible,
     ) -> None:
-        if not index.isValid() or not 0 <= index.row() < len(self._heights):
+        layout = self._layout
+        if not index.isValid() or not 0 <= index.row() < layout.count:
             return
         r = index.row()
-        top, height = self._tops[r], self._heights[r]
+        top, height = layout.tops[r], layout.heights[r]
         bar = self.verticalScrollBar()
         value, page = bar.value(), self.viewport().height()
         hints = QAbstractItemView.ScrollHint
@@ -1148,7 +1113,8 @@ class MessageView(QListView):
         cursorAction: QAbstractItemView.CursorAction,
         modifiers: Qt.KeyboardModifier,
     ) -> QModelIndex:
-        n = len(self._heights)
+        layout = self._layout
+        n = layout.count
         if self._model is None or n == 0:
             return QModelIndex()
         current = self.currentIndex()
@@ -1164,10 +1130,10 @@ class MessageView(QListView):
         elif cursorAction == actions.MoveEnd:
             target = n - 1
         elif cursorAction == actions.MovePageUp:
-            found = self._row_at_y(max(0, self._tops[max(r, 0)] - page))
+            found = layout.row_at_y(max(0, layout.tops[max(r, 0)] - page))
             target = 0 if found is None else found
         elif cursorAction == actions.MovePageDown:
-            found = self._row_at_y(self._tops[max(r, 0)] + page)
+            found = layout.row_at_y(layout.tops[max(r, 0)] + page)
             target = n - 1 if found is None else found
         else:
             target = r
@@ -1179,11 +1145,11 @@ class MessageView(QListView):
             return
         rect = rect.normalized()
         offset = self.verticalScrollBar().value()
-        first = self._row_at_y(rect.top() + offset)
-        last = self._row_at_y(rect.bottom() + offset)
+        first = self._layout.row_at_y(rect.top() + offset)
+        last = self._layout.row_at_y(rect.bottom() + offset)
         selection = QItemSelection()
         if first is not None or last is not None:
-            n = len(self._heights)
+            n = self._layout.count
             a = first if first is not None else 0
             b = last if last is not None else n - 1
             selection.select(self._model.index(a, 0), self._model.index(b, 0))
@@ -1191,21 +1157,24 @@ class MessageView(QListView):
 
     def visualRegionForSelection(self, selection: QItemSelection) -> QRegion:
         region = QRegion()
-        n = len(self._heights)
+        n = self._layout.count
+        tops = self._layout.tops
         offset = self.verticalScrollBar().value()
         visible = self.viewport().rect()
         for part in selection.toList():
             top, bottom = part.top(), min(part.bottom(), n - 1)
             if not 0 <= top <= bottom:
                 continue
-            y0 = self._tops[top] - offset
-            y1 = self._tops[bottom + 1] - offset
+            y0 = tops[top] - offset
+            y1 = tops[bottom + 1] - offset
             rect = QRect(0, y0, visible.width(), y1 - y0).intersected(visible)
             if not rect.isEmpty():
                 region += rect
         return region
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
+        if self._quiet_scroll:
+            return  # the content moved as much: nothing on screen did
         QAbstractItemView.scrollContentsBy(self, dx, dy)
         if self._new_button.isVisible():
             self._place_new_button()  # QWidget.scroll() moved it with the content
@@ -1228,7 +1197,7 @@ class MessageView(QListView):
         QAbstractItemView.dataChanged(self, topLeft, bottomRight, list(roles))
 
     def viewportSizeHint(self) -> QSize:
-        return QSize(self.viewport().width(), self._tops[-1])
+        return QSize(self.viewport().width(), self._layout.total_height)
 
     def updateGeometries(self) -> None:
         self._update_scroll_range()
@@ -1239,428 +1208,211 @@ class MessageView(QListView):
         # signals keep it current, so only redo it when it really is stale.
         self._sync_base()
         count = self._model.rowCount() if self._model is not None else 0
-        if count != len(self._heights):
+        if count != self._layout.count:
             self._on_layout_invalid()
-        elif self.viewport().width() != self._layout_width:
+        elif self.viewport().width() != self._layout.width:
             self._rewrap(self._anchor(), self.is_at_bottom())
         QAbstractItemView.doItemsLayout(self)
 
-    # -- base rows -----------------------------------------------------------------
+    # -- the layout engine's inputs ----------------------------------------------------
 
-    def _mapping(self) -> array[int] | None:
-        """The base row of each shown row; None when every base row is shown
-        (no filter, or one that hides nothing): shown row r is base row r."""
-        if self._proxy is None:
-            return None
-        mapping = self._proxy.mapping()
-        # Ascending, distinct and in range: as long as the base, it is 0..n-1.
-        return None if len(mapping) == len(self._rows) else mapping
-
-    def _source_of(self, r: int) -> int:
-        """The base row shown as row ``r``."""
-        return r if self._proxy is None else self._proxy.mapping()[r]
-
-    def _shown_range(self, first: int, end: int) -> tuple[int, int]:
-        """The shown rows ``[a, b)`` whose base rows lie in ``[first, end)``."""
-        mapping = self._mapping()
-        if mapping is None:
-            return first, min(end, len(self._heights))
-        return bisect_left(mapping, first), bisect_left(mapping, end)
-
-    def _on_base_about_to_insert(self, parent: QModelIndex, first: int, last: int) -> None:
-        if not parent.isValid():
-            self._pending.append((True, first, last))
-
-    def _on_base_about_to_remove(self, parent: QModelIndex, first: int, last: int) -> None:
-        if not parent.isValid():
-            self._pending.append((False, first, last))
-
-    def _sync_base(self, *args: object) -> None:
-        """Apply the base inserts and removals announced so far that the base has
-        made (a filter announces its own rows from inside the base's signal,
-        before our handler of that signal runs: every handler starts here)."""
-        n = len(self._rows)
-        while self._pending and len(self._text) != n:
-            inserting, first, last = self._pending[0]
-            count = last - first + 1
-            if len(self._text) + (count if inserting else -count) != n:
-                break
-            del self._pending[0]
-            if inserting:
-                self._insert_base(first, last)
-            else:
-                self._remove_base(first, last)
-        if len(self._text) != n:  # out of step: start over
-            self._pending.clear()
-            self._measure_all()
-
-    def _insert_base(self, first: int, last: int) -> None:
-        count = last - first + 1
-        if first == len(self._text):  # appended: the common case (in slices: a
-            for start in range(first, last + 1, 8_192):  # batch can be huge)
-                stop = min(last + 1, start + 8_192)
-                texts, naturals = self._measure_base(start, stop, reuse=False)
-                groups, days, kinds = self._row_info(self._rows[start:stop])
-                self._text.extend(texts)
-                self._natural.extend(naturals)
-                self._group.extend(groups)
-                self._day.extend(days)
-                self._kind.extend(kinds)
-            self._bcode.extend(bytes(count))
-        else:
-            texts, naturals = self._measure_base(first, last + 1, reuse=False)
-            groups, days, kinds = self._row_info(self._rows[first : last + 1])
-            self._text[first:first] = texts
-            self._natural[first:first] = naturals
-            self._group[first:first] = groups
-            self._day[first:first] = days
-            self._kind[first:first] = kinds
-            self._bcode[first:first] = bytes(count)
-        self._set_base_codes(first, last + 2)  # and the row after them
-        if self._stale is not None:
-            self._stale[first:first] = bytes(count)
-        if self._refresh_pos is not None and first <= self._refresh_pos:
-            self._refresh_pos += count
-
-    def _remove_base(self, first: int, last: int) -> None:
-        end = last + 1
-        for column in (
-            self._text,
-            self._natural,
-            self._group,
-            self._day,
-            self._kind,
-            self._bcode,
-        ):
-            del column[first:end]
-        self._set_base_codes(first, first + 1)  # the row after them
-        if self._stale is not None:
-            del self._stale[first:end]
-        if self._refresh_pos is not None and self._refresh_pos > first:
-            self._refresh_pos = max(first, self._refresh_pos - (end - first))
-
-    def _measure_all(self, reuse: bool = False) -> None:
-        """Measure every base row again, now (a reset, or a small list re-wrapped)."""
-        self._refresh_pos = None
-        self._stale = None
-        if self._delegate.set_font(self.font()):
-            reuse = False
-        self._layout_width = self.viewport().width()
-        n = len(self._rows)
-        reuse = reuse and len(self._natural) == n
-        self._text, self._natural = self._measure_base(0, n, reuse)
-        self._group, self._day, self._kind = self._row_info(self._rows)
-        self._bcode = self._base_codes(0, n)
-
-    def _measure_base(self, first: int, end: int, reuse: bool) -> tuple[array[int], array[int]]:
-        """Text heights and natural widths of base rows ``first..end-1`` (collapsed)
-        at the layout width; with ``reuse``, the natural widths known are reused:
-        after a width change only text that does not fit on one line is shaped again.
-        """
-        measure = self._delegate.measure_text
-        width = self._layout_width
-        naturals = self._natural
-        heights: array[int] = array("i")
-        widths: array[int] = array("H")
-        for s, row in enumerate(self._rows[first:end], first):
-            known = _unpack_natural(naturals[s]) if reuse else None
-            height, natural = measure(row, width, False, known)
-            heights.append(height)
-            widths.append(_pack_natural(natural))
-        return heights, widths
-
-    def _row_info(self, rows: Sequence[Row]) -> tuple[array[int], array[int], bytearray]:
-        """Group values, local days and kind bits of ``rows`` (one pass, no
-        temporary list: batches can hold tens of thousands of rows)."""
-        codes = self._author_codes
-        groups = array("i")
-        days = array("i")
-        kinds = bytearray()
-        for row in rows:
-            seconds = local_seconds(row.time.timestamp())
-            days.append(min(max(int(seconds // 86_400), 0), 0xFFFF))
-            if row.kind is RowKind.CHAT:
-                author = group_author(row)
-                code = codes.get(author)
-                if code is None:
-                    code = codes[author] = len(codes) & _AUTHORS
-                groups.append(code << _AUTHOR_SHIFT | int(seconds % 86_400))  # _second_of_day
-                kinds.append(CHAT | GROUPED if can_join(row) else CHAT)
-            else:
-                groups.append(_NOT_CHAT)
-                kinds.append(0)
-        return groups, days, kinds
-
-    def _refresh_info(self, first: int, end: int) -> None:
-        """Base rows ``first..end-1`` changed in place: measure them again."""
-        if first >= end:
-            return
-        rows = self._rows[first:end]
-        self._delegate.invalidate(rows)
-        texts, naturals = self._measure_base(first, end, reuse=False)
-        self._text[first:end] = texts
-        self._natural[first:end] = naturals
-        groups, days, kinds = self._row_info(rows)
-        self._group[first:end] = groups
-        self._day[first:end] = days
-        self._kind[first:end] = kinds
-        self._set_base_codes(first, end + 1)  # and the row after them
-        if self._stale is not None:
-            self._stale[first:end] = bytes(end - first)
-
-    # -- shown rows -----------------------------------------------------------------
-
-    def _base_codes(self, first: int, end: int) -> bytearray:
-        """Decoration codes of base rows ``first..end-1``, each after its base predecessor."""
-        end = min(end, len(self._kind))
-        if first >= end:
-            return bytearray()
-        lo = max(first, 1)
-        group, day = self._group, self._day
-        codes = _pair_codes(
-            group[lo - 1 : end - 1],
-            group[lo:end],
-            day[lo - 1 : end - 1],
-            day[lo:end],
-            self._kind[lo:end],
-        )
-        if first == 0:
-            codes.insert(0, (self._kind[0] & CHAT) | NEW_DAY)
-        return bytearray(codes)
-
-    def _set_base_codes(self, first: int, end: int) -> None:
-        end = min(end, len(self._kind))
-        for start in range(first, end, 8_192):  # in slices: no big temporary lists
-            stop = min(end, start + 8_192)
-            self._bcode[start:stop] = self._base_codes(start, stop)
-
-    def _codes(self, first: int, end: int) -> Sequence[int]:
-        """The decoration codes of shown rows ``first..end-1`` (each depends on the
-        row shown before it): the base codes, corrected where a filter hides the
-        base predecessor, in C-level passes."""
-        if first >= end:
-            return b""
-        mapping = self._mapping()
-        if mapping is None:
-            return self._bcode[first:end]
-        bcode = self._bcode
-        shown = mapping[first:end]
-        codes = bytearray(gather(bcode, shown))
-        if first == 0 and shown[0] != 0:  # the first row shown, not the first held
-            codes[0] = (self._kind[shown[0]] & CHAT) | NEW_DAY
-        # Rows (by their place k in `window`) whose predecessor in `window` is
-        # not their base predecessor: their codes are computed again.
-        window = mapping[first - 1 : end] if first > 0 else shown
-        steps = map(sub, window[1:], window[:-1])
-        ks = list(compress(range(1, len(window)), map(ne, steps, repeat(1))))
-        if not ks:
-            return codes
-        now = gather(window, ks)
-        before = gather(window, list(map((-1).__add__, ks)))
-        group, day = self._group, self._day
-        fixed = _pair_codes(
-            gather(group, before),
-            gather(group, now),
-            gather(day, before),
-            gather(day, now),
-            gather(self._kind, now),
-        )
-        shift = 1 if first > 0 else 0  # codes[i] belongs to window[i + shift]
-        for k, code in zip(ks, fixed, strict=True):
-            codes[k - shift] = code
-        return codes
-
-    def _build_heights(self, first: int, end: int) -> array[int]:
-        """The heights of shown rows ``first..end-1``: text plus decorations
-        (selected JSON rows expanded)."""
-        if first >= end:
-            return array("i")
-        codes = self._codes(first, end)
-        extras = self._delegate.extras
-        mapping = self._mapping()
-        if mapping is None:
-            texts: Iterable[int] = self._text[first:end]
-        else:
-            texts = gather(self._text, mapping[first:end])
-        heights = array("i", map(add, texts, map(extras.__getitem__, codes)))
-        for r in self._expanded_rows():
-            if first <= r < end:
-                row = self._rows[self._source_of(r)]
-                if row.kind is RowKind.JSON:
-                    text = self._delegate.measure_text(row, self._layout_width, True)[0]
-                    heights[r - first] = text + extras[codes[r - first]]
-        return heights
-
-    def _rebuild(self) -> None:
-        """Every shown row's height and top, from the base arrays (no measuring)."""
-        n = self._model.rowCount() if self._model is not None else 0
-        self._heights = self._build_heights(0, n)
-        self._tops = array("i", accumulate(self._heights, initial=0))
-
-    def _update_rows(self, first: int, end: int) -> None:
-        """Recompute shown rows ``first..end-1``, keeping the visible content in place."""
-        end = min(end, len(self._heights))
-        if first >= end:
-            return
-        heights = self._build_heights(first, end)
-        if heights != self._heights[first:end]:
-            at_bottom = self.is_at_bottom()
-            anchor = self._anchor()
-            self._heights[first:end] = heights
-            self._retop(first)
-            self._update_scroll_range()
-            self._restore(anchor, at_bottom)
-        self.viewport().update()
-
-    def _row_at_y(self, y: int) -> int | None:
-        """The row covering content coordinate ``y``, or None."""
-        n = len(self._heights)
-        if n == 0 or y < 0 or y >= self._tops[n]:
-            return None
-        return bisect_right(self._tops, y, 0, n) - 1
+    def _filter_mapping(self) -> Sequence[int] | None:
+        """The filter's base row of each shown row; None without a filter."""
+        return None if self._proxy is None else self._proxy.mapping()
 
     def _expanded_rows(self) -> list[int]:
+        """Shown rows measured expanded: the selected ones (JSON rows show all
+        their lines while selected)."""
         selection = self.selectionModel()
         if selection is None:
             return []
         return [index.row() for index in selection.selectedRows()]
 
-    def _retop(self, first: int) -> None:
-        """Recompute the row tops from row ``first`` down."""
-        self._tops[first:] = array(
-            "i", accumulate(self._heights[first:], initial=self._tops[first])
-        )
+    def _sync_font(self) -> bool:
+        """Measure with the view's font; True if it changed (every text height
+        and natural width is stale then, here and in the rooms not shown)."""
+        if not self._delegate.set_font(self.font()):
+            return False
+        self._layout.forget_natural_widths()
+        return True
 
-    def _relayout(self) -> None:
-        """Measure every base row again and rebuild what is shown."""
-        self._measure_all()
-        self._rebuild()
+    def _layout_is_current(self) -> bool:
+        """Has the view seen the model's latest reset (same row list, as many
+        rows laid out as the model has)?"""
+        if self._base is not None and self._base.row_list() is not self._layout.rows:
+            return False
+        count = self._model.rowCount() if self._model is not None else 0
+        return count == self._layout.count
+
+    # -- base rows -----------------------------------------------------------------
+
+    def _on_base_about_to_reset(self) -> None:
+        # Still the rows of the timeline shown: keep their measurements, for
+        # when it is shown again.
+        if self._base is not None:
+            self._layout.park(self._base.timeline)
+
+    def _on_base_about_to_insert(self, parent: QModelIndex, first: int, last: int) -> None:
+        if not parent.isValid():
+            self._layout.announce(True, first, last)
+
+    def _on_base_about_to_remove(self, parent: QModelIndex, first: int, last: int) -> None:
+        if not parent.isValid():
+            self._layout.announce(False, first, last)
+
+    def _sync_base(self, *args: object) -> None:
+        """Apply the base inserts and removals announced so far that the base
+        has made; start over when out of step."""
+        if not self._layout.sync():
+            self._measure_all()
+
+    def _measure_all(self, reuse: bool = False) -> None:
+        """Measure every base row again, now (a reset, or out of step)."""
+        if self._sync_font():
+            reuse = False
+        self._layout.measure_all(self.viewport().width(), reuse)
+
+    def _update_rows(self, first: int, end: int) -> None:
+        """Recompute shown rows ``first..end-1``, keeping the visible content in place."""
+        if first >= min(end, self._layout.count):
+            return
+        at_bottom = self.is_at_bottom()
+        anchor = self._anchor()
+        if self._layout.update_heights(first, end):
+            self._update_scroll_range()
+            self._restore(anchor, at_bottom)
+        self.viewport().update()
 
     # -- re-wrapping -------------------------------------------------------------
 
-    def _rewrap(self, anchor: tuple[int, int] | None, at_bottom: bool) -> None:
+    def _rewrap(self, anchor: Anchor | None, at_bottom: bool) -> None:
         """The width or font changed: wrap every row again.
 
-        A small list is done at once. A long one would freeze the window (about
-        0.7 s for 100,000 rows), so the rows in view are done now and the rest
-        in slices of a few ms from a zero timer, top to bottom (base rows, so
-        rows a filter hides are done too), keeping the visible content in
-        place; scrolling meanwhile measures what comes into view first.
+        A small list is done at once. A long one is done in slices from a zero
+        timer (:meth:`RowLayout.rewrap`), the rows in view first, keeping the
+        visible content in place; scrolling meanwhile measures what comes into
+        view first.
         """
-        if self._delegate.set_font(self.font()):
-            self._natural = array("H", [_UNKNOWN_WIDTH]) * len(self._text)
-        self._layout_width = self.viewport().width()
-        if len(self._text) <= SYNC_REWRAP_ROWS:
-            self._measure_all(reuse=True)
-            self._rebuild()
+        layout = self._layout
+        if layout.rewrap(self.viewport().width(), self._sync_font()):
+            layout.rebuild(self._row_count())
             self._update_scroll_range()
             self._restore(anchor, at_bottom)
             self.viewport().update()
             return
-        self._stale = bytearray(b"\x01") * len(self._text)
-        self._refresh_pos = 0
         self._refresh_visible(anchor, at_bottom)
         self._refresh_timer.start()
 
-    def _refresh_base(self, first: int, end: int) -> None:
-        """Measure the stale base rows among ``first..end-1`` at the current width."""
-        stale = self._stale
-        if stale is None or first >= end:
-            return
-        if stale.find(1, first, end) < 0:
-            return
-        texts, naturals = self._measure_base(first, end, reuse=True)
-        self._text[first:end] = texts
-        self._natural[first:end] = naturals
-        stale[first:end] = bytes(end - first)
-
-    def _refresh_visible(self, anchor: tuple[int, int] | None, at_bottom: bool) -> None:
+    def _refresh_visible(self, anchor: Anchor | None, at_bottom: bool) -> None:
         """Measure the rows about to be seen now, keeping them in place."""
-        n = len(self._heights)
-        if n == 0:
-            return
         page = self.viewport().height()
-        if at_bottom or anchor is None:
-            first, seen = n, 0
-            while first > 0 and seen < page:
-                first -= 1
-                s = self._source_of(first)
-                self._refresh_base(s, s + 1)
-                self._heights[first] = self._build_heights(first, first + 1)[0]
-                seen += self._heights[first]
-        else:
-            first = end = anchor[0]
-            seen = -anchor[1]
-            while end < n and seen < page:
-                s = self._source_of(end)
-                self._refresh_base(s, s + 1)
-                self._heights[end] = self._build_heights(end, end + 1)[0]
-                seen += self._heights[end]
-                end += 1
-        self._settle(first, anchor, at_bottom)
+        screen = self._on_screen()
+        if self._layout.refresh_visible(anchor, at_bottom, page) is not None:
+            self._settle(anchor, at_bottom, screen)
 
-    def _settle(self, first: int, anchor: tuple[int, int] | None, at_bottom: bool) -> None:
-        """Recompute tops from ``first``, then put the view back where it was."""
+    def _settle(
+        self, anchor: Anchor | None, at_bottom: bool, screen: tuple[int, int, bytes] | None = None
+    ) -> None:
+        """Rows above or in view changed height: put the view back where it was.
+        The scroll bar moves with the content (the pixels stay): the viewport
+        is repainted only if what it shows is not ``screen`` (see
+        :meth:`_on_screen`) any more."""
         self._refreshing = True
+        self._quiet_scroll = True
         try:
-            self._retop(first)
             self._update_scroll_range()
             self._restore(anchor, at_bottom)
         finally:
             self._refreshing = False
-        self.viewport().update()
+            self._quiet_scroll = False
+        if screen is None or self._on_screen() != screen:
+            self.viewport().update()
+
+    def _on_screen(self) -> tuple[int, int, bytes]:
+        """What the viewport shows: its first row, where that row's top is in it,
+        and the heights of the rows in it (equal: the same pixels)."""
+        layout = self._layout
+        value = self.verticalScrollBar().value()
+        first, end = layout.rows_in(value, value + self.viewport().height())
+        top = layout.tops[first] - value if first < end else 0
+        return first, top, layout.heights[first:end].tobytes()
 
     def _refresh_step(self) -> None:
-        """One slice of a long re-wrap (see :meth:`_rewrap`)."""
-        pos = self._refresh_pos
-        n = len(self._text)
-        if pos is None or pos >= n:
-            self._refresh_pos = None
-            self._stale = None
+        """One slice of a long re-wrap (see :meth:`_rewrap`): rows out of view,
+        so usually nothing to repaint."""
+        layout = self._layout
+        if not layout.rewrapping:
             return
         at_bottom = self.is_at_bottom()
         anchor = self._anchor()
-        deadline = time.perf_counter() + REWRAP_SLICE_S
-        end = pos
-        while end < n and time.perf_counter() < deadline:
-            stop = min(n, end + 200)
-            self._refresh_base(end, stop)
-            end = stop
-        first, last = self._shown_range(pos, end)
-        if first < last:
-            self._heights[first:last] = self._build_heights(first, last)
-            self._settle(first, anchor, at_bottom)
-        if end >= n:
-            self._refresh_pos = None
-            self._stale = None
-        else:
-            self._refresh_pos = end
+        screen = self._on_screen()
+        if layout.rewrap_step(REWRAP_SLICE_S):
+            self._settle(anchor, at_bottom, screen)
+        if layout.rewrapping:
             self._refresh_timer.start()
 
-    @property
-    def rewrapping(self) -> bool:
-        """True while a long list is still being re-wrapped after a resize."""
-        return self._refresh_pos is not None
+    # -- keeping the content in place ------------------------------------------------
 
-    def _anchor(self) -> tuple[int, int] | None:
+    def _anchor(self) -> Anchor | None:
         """The first visible row and how far into it the view is scrolled."""
-        value = self.verticalScrollBar().value()
-        r = self._row_at_y(value)
-        return None if r is None else (r, value - self._tops[r])
+        return self._layout.anchor(self.verticalScrollBar().value())
 
-    def _restore(self, anchor: tuple[int, int] | None, at_bottom: bool) -> None:
-        if at_bottom:
+    def _restore(self, anchor: Anchor | tuple[int, int] | None, at_bottom: bool) -> None:
+        """Back to ``anchor`` (or the bottom); a scroll position restored in
+        this turn of the event loop wins over both. During a long re-wrap the
+        rows then in view are measured (if not yet), keeping them in place."""
+        if self._target_set:
+            self._apply_target()
+        elif at_bottom:
             self.scroll_to_bottom()
-        elif anchor is not None and anchor[0] < len(self._heights):
-            r, into = anchor
-            self.verticalScrollBar().setValue(self._tops[r] + min(into, self._heights[r]))
+        elif anchor is not None:
+            y = self._layout.anchor_y(anchor)
+            if y is not None:
+                self.verticalScrollBar().setValue(y)
+        if self._layout.rewrapping and not self._refreshing:
+            self._refresh_visible(self._anchor(), self.is_at_bottom())
+
+    def _apply_target(self) -> None:
+        self._target_applied = True
+        layout = self._layout
+        target = self._target
+        if layout.rewrapping and target is not None and not target.at_bottom:
+            # The rows it shows may have estimated heights: measure them first
+            # (its row's top does not move: only rows from it down change).
+            s = layout.find(target)
+            anchor = None if s is None else layout.from_base_anchor(Anchor(s, target.offset))
+            if anchor is not None:
+                layout.refresh_visible(anchor, False, self.viewport().height())
+                self._update_scroll_range()
+        y = layout.position_y(target)
+        if y is None:
+            self.scroll_to_bottom()
+        else:
+            refreshing, self._refreshing = self._refreshing, True  # in view: measured
+            try:
+                self.verticalScrollBar().setValue(y)
+            finally:
+                self._refreshing = refreshing
+            self._set_unseen(0)
+
+    def _drop_target(self) -> None:
+        """The event loop ran since the restore: from now on the view keeps its
+        place as it keeps any (a resize or insert does not jump back). A target
+        still waiting for its reset is applied now if the rows are laid out."""
+        if not self._target_applied and self._layout_is_current():
+            self._apply_target()
+        self._target = None
+        self._target_set = False
 
     def _update_scroll_range(self) -> None:
         bar = self.verticalScrollBar()
         page = self.viewport().height()
-        bar.setRange(0, max(0, self._tops[-1] - page))
+        bar.setRange(0, max(0, self._layout.total_height - page))
         bar.setPageStep(page)
         bar.setSingleStep(self.SCROLL_STEP)
+
+    def _row_count(self) -> int:
+        return self._model.rowCount() if self._model is not None else 0
 
     # -- model signals -------------------------------------------------------------
 
@@ -1671,38 +1423,23 @@ class MessageView(QListView):
         if parent.isValid() or self._model is None:
             return
         self._sync_base()
+        layout = self._layout
         count = last - first + 1
-        old_count = len(self._heights)
+        old_count = layout.count
         if old_count + count != self._model.rowCount():
             self._on_layout_invalid()  # out of step: start over
             return
-        anchor = self._anchor()
         bar = self.verticalScrollBar()
         value, page = bar.value(), self.viewport().height()
-        new = self._build_heights(first, last + 1)
-        shrunk = 0  # how much the decorations of the row after them shrank
-        if first == old_count:  # appended: the common case, O(new rows)
-            self._heights.extend(new)
-            self._tops.extend(islice(accumulate(new, initial=self._tops[-1]), 1, None))
-        else:  # above our unsent rows, or history on top
-            self._heights[first:first] = new
-            # The row now after them follows another row: its decorations (a
-            # header, a day separator: on top of its text) may change.
-            after = self._build_heights(last + 1, last + 2)[0]
-            shrunk = self._heights[last + 1] - after
-            self._heights[last + 1] = after
-            self._tops[first + 1 : first + 1] = array("i", bytes(4 * count))
-            self._retop(first)
+        # Above what is shown, the content stays in place (its text, if the
+        # first row shown is the one whose decorations changed).
+        moved = layout.insert_shown(first, last, self._anchor())
         self._update_scroll_range()
         if self._was_at_bottom:
             self.scroll_to_bottom()
-        elif anchor is not None and first <= anchor[0]:
-            # Above what is shown: keep it in place (its text, if it is the row
-            # whose decorations changed).
-            r, into = anchor
-            into -= shrunk if r == first else 0
-            self._restore((r + count, into), at_bottom=False)
-        elif self._tops[first] >= value + page:
+        elif moved is not None:
+            self._restore(moved, at_bottom=False)
+        elif layout.tops[first] >= value + page:
             self._set_unseen(self._unseen + count)  # below what is shown
         if first == 0 and old_count:
             self._older_armed = True
@@ -1712,56 +1449,76 @@ class MessageView(QListView):
         self, top_left: QModelIndex, bottom_right: QModelIndex, roles: list[int] | None = None
     ) -> None:
         self._sync_base()
-        first, end = max(0, top_left.row()), min(len(self._rows), bottom_right.row() + 1)
+        layout = self._layout
+        first, end = max(0, top_left.row()), min(len(layout.rows), bottom_right.row() + 1)
         if first >= end:
             return
-        self._refresh_info(first, end)
-        shown_first, shown_end = self._shown_range(first, end)
+        self._delegate.invalidate(layout.rows[first:end])
+        layout.refresh_info(first, end)
+        shown_first, shown_end = layout.shown_range(first, end)
         if shown_first < shown_end:
             # The row after them too: its decorations depend on the last one.
             self._update_rows(shown_first, shown_end + 1)
 
     def _on_selection_changed(self, selected: QItemSelection, deselected: QItemSelection) -> None:
         # Selecting a JSON row expands it; only those rows change height.
-        n = len(self._heights)
+        layout = self._layout
+        n = layout.count
         for part in [*selected.toList(), *deselected.toList()]:
             for r in range(part.top(), min(part.bottom(), n - 1) + 1):
-                if self._rows[self._source_of(r)].kind is RowKind.JSON:
+                if layout.rows[layout.source_of(r)].kind is RowKind.JSON:
                     self._update_rows(r, r + 1)
         current = self.currentIndex()
         if current.isValid():
             self.scrollTo(current)
 
     def _on_model_reset(self) -> None:
+        """Another list (the model shows another conversation), or the same
+        emptied: lay it out, and show its bottom (or the position restored for
+        it), with nothing counted as unseen.
+
+        Only the rows about to be seen are measured now (what was measured of
+        this conversation when it was last shown is reused): the rest is
+        estimated, and measured in slices from the event loop as after a resize.
+        """
         self._bind_base()
         # A reset may bring another list (the model shows another timeline).
-        self._rows = self._base.row_list() if self._base is not None else []
-        self._pending.clear()
+        base = self._base
+        self._layout.bind(
+            base.row_list() if base is not None else [],
+            owner=base.timeline if base is not None else None,
+        )
+        self._layout_anchor = self._layout_at_bottom = None
         self._delegate.invalidate()
-        self._relayout()
+        self._sync_font()
+        self._refresh_timer.stop()
+        target = self._target if self._target_set else None
+        done = self._layout.reset(
+            self.viewport().width(), target, self.viewport().height(), self._row_count()
+        )
         self._update_scroll_range()
         self._set_unseen(0)
         self._older_armed = True
-        self.verticalScrollBar().setValue(self.verticalScrollBar().maximum())
+        self._restore(None, at_bottom=True)
+        if not done:
+            self._refresh_timer.start()
         self.viewport().update()
 
     def _on_layout_invalid(self, *args: object) -> None:
         self._sync_base()
         at_bottom = self.is_at_bottom()
-        self._rebuild()
+        self._layout.rebuild(self._row_count())
         self._update_scroll_range()
-        if at_bottom:
-            self.scroll_to_bottom()
+        if at_bottom or self._target_set:
+            self._restore(None, at_bottom=True)
+        elif self._layout.rewrapping and not self._refreshing:
+            self._refresh_visible(self._anchor(), False)
         self.viewport().update()
 
     def _on_layout_about_to_change(self, *args: object) -> None:
         # Still the old rows: remember the first visible one by its base row.
         self._layout_at_bottom = self.is_at_bottom()
-        anchor = self._anchor()
-        if anchor is not None and self._base is not None:
-            self._layout_anchor = (self._source_of(anchor[0]), anchor[1])
-        else:
-            self._layout_anchor = None
+        self._layout_anchor = self._layout.base_anchor(self._anchor())
 
     def _on_layout_changed(self, *args: object) -> None:
         """The filter changed (or the rows moved): rebuild what is shown, and keep
@@ -1773,18 +1530,14 @@ class MessageView(QListView):
         self._layout_at_bottom = self._layout_anchor = None
         if at_bottom is None:
             at_bottom = self.is_at_bottom()
-        self._rebuild()
+        layout = self._layout
+        layout.rebuild(self._row_count())
         self._update_scroll_range()
-        n = len(self._heights)
-        if at_bottom or saved is None or n == 0:
-            self.scroll_to_bottom()
+        anchor = layout.from_base_anchor(saved) if saved is not None else None
+        if at_bottom or anchor is None:
+            self._restore(None, at_bottom=True)
         else:
-            s, into = saved
-            r = s if self._proxy is None else bisect_left(self._proxy.mapping(), s)
-            if r >= n:
-                self.scroll_to_bottom()
-            else:
-                self._restore((r, into if self._source_of(r) == s else 0), at_bottom=False)
+            self._restore(anchor, at_bottom=False)
         if self.is_at_bottom():
             self._set_unseen(0)
         self.viewport().update()
@@ -1793,7 +1546,7 @@ class MessageView(QListView):
 
     def _on_scrolled(self, value: int) -> None:
         bar = self.verticalScrollBar()
-        if self._refresh_pos is not None and not self._refreshing:
+        if self._layout.rewrapping and not self._refreshing:
             self._refresh_visible(self._anchor(), self.is_at_bottom())
         if self._unseen and self.is_at_bottom():
             self._set_unseen(0)

@@ -20,7 +20,7 @@ class SessionViewer(QMainWindow):
         name = Path(path).name
         self.model = MessageListModel(self)
         # One insert in file order; rows keep their seq, ids and states as saved.
-        self.model.prepend_history(session.rows)
+        self.model.timeline.prepend_history(session.rows)
         self.view = MessageView(self.model, self)
         self.view.setAccessibleName(self.tr("Saved messages"))
         self.view.setAccessibleDescription(

@@ -5,7 +5,7 @@
     <name>ChatSession</name>
     <message>
         <source>Enter a ws:// or wss:// address to connect to</source>
-        <extracomment>The client&apos;s last status (the window shows the current conversation&apos;s). A history request is on its way (one at a time). The embedded room server while hosting (same loop, no thread). Every room shown so far, by ``room_key``. The conversation the window shows (its timeline is the model&apos;s).</extracomment>
+        <extracomment>A history request is on its way (one at a time). The room was CONNECTED at least once since it was opened. Disconnect was asked: the client is closing (it still runs a moment). A chat message from someone else that counts as unread (desktop/rooms.py, the unread rule): (RoomEntry, Row). The room shown is about to change (RoomEntry or None): save its draft now. A room reached CONNECTED for the first time since it was opened. A page of older messages landed in a room. The embedded room server while hosting (same loop, no thread). The open rooms, in the user&apos;s order (what the room list shows). Every open room, by ``room_key``. The room the window shows (its timeline is the model&apos;s). Is the window looked at (active, not minimised)? Set by the window; the unread rule needs it.</extracomment>
         <translation>Geben Sie eine ws://- oder wss://-Adresse ein, um sich zu verbinden</translation>
     </message>
     <message>
@@ -49,8 +49,16 @@
         <translation>Verbunden mit {url}</translation>
     </message>
     <message>
+        <source>Connected to {url} (not a Roomcast server: showing its frames as they come)</source>
+        <translation>Verbunden mit {url} (kein Roomcast-Server: seine Frames werden gezeigt, wie sie kommen)</translation>
+    </message>
+    <message>
         <source>Disconnected</source>
         <translation>Getrennt</translation>
+    </message>
+    <message>
+        <source>you</source>
+        <translation>du</translation>
     </message>
     <message>
         <source>Message not sent: {error}</source>
@@ -107,8 +115,8 @@
 <context>
     <name>ComposerBar</name>
     <message>
-        <source>&amp;Raw JSON</source>
-        <translation>&amp;Rohes JSON</translation>
+        <source>Ra&amp;w JSON</source>
+        <translation>Ro&amp;hes JSON</translation>
     </message>
     <message>
         <source>Send raw JSON</source>
@@ -211,7 +219,7 @@
     </message>
     <message>
         <source>&amp;Direction:</source>
-        <translation>&amp;Richtung:</translation>
+        <translation>R&amp;ichtung:</translation>
     </message>
     <message>
         <source>All</source>
@@ -258,12 +266,12 @@
         <translation>Chatnachrichten</translation>
     </message>
     <message>
-        <source>&amp;System</source>
-        <translation>&amp;System</translation>
-    </message>
-    <message>
         <source>System notices</source>
         <translation>Systemhinweise</translation>
+    </message>
+    <message>
+        <source>S&amp;ystem</source>
+        <translation>S&amp;ystem</translation>
     </message>
     <message>
         <source>&amp;JSON</source>
@@ -426,6 +434,14 @@
         <translation>Wer kann beitreten:</translation>
     </message>
     <message>
+        <source>Port {port} is in use, and no port up to {last} is free — choose another.</source>
+        <translation>Port {port} ist belegt, und bis {last} ist kein Port frei — wählen Sie einen anderen.</translation>
+    </message>
+    <message>
+        <source>Port {port} is in use — choose another or press “Use {free}”.</source>
+        <translation>Port {port} ist belegt — wählen Sie einen anderen oder klicken Sie auf „{free} verwenden“.</translation>
+    </message>
+    <message>
         <source>P&amp;ort:</source>
         <translation>P&amp;ort:</translation>
     </message>
@@ -434,12 +450,28 @@
         <translation>Pass&amp;wort:</translation>
     </message>
     <message>
-        <source>{problem} No free port up to {last} either.</source>
-        <translation>{problem} Auch bis {last} ist kein Port frei.</translation>
-    </message>
-    <message>
         <source>Use {port}</source>
         <translation>{port} verwenden</translation>
+    </message>
+</context>
+<context>
+    <name>Hosting</name>
+    <message>
+        <source>Port {port} is in use by another program; choose another port to host on.</source>
+        <extracomment>LOCAL_ONLY (&quot;Only this computer&quot;) or ALL_NETWORKS (&quot;People on my network&quot;). roomcast-server&apos;s default port, so a hosted room is where people expect one.</extracomment>
+        <translation>Port {port} wird von einem anderen Programm verwendet; wählen Sie einen anderen Port zum Hosten.</translation>
+    </message>
+    <message>
+        <source>Permission denied for port {port}: ports below 1024 need administrator rights; choose a port above 1024.</source>
+        <translation>Keine Berechtigung für Port {port}: Ports unter 1024 brauchen Administratorrechte; wählen Sie einen Port über 1024.</translation>
+    </message>
+    <message>
+        <source>Cannot host on {host}: that address does not belong to this computer.</source>
+        <translation>Hosten auf {host} nicht möglich: Diese Adresse gehört nicht zu diesem Computer.</translation>
+    </message>
+    <message>
+        <source>Cannot host on port {port}: {error}</source>
+        <translation>Hosten auf Port {port} nicht möglich: {error}</translation>
     </message>
 </context>
 <context>
@@ -481,6 +513,7 @@
     <name>MainWindow</name>
     <message>
         <source>Messages</source>
+        <extracomment>The window closed for good (not hidden to keep hosting): the app ends.</extracomment>
         <translation>Nachrichten</translation>
     </message>
     <message>
@@ -490,10 +523,6 @@
     <message>
         <source>Who is typing</source>
         <translation>Wer gerade schreibt</translation>
-    </message>
-    <message>
-        <source>Room</source>
-        <translation>Raum</translation>
     </message>
     <message>
         <source>Host a room</source>
@@ -509,11 +538,12 @@
     </message>
     <message>
         <source>Disconnected</source>
+        <extracomment>Hidden while hosting goes on (the tray offers Show and Stop).</extracomment>
         <translation>Getrennt</translation>
     </message>
     <message>
         <source>Disconnected — {detail}</source>
-        <extracomment>At most one typing hint per this many seconds (PROTOCOL.md, typing: a hint). A &quot;typing&quot; hint is shown this long unless it is renewed (senders renew every 3 s).</extracomment>
+        <extracomment>At most one typing hint per this many seconds (PROTOCOL.md, typing: a hint). The member column: wide enough for a long name, never a third of the window.</extracomment>
         <translation>Getrennt – {detail}</translation>
     </message>
     <message>
@@ -557,6 +587,10 @@
         <translation>{count} Personen schreiben …</translation>
     </message>
     <message>
+        <source>Hosting</source>
+        <translation>Hosten</translation>
+    </message>
+    <message>
         <source>Connection state</source>
         <translation>Verbindungsstatus</translation>
     </message>
@@ -577,8 +611,33 @@
         <translation>Letzter Hinweis</translation>
     </message>
     <message>
+        <source>Show Roomcast</source>
+        <extracomment>&quot;Open another room&quot; (Ctrl+N): the bar is free for a new address until a room connects or another room is shown. Scroll positions saved at the last quit, restored once the room&apos;s first history page is there.</extracomment>
+        <translation>Roomcast zeigen</translation>
+    </message>
+    <message>
+        <source>Quit Roomcast</source>
+        <translation>Roomcast beenden</translation>
+    </message>
+    <message>
         <source>&amp;Room</source>
         <translation>&amp;Raum</translation>
+    </message>
+    <message>
+        <source>&amp;New room…</source>
+        <translation>&amp;Neuer Raum …</translation>
+    </message>
+    <message>
+        <source>&amp;Close room</source>
+        <translation>Raum &amp;schließen</translation>
+    </message>
+    <message>
+        <source>Ne&amp;xt room</source>
+        <translation>Nä&amp;chster Raum</translation>
+    </message>
+    <message>
+        <source>P&amp;revious room</source>
+        <translation>&amp;Vorheriger Raum</translation>
     </message>
     <message>
         <source>Go to the server &amp;address</source>
@@ -653,12 +712,72 @@
         <translation>Hosten beenden</translation>
     </message>
     <message>
+        <source>Stop hosting?</source>
+        <translation>Hosten beenden?</translation>
+    </message>
+    <message>
+        <source>1 other person is connected to your room.</source>
+        <translation>1 andere Person ist mit deinem Raum verbunden.</translation>
+    </message>
+    <message>
+        <source>{count} other people are connected to your room.</source>
+        <translation>{count} andere Personen sind mit deinem Raum verbunden.</translation>
+    </message>
+    <message>
+        <source>Stop hosting and disconnect them?</source>
+        <translation>Hosten beenden und sie trennen?</translation>
+    </message>
+    <message>
+        <source>Quit while hosting?</source>
+        <translation>Beenden, während du hostest?</translation>
+    </message>
+    <message>
+        <source>1 other person is in your room {room}.</source>
+        <translation>1 andere Person ist in deinem Raum {room}.</translation>
+    </message>
+    <message>
+        <source>{count} other people are in your room {room}.</source>
+        <translation>{count} andere Personen sind in deinem Raum {room}.</translation>
+    </message>
+    <message>
+        <source>Quitting stops hosting and disconnects them.</source>
+        <translation>Beenden beendet das Hosten und trennt sie.</translation>
+    </message>
+    <message>
+        <source>You can also keep the room open with Roomcast in the tray.</source>
+        <translation>Du kannst den Raum auch offen lassen, mit Roomcast im Infobereich.</translation>
+    </message>
+    <message>
+        <source>Keep hosting in the background</source>
+        <translation>Im Hintergrund weiter hosten</translation>
+    </message>
+    <message>
+        <source>Stop hosting and quit</source>
+        <translation>Hosten beenden und schließen</translation>
+    </message>
+    <message>
+        <source>Roomcast — hosting room {room}</source>
+        <translation>Roomcast — hostet den Raum {room}</translation>
+    </message>
+    <message>
+        <source>Roomcast is still hosting {room}</source>
+        <translation>Roomcast hostet {room} weiter</translation>
+    </message>
+    <message>
+        <source>Use the tray icon to show the window or to stop hosting.</source>
+        <translation>Über das Symbol im Infobereich zeigst du das Fenster oder beendest das Hosten.</translation>
+    </message>
+    <message>
         <source>{detail} — connect again to send</source>
         <translation>{detail} – verbinden Sie sich erneut, um zu senden</translation>
     </message>
     <message>
         <source>Not connected: connect to a server to send messages</source>
         <translation>Nicht verbunden: Verbinden Sie sich mit einem Server, um Nachrichten zu senden</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>Erneut versuchen</translation>
     </message>
     <message>
         <source>1 member</source>
@@ -668,9 +787,17 @@
         <source>{count} members</source>
         <translation>{count} Mitglieder</translation>
     </message>
+    <message>
+        <source>Your display name:</source>
+        <translation>Dein Anzeigename:</translation>
+    </message>
 </context>
 <context>
     <name>MemberList</name>
+    <message>
+        <source>&amp;Members</source>
+        <translation>&amp;Mitglieder</translation>
+    </message>
     <message>
         <source>Members</source>
         <translation>Mitglieder</translation>
@@ -684,15 +811,15 @@
         <translation>{name} (Sie)</translation>
     </message>
     <message>
-        <source>Members ({count})</source>
-        <translation>Mitglieder ({count})</translation>
+        <source>&amp;Members ({count})</source>
+        <translation>&amp;Mitglieder ({count})</translation>
     </message>
 </context>
 <context>
     <name>MessageDelegate</name>
     <message>
         <source>sending…</source>
-        <extracomment>A chat row at most this many seconds after the previous shown one, by the same author on the same day, continues its group (no header). Longer texts are cut for display (Copy text still copies everything): laying out a megabyte of text on every paint would freeze the window. Up to this many rows are re-wrapped at once after a resize (~20 ms); longer lists are re-wrapped in slices of REWRAP_SLICE_S from the event loop. The header&apos;s mark per send state (English; header_text translates it).</extracomment>
+        <extracomment>Longer texts are cut for display (Copy text still copies everything): laying out a megabyte of text on every paint would freeze the window. The header&apos;s mark per send state (English; header_text translates it).</extracomment>
         <translation>wird gesendet …</translation>
     </message>
     <message>
@@ -721,7 +848,7 @@
     <name>MessageListModel</name>
     <message>
         <source>1 year ago</source>
-        <extracomment>How long rows wait in the buffer before one insert flushes them: about one frame at 60 Hz, so a view updates at most once per frame for new rows.</extracomment>
+        <extracomment>How long ago a message was, in its tooltip (&quot;5 minutes ago&quot;): a hint, where a month is 30 days and a year 365.</extracomment>
         <translation>vor 1 Jahr</translation>
     </message>
     <message>
@@ -813,7 +940,7 @@
     <name>MessageView</name>
     <message>
         <source>Messages</source>
-        <extracomment>Within this many pixels of the end counts as &quot;at the bottom&quot;.</extracomment>
+        <extracomment>Events after which every visible row must be painted again (colours and the style&apos;s drawing come from them, read at paint time). Within this many pixels of the end counts as &quot;at the bottom&quot;.</extracomment>
         <translation>Nachrichten</translation>
     </message>
     <message>
@@ -859,6 +986,14 @@
         <source>someone</source>
         <extracomment>Longest message text put in a notification bubble.</extracomment>
         <translation>jemand</translation>
+    </message>
+    <message>
+        <source>{author} mentioned you in {room}</source>
+        <translation>{author} hat dich in {room} erwähnt</translation>
+    </message>
+    <message>
+        <source>{author} wrote in {room}</source>
+        <translation>{author} schrieb in {room}</translation>
     </message>
     <message>
         <source>{author} mentioned you</source>
@@ -939,8 +1074,12 @@
 <context>
     <name>RoomClient</name>
     <message>
+        <source>TLS handshake with {where} failed: the server does not speak TLS — try {url}</source>
+        <extracomment>Our frames are small; the server&apos;s are at most 256 KiB (PROTOCOL.md, Transport, Size), history pages included. 1 MiB leaves room for foreign ones. Seconds to wait for the closing handshake before dropping the TCP connection. Attempts (with backoff between them) after which a client that has not been CONNECTED since start() gives up: a mistyped address is not retried forever. One that was connected keeps reconnecting, however long the server is away. Do not reconnect (PROTOCOL.md, Close codes: 1008; error code unauthorized). Reconnect at once, without the backoff wait (Close codes: 1012). A connection that stayed up this long resets the attempt count. Turns a marked text into the user&apos;s language: the GUI sets this to ``QCoreApplication.translate`` (desktop/i18n.py); headless it changes nothing. OpenSSL&apos;s reasons for a peer whose first bytes are not a TLS record: a plain HTTP (ws://) server answering the ClientHello.</extracomment>
+        <translation>TLS-Handshake mit {where} fehlgeschlagen: Der Server spricht kein TLS – versuchen Sie {url}</translation>
+    </message>
+    <message>
         <source>The server refused the WebSocket upgrade: HTTP {status} {phrase}</source>
-        <extracomment>Our frames are small; the server&apos;s are at most 256 KiB (PROTOCOL.md, Transport, Size), history pages included. 1 MiB leaves room for foreign ones. Seconds to wait for the closing handshake before dropping the TCP connection. Do not reconnect (PROTOCOL.md, Close codes: 1008; error code unauthorized). Reconnect at once, without the backoff wait (Close codes: 1012). A connection that stayed up this long resets the attempt count. Turns a marked text into the user&apos;s language: the GUI sets this to ``QCoreApplication.translate`` (desktop/i18n.py); headless it changes nothing.</extracomment>
         <translation>Der Server hat das WebSocket-Upgrade abgelehnt: HTTP {status} {phrase}</translation>
     </message>
     <message>
@@ -1028,12 +1167,102 @@
         <translation>Die Verbindung ist unerwartet fehlgeschlagen: {error}</translation>
     </message>
     <message>
+        <source>Could not reach {where}: {reason}</source>
+        <translation>{where} nicht erreichbar: {reason}</translation>
+    </message>
+    <message>
         <source>Sending failed unexpectedly: {error}</source>
         <translation>Das Senden ist unerwartet fehlgeschlagen: {error}</translation>
     </message>
     <message>
         <source>Some messages were missed while disconnected: the room no longer keeps them</source>
         <translation>Während der Trennung wurden Nachrichten verpasst: Der Raum bewahrt sie nicht mehr auf</translation>
+    </message>
+</context>
+<context>
+    <name>RoomDelegate</name>
+    <message>
+        <source>hosting</source>
+        <extracomment>Dot colours per state (the same in light and dark: saturated mid tones).</extracomment>
+        <translation>gehostet</translation>
+    </message>
+</context>
+<context>
+    <name>RoomListModel</name>
+    <message>
+        <source>hosted here</source>
+        <translation>hier gehostet</translation>
+    </message>
+    <message>
+        <source>connected</source>
+        <translation>verbunden</translation>
+    </message>
+    <message>
+        <source>connected (not Roomcast)</source>
+        <translation>verbunden (kein Roomcast)</translation>
+    </message>
+    <message>
+        <source>connecting</source>
+        <translation>verbindet</translation>
+    </message>
+    <message>
+        <source>reconnecting</source>
+        <translation>verbindet erneut</translation>
+    </message>
+    <message>
+        <source>disconnected: {reason}</source>
+        <translation>getrennt: {reason}</translation>
+    </message>
+    <message>
+        <source>disconnected</source>
+        <translation>getrennt</translation>
+    </message>
+    <message>
+        <source>{count} unread, {mentions} mentioning you</source>
+        <translation>{count} ungelesen, {mentions} erwähnen dich</translation>
+    </message>
+    <message>
+        <source>{count} unread</source>
+        <translation>{count} ungelesen</translation>
+    </message>
+</context>
+<context>
+    <name>RoomSidebar</name>
+    <message>
+        <source>Open rooms</source>
+        <translation>Offene Räume</translation>
+    </message>
+    <message>
+        <source>Every room open in this window; Alt+Up and Alt+Down move one, Delete closes it</source>
+        <translation>Jeder in diesem Fenster offene Raum; Alt+Hoch und Alt+Runter verschieben ihn, Entf schließt ihn</translation>
+    </message>
+    <message>
+        <source>Rooms</source>
+        <translation>Räume</translation>
+    </message>
+    <message>
+        <source>Open another room (Ctrl+N)</source>
+        <translation>Einen weiteren Raum öffnen (Strg+N)</translation>
+    </message>
+    <message>
+        <source>Open another room</source>
+        <translation>Einen weiteren Raum öffnen</translation>
+    </message>
+    <message>
+        <source>Type another server address; the rooms open now stay connected</source>
+        <translation>Gib eine weitere Serveradresse ein; die offenen Räume bleiben verbunden</translation>
+    </message>
+    <message>
+        <source>Move up</source>
+        <translation>Nach oben</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation>Nach unten</translation>
+    </message>
+    <message>
+        <source>Close room</source>
+        <translation>Raum schließen</translation>
     </message>
 </context>
 <context>

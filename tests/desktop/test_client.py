@@ -19,10 +19,12 @@ from typing import Any
 import pytest
 import trustme
 from websockets.asyncio.server import ServerConnection
+from websockets.exceptions import InvalidHandshake, InvalidMessage
 from websockets.typing import Subprotocol
 
 from desktop.client import (
     HOST_STOPPED_REASON,
+    NEVER_CONNECTED_ATTEMPTS,
     Backoff,
     ConnectionState,
     Failure,
@@ -31,6 +33,7 @@ from desktop.client import (
     RoomClient,
     Status,
     describe_close,
+    describe_open_error,
 )
 from desktop.rows import SendState
 from server.app import RoomServer, ServerConfig
@@ -256,7 +259,7 @@ async def test_a_raising_callback_is_logged_and_harmless(
 
 async def test_connection_refused(make: Callable[..., Recorder]) -> None:
     port = closed_port()
-    client = make()
+    client = make(never_connected_attempts=100)
     client.client.start([f"ws://127.0.0.1:{port}/"])
     text = f"Connection refused by 127.0.0.1:{port} — is the server running?"
     status = await client.detail(text)
@@ -297,6 +300,70 @@ async def test_http_rejection(make: Callable[..., Recorder]) -> None:
         status = await client.detail("The server refused the WebSocket upgrade: HTTP 404 Not Found")
         assert status.state is RECONNECTING
         assert client.notices[0].severity is Severity.ERROR
+
+
+async def test_wss_to_a_plain_server_says_it_does_not_speak_tls(
+    make: Callable[..., Recorder],
+) -> None:
+    # The room server without a certificate drops a TLS ClientHello: asyncio
+    # reports a ConnectionResetError without errno or text.
+    async with running_server() as server:
+        plain = f"ws://127.0.0.1:{server.port}/r/team"
+        assert server.urls[0] == f"ws://127.0.0.1:{server.port}/"
+        client = make(name="alice")
+        client.client.start([plain.replace("ws://", "wss://")])
+        text = (
+            f"TLS handshake with 127.0.0.1:{server.port} failed: the server does not speak TLS"
+            f" — try {plain}"
+        )
+        status = await client.detail(text)
+        assert status.state is RECONNECTING
+        assert [(n.severity, n.text) for n in client.notices] == [(Severity.ERROR, text)]
+        await client.client.stop()
+
+
+async def test_wss_to_an_http_server_says_it_does_not_speak_tls(
+    make: Callable[..., Recorder],
+) -> None:
+    # A server that answers the ClientHello in plain HTTP: OpenSSL's "wrong version number".
+    async def http(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read(1)
+        writer.write(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+        await writer.drain()
+        writer.close()
+
+    tcp = await asyncio.start_server(http, "127.0.0.1", 0)
+    async with tcp:
+        port = tcp.sockets[0].getsockname()[1]
+        client = make()
+        client.client.start([f"wss://127.0.0.1:{port}/"])
+        await client.detail(
+            f"TLS handshake with 127.0.0.1:{port} failed: the server does not speak TLS"
+            f" — try ws://127.0.0.1:{port}/"
+        )
+        await client.client.stop()
+
+
+def test_open_error_reasons_are_never_empty() -> None:
+    url = "ws://example.com:9001/"
+    where = "example.com:9001"
+    assert describe_open_error(OSError(), url).text == f"Could not connect to {where}: OSError"
+    assert (
+        describe_open_error(ConnectionResetError(), url).text
+        == f"Could not connect to {where}: ConnectionResetError"
+    )
+    assert (
+        describe_open_error(InvalidMessage(), url).text
+        == f"{where} did not answer like a WebSocket server: InvalidMessage"
+    )
+    assert (
+        describe_open_error(InvalidHandshake(), url).text
+        == f"The WebSocket handshake with {where} failed: InvalidHandshake"
+    )
+    assert (
+        describe_open_error(ssl.SSLError(), "wss://example.com:9001/").text
+        == f"TLS failure with {where}: SSLError"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -744,6 +811,81 @@ async def test_failover_to_the_next_url(make: Callable[..., Recorder]) -> None:
         await alice.start([dead, server.urls[0]])
         assert alice.status.url == server.urls[0]
         assert any(s.url == dead and s.state is RECONNECTING for s in alice.statuses)
+
+
+async def test_an_address_that_never_answers_is_given_up(
+    make: Callable[..., Recorder],
+) -> None:
+    port = closed_port()
+    url = f"ws://127.0.0.1:{port}/"
+    client = make()  # the default attempts, the short backoff
+    client.client.start([url])
+    await until(lambda: client.status.unreachable, what="giving up")
+    refused = f"Connection refused by 127.0.0.1:{port} — is the server running?"
+    final = f"Could not reach 127.0.0.1:{port}: {refused}"
+    assert client.status == Status(
+        DISCONNECTED, url, attempt=NEVER_CONNECTED_ATTEMPTS, detail=final, unreachable=True
+    )
+    assert not client.client.running
+    # NEVER_CONNECTED_ATTEMPTS attempts, with a backoff wait between each two.
+    waits = [s.attempt for s in client.statuses if s.retry_in is not None]
+    assert waits == list(range(1, NEVER_CONNECTED_ATTEMPTS))
+    assert [s.unreachable for s in client.statuses] == [False] * (len(client.statuses) - 1) + [True]
+    # One notice per distinct text: the refusal once, then why it stopped.
+    assert [(n.severity, n.text) for n in client.notices] == [
+        (Severity.WARNING, refused),
+        (Severity.WARNING, final),
+    ]
+    # Nothing more happens, and retry_now() does not start it again: start() does.
+    seen = len(client.statuses)
+    client.client.retry_now()
+    await asyncio.sleep(0.3)
+    assert len(client.statuses) == seen
+    assert not client.client.running
+    client.client.start([url])
+    await until(lambda: len(client.statuses) > seen and client.status.unreachable)
+    assert client.statuses[seen].state is ConnectionState.CONNECTING
+    assert not client.statuses[seen].unreachable
+
+
+async def test_every_failover_url_is_tried_before_giving_up(
+    make: Callable[..., Recorder],
+) -> None:
+    first, second = closed_port(), closed_port()
+    urls = [f"ws://127.0.0.1:{first}/", f"ws://127.0.0.1:{second}/"]
+    client = make(never_connected_attempts=1)
+    client.client.start(urls)
+    await until(lambda: client.status.unreachable, what="giving up")
+    assert {s.url for s in client.statuses} == set(urls)
+    assert client.status.detail == (
+        f"Could not reach 127.0.0.1:{first}, 127.0.0.1:{second}: "
+        f"Connection refused by 127.0.0.1:{second} — is the server running?"
+    )
+
+
+def test_never_connected_attempts_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="never_connected_attempts"):
+        RoomClient(never_connected_attempts=0)
+
+
+async def test_a_client_that_was_connected_keeps_reconnecting(
+    make: Callable[..., Recorder],
+) -> None:
+    async with running_server() as server:
+        alice = make(
+            name="alice",
+            never_connected_attempts=2,
+            backoff=Backoff(initial=0.01, maximum=0.02),
+        )
+        await alice.start(server.urls)
+    # The server is gone for good: attempts go on well past never_connected_attempts.
+    await until(lambda: alice.status.attempt >= 6, what="six attempts")
+    assert alice.status.state is RECONNECTING
+    after = next(i for i, s in enumerate(alice.statuses) if s.state is CONNECTED)
+    assert all(s.state is RECONNECTING and not s.unreachable for s in alice.statuses[after + 1 :])
+    assert alice.client.running
+    alice.client.retry_now()  # still skips the wait
+    await until(lambda: alice.status.attempt >= 7, what="another attempt")
 
 
 def test_backoff_bounds_and_reset() -> None:

@@ -30,7 +30,8 @@ from desktop.filtering import (
     RowFilter,
     _Fold,
 )
-from desktop.models import MessageListModel, Roles
+from desktop.models import MessageListModel
+from desktop.row_roles import Roles
 from desktop.rows import Direction, Row, RowKind, SendState, binary_summary, pretty_json
 from desktop.widgets.message_view import SYNC_REWRAP_ROWS, MessageView
 
@@ -77,7 +78,7 @@ def mixed(count: int, seed: int = 3, first_seq: int = 1) -> list[Row]:
 
 def filled(rows: list[Row]) -> tuple[MessageListModel, MessageFilterModel]:
     model = MessageListModel()
-    model.extend(rows)
+    model.timeline.extend(rows)
     model.flush()
     return model, MessageFilterModel(model)
 
@@ -184,21 +185,21 @@ def test_the_proxy_passes_the_model_tester_through_every_state(
     model = MessageListModel()
     proxy = MessageFilterModel(model)
     qtmodeltester.check(proxy, force_py=True)  # stays connected: checks every signal
-    model.extend(mixed(40))
+    model.timeline.extend(mixed(40))
     model.flush()
     proxy.set_filter(RowFilter(text="hello"))
     proxy.set_filter(RowFilter(text="hello w"))
-    model.extend(mixed(20, seed=9, first_seq=100))  # some pass, some not
+    model.timeline.extend(mixed(20, seed=9, first_seq=100))  # some pass, some not
     model.flush()
-    model.append(chat(None, "hello, mine", author="me", id="m1", mine=True))
+    model.timeline.append(chat(None, "hello, mine", author="me", id="m1", mine=True))
     model.flush()
-    model.prepend_history(mixed(10, seed=5, first_seq=-50))
+    model.timeline.prepend_history(mixed(10, seed=5, first_seq=-50))
     proxy.set_filter(RowFilter(kinds=frozenset({RowKind.JSON, RowKind.CHAT})))
-    model.set_state("m1", SendState.FAILED)
+    model.timeline.set_state("m1", SendState.FAILED)
     proxy.set_filter(RowFilter(text="nothing matches this"))
     proxy.set_filter(RowFilter())
-    model.clear()
-    model.extend(mixed(5))
+    model.timeline.clear()
+    model.timeline.extend(mixed(5))
     model.flush()
     qtmodeltester.check(proxy)  # and Qt's own tester, in the final state
 
@@ -298,15 +299,15 @@ def test_rows_that_arrive_while_filtered_appear_only_if_they_pass() -> None:
     proxy.set_filter(RowFilter(text="hello"))
     inserts: list[tuple[int, int]] = []
     proxy.rowsInserted.connect(lambda parent, first, last: inserts.append((first, last)))
-    model.extend([chat(3, "bye again"), chat(4, "hello again"), chat(5, "hello 3")])
+    model.timeline.extend([chat(3, "bye again"), chat(4, "hello again"), chat(5, "hello 3")])
     model.flush()
     assert [row.seq for row in proxy.rows] == [1, 4, 5]
     assert inserts == [(1, 2)]  # one insert: the ones that pass
-    model.extend([chat(6, "nope")])
+    model.timeline.extend([chat(6, "nope")])
     model.flush()
     assert inserts == [(1, 2)]  # none passed: nothing announced
     # Older history on top shifts the source rows under the mapping.
-    model.prepend_history([chat(-2, "hello old"), chat(-1, "old")])
+    model.timeline.prepend_history([chat(-2, "hello old"), chat(-1, "old")])
     assert [row.seq for row in proxy.rows] == [-2, 1, 4, 5]
     assert [proxy.source_row(r) for r in range(4)] == [0, 2, 5, 6]
     assert inserts == [(1, 2), (0, 0)]
@@ -347,13 +348,13 @@ def test_persistent_indexes_follow_the_filter() -> None:
 def test_the_source_can_change_and_go() -> None:
     first, proxy = filled([chat(1, "a"), chat(2, "b")])
     second = MessageListModel()
-    second.extend([chat(7, "c")])
+    second.timeline.extend([chat(7, "c")])
     second.flush()
     resets: list[bool] = []
     proxy.modelReset.connect(lambda: resets.append(True))
     proxy.setSourceModel(second)
     assert [row.seq for row in proxy.rows] == [7]
-    first.extend([chat(3, "d")])
+    first.timeline.extend([chat(3, "d")])
     first.flush()  # no longer followed
     assert proxy.rowCount() == 1
     proxy.setSourceModel(None)
@@ -372,7 +373,7 @@ def test_the_folded_texts_are_built_in_slices_and_released(
     proxy.set_filter(RowFilter(text="hel"))
     assert not proxy.search_prepared  # the first keystroke does not wait for it
     qtbot.waitUntil(lambda: proxy.search_prepared)
-    model.extend(mixed(10, seed=6, first_seq=50_000))
+    model.timeline.extend(mixed(10, seed=6, first_seq=50_000))
     model.flush()
     assert proxy.search_prepared  # kept in step
     proxy.set_filter(RowFilter(text="hell"))
@@ -446,7 +447,7 @@ def test_filtering_and_clearing_keep_heights_and_tops_right(
     rows = mixed(400, seed=12)
     # Runs by one author a few seconds apart, so filtering breaks groups up.
     rows += [chat(1000 + i, f"run {i} hello" if i % 3 else f"run {i}") for i in range(30)]
-    model.extend(rows)
+    model.timeline.extend(rows)
     model.flush()
     unfiltered = geometry(view)
     for f in [
@@ -470,7 +471,7 @@ def test_row_at_copy_and_retry_go_through_the_filter(
     view, proxy, model = filtered
     failed = chat(None, "again, hello", author="me", id="m7", mine=True, state=SendState.FAILED)
     rows = [chat(1, "bye"), chat(2, "hello <b>", raw='{"x":1}'), chat(3, "bye"), failed]
-    model.extend(rows)
+    model.timeline.extend(rows)
     model.flush()
     proxy.set_filter(RowFilter(text="hello"))
     assert proxy.rowCount() == 2
@@ -493,11 +494,11 @@ def test_new_rows_while_filtered_are_followed_or_counted_only_if_they_pass(
     filtered: tuple[MessageView, MessageFilterModel, MessageListModel],
 ) -> None:
     view, proxy, model = filtered
-    model.extend([chat(seq, f"hello {seq}", author=f"u{seq % 2}") for seq in range(1, 80)])
+    model.timeline.extend([chat(seq, f"hello {seq}", author=f"u{seq % 2}") for seq in range(1, 80)])
     model.flush()
     proxy.set_filter(RowFilter(text="hello"))
     assert view.is_at_bottom()
-    model.extend([chat(100, "nope"), chat(101, "hello again")])
+    model.timeline.extend([chat(100, "nope"), chat(101, "hello again")])
     model.flush()
     assert proxy.rowCount() == 80
     assert view.is_at_bottom() and view.new_messages_button.isHidden()
@@ -505,7 +506,9 @@ def test_new_rows_while_filtered_are_followed_or_counted_only_if_they_pass(
     assert view.row_at(last).seq == 101  # type: ignore[union-attr]
     assert view.viewport().rect().contains(view.visualRect(last))
     view.verticalScrollBar().setValue(0)
-    model.extend([chat(102, "nope"), chat(103, "hello"), chat(104, "no"), chat(105, "hello!")])
+    model.timeline.extend(
+        [chat(102, "nope"), chat(103, "hello"), chat(104, "no"), chat(105, "hello!")]
+    )
     model.flush()
     assert view.verticalScrollBar().value() == 0
     assert view.new_messages_button.text() == "2 new messages ↓"  # the two that pass
@@ -518,7 +521,7 @@ def test_a_filter_change_keeps_the_first_visible_row_in_place(
 ) -> None:
     view, proxy, model = filtered
     rows = [chat(seq, "hello" if seq % 2 else "bye", author=f"u{seq % 3}") for seq in range(200)]
-    model.extend(rows)
+    model.timeline.extend(rows)
     model.flush()
     proxy.set_filter(RowFilter(text="hello"))
     target = proxy.index(40, 0)
@@ -540,7 +543,9 @@ def test_the_selection_survives_a_filter_that_keeps_its_row(
 ) -> None:
     view, proxy, model = filtered
     json_text = pretty_json({f"k{i}": i for i in range(10)})
-    model.extend([chat(1, "hello"), Row(kind=RowKind.JSON, text=json_text), chat(2, "bye")])
+    model.timeline.extend(
+        [chat(1, "hello"), Row(kind=RowKind.JSON, text=json_text), chat(2, "bye")]
+    )
     model.flush()
     index = proxy.index(1, 0)
     collapsed = view.visualRect(index).height()
@@ -559,14 +564,16 @@ def test_history_prepended_while_filtered_keeps_the_view_in_place(
     filtered: tuple[MessageView, MessageFilterModel, MessageListModel],
 ) -> None:
     view, proxy, model = filtered
-    model.extend([chat(seq, f"hello {seq}", author=f"u{seq % 2}") for seq in range(100, 160)])
+    model.timeline.extend(
+        [chat(seq, f"hello {seq}", author=f"u{seq % 2}") for seq in range(100, 160)]
+    )
     model.flush()
     proxy.set_filter(RowFilter(text="hello 1"))
     view.verticalScrollBar().setValue(0)
     top = view.row_at(proxy.index(0, 0))
     point = QPoint(20, view.visualRect(proxy.index(0, 0)).bottom() - 3)
     older = [chat(seq, f"hello {seq}", author=f"u{seq % 2}") for seq in range(10, 30)]
-    assert model.prepend_history(older) == 20
+    assert model.timeline.prepend_history(older) == 20
     assert proxy.rowCount() == 60 + 10  # hello 10..19 pass "hello 1"
     assert view.row_at(view.indexAt(point)) is top
 
@@ -575,7 +582,7 @@ def test_screen_readers_hear_the_filtered_rows(
     filtered: tuple[MessageView, MessageFilterModel, MessageListModel],
 ) -> None:
     view, proxy, model = filtered
-    model.extend(
+    model.timeline.extend(
         [
             chat(1, "hello", author="ann"),
             Row(kind=RowKind.SYSTEM, text="ann joined", time=MORNING),
@@ -613,7 +620,7 @@ def test_the_view_accepts_a_filter_and_nothing_else(qtbot: QtBot) -> None:
     with pytest.raises(TypeError):
         view.setModel(QSortFilterProxyModel())
     model = MessageListModel()
-    model.extend([chat(1)])
+    model.timeline.extend([chat(1)])
     model.flush()
     proxy = MessageFilterModel(model)
     view.setModel(proxy)
@@ -628,15 +635,15 @@ def test_a_filter_whose_source_changes_rebinds_the_view(
     filtered: tuple[MessageView, MessageFilterModel, MessageListModel],
 ) -> None:
     view, proxy, model = filtered
-    model.extend([chat(1, "one")])
+    model.timeline.extend([chat(1, "one")])
     model.flush()
     other = MessageListModel()
-    other.extend([chat(seq, f"other {seq}") for seq in range(1, 4)])
+    other.timeline.extend([chat(seq, f"other {seq}") for seq in range(1, 4)])
     other.flush()
     proxy.setSourceModel(other)
     assert view.base_model is other
     assert view.row_at(proxy.index(2, 0)) is other.rows[2]
-    other.extend([chat(9, "more")])
+    other.timeline.extend([chat(9, "more")])
     other.flush()
     assert view.row_at(proxy.index(3, 0)).text == "more"  # type: ignore[union-attr]
     assert view.visualRect(proxy.index(3, 0)).height() > 0
@@ -651,7 +658,7 @@ def test_a_resize_while_filtered_rewraps_the_hidden_rows_too(
         chat(seq, long_text if seq % 2 else f"short {seq}", author=f"u{seq % 3}")
         for seq in range(SYNC_REWRAP_ROWS + 600)
     ]
-    model.extend(rows)
+    model.timeline.extend(rows)
     model.flush()
     proxy.set_filter(RowFilter(text="short"))
     view.resize(320, 400)
@@ -665,13 +672,13 @@ def test_clearing_the_rows_while_filtered(
     filtered: tuple[MessageView, MessageFilterModel, MessageListModel],
 ) -> None:
     view, proxy, model = filtered
-    model.extend([chat(seq, "hello" if seq % 2 else "bye") for seq in range(50)])
+    model.timeline.extend([chat(seq, "hello" if seq % 2 else "bye") for seq in range(50)])
     model.flush()
     proxy.set_filter(RowFilter(text="hello"))
-    model.clear()
+    model.timeline.clear()
     assert proxy.rowCount() == 0 and view.verticalScrollBar().maximum() == 0
     assert not view.indexAt(QPoint(5, 5)).isValid()
-    model.extend([chat(1, "bye"), chat(2, "hello there")])
+    model.timeline.extend([chat(1, "bye"), chat(2, "hello there")])
     model.flush()
     assert proxy.rowCount() == 1
     assert view.row_at(view.indexAt(QPoint(5, 5))) is model.rows[1]
@@ -683,7 +690,9 @@ def test_rows_the_source_removes_leave_the_filter_and_view_in_step(
     # A MessageListModel never removes single rows; any source may: a model
     # that does, via the same signals.
     view, proxy, model = filtered
-    model.extend([chat(seq, "hello" if seq % 2 else "bye", author=f"u{seq}") for seq in range(20)])
+    model.timeline.extend(
+        [chat(seq, "hello" if seq % 2 else "bye", author=f"u{seq}") for seq in range(20)]
+    )
     model.flush()
     proxy.set_filter(RowFilter(text="hello"))
     proxy.prepare_search()

@@ -11,15 +11,19 @@ import subprocess
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+import pytest
+from PySide6.QtCore import QLocale, Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from desktop import client
+from desktop import client, timeline
 from desktop.client import ConnectionState
-from desktop.hosting import HOST_STOPPED_REASON, LOCAL_ONLY, HostSettings
+from desktop.hosting import HOST_STOPPED_REASON, LOCAL_ONLY, HostSettings, host_error_text
+from desktop.i18n import install_translators
 from desktop.main_window import MainWindow
 from server import defaults
+from server.app import RoomServer, ServerConfig
+from server.errors import ListenError
 from tests.desktop.windows import chat_texts, open_window, system_texts, type_and_send
 from tests.helpers import ROOT, WAIT, member, run_unprivileged, until
 
@@ -54,6 +58,9 @@ async def test_host_join_chat_stop_and_host_again(qtbot: QtBot, tmp_path: Path) 
         await until(lambda: host.session.status.state is ConnectionState.HOSTING, what="hosting")
         address = host.invite_panel.addresses()[0]
         assert address == f"ws://127.0.0.1:{port}/r/team"
+        # Only this computer can join: a QR code would only lead a phone to itself.
+        assert host.invite_panel.copy_button.isVisible()
+        assert not host.invite_panel.qr_label.isVisible()
         assert host.state_label.text() == f"Hosting room team at {address}"
         assert host.host_button.text() == "Stop hosting"
 
@@ -112,6 +119,32 @@ async def test_port_in_use_is_a_clear_notice(qtbot: QtBot, tmp_path: Path) -> No
             assert text in system_texts(window)
             assert window.session.server is None
             assert window.host_button.text() == "Host a room"
+
+
+async def test_the_hosting_error_texts_are_translated() -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = client.translate, timeline.translate
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with pytest.raises(ListenError) as caught:
+            await RoomServer(ServerConfig(host="127.0.0.1", port=port, db=":memory:")).start()
+    english = f"Port {port} is in use by another program; choose another port to host on."
+    assert host_error_text(caught.value) == english
+    installed = install_translators(app, QLocale("de_DE"))
+    try:
+        assert installed, "resources/i18n/roomcast_de.qm did not load (make i18n builds it)"
+        assert host_error_text(caught.value) == (
+            f"Port {port} wird von einem anderen Programm verwendet; "
+            "wählen Sie einen anderen Port zum Hosten."
+        )
+    finally:
+        for translator in installed:
+            app.removeTranslator(translator)
+        client.translate, timeline.translate = before
+    assert host_error_text(caught.value) == english
 
 
 def test_permission_denied_below_1024_is_a_clear_notice() -> None:

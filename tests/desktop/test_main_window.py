@@ -39,7 +39,7 @@ async def test_connect_send_with_keyboard_and_receive(qtbot: QtBot, tmp_path: Pa
             await connected(window)
             assert window.state_label.text() == f"Connected to room team on {url} as alice"
             await until(lambda: window.members_label.text() == "2 members")
-            assert window.members.members() == ["bob", "alice (you)"]
+            assert window.members.members() == ["alice (you)", "bob"]  # you first
 
             await type_and_send(qtbot, window, "hello bob")
             assert window.composer.toPlainText() == ""
@@ -247,7 +247,7 @@ async def test_settings_remember_name_urls_and_layout(qtbot: QtBot, tmp_path: Pa
         async with open_window(qtbot, tmp_path) as window:
             window.connect_to(server.urls[0], "alice")
             await connected(window)
-            window.splitter.setSizes([500, 300])
+            window.splitter.setSizes([220, 480, 200])  # rooms, messages, members
             sizes = window.splitter.sizes()
             window.close()
         async with open_window(qtbot, tmp_path) as again:
@@ -256,7 +256,7 @@ async def test_settings_remember_name_urls_and_layout(qtbot: QtBot, tmp_path: Pa
             assert again.connection_bar.url_text == server.urls[0]
             # Restored (scaled to the window's width, which offscreen Qt may size anew).
             restored = again.splitter.sizes()
-            assert abs(restored[0] / restored[1] - sizes[0] / sizes[1]) < 0.05
+            assert abs(restored[1] / restored[0] - sizes[1] / sizes[0]) < 0.05
 
 
 async def test_comma_separated_urls_fail_over_between_shared_nodes(

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QAbstractScrollArea, QScrollBar, QWidget
 from pytestqt.qtbot import QtBot
 
-from desktop.client import ConnectionState
+from desktop.client import Backoff, ConnectionState
 from desktop.main_window import MainWindow
 from desktop.models import MessageListModel
 from desktop.rows import Row, RowKind
@@ -19,12 +19,20 @@ from tests.helpers import until
 
 
 @contextlib.asynccontextmanager
-async def open_window(qtbot: QtBot, tmp_path: Path) -> AsyncIterator[MainWindow]:
+async def open_window(
+    qtbot: QtBot,
+    tmp_path: Path,
+    *,
+    tray: bool | None = None,
+    backoff: Callable[[], Backoff] = Backoff,
+) -> AsyncIterator[MainWindow]:
+    """A shown window; ``tray`` says whether the desktop has a system tray
+    (None: ask Qt), ``backoff`` makes each room's reconnect schedule."""
     model = MessageListModel()
     # Hosted rooms' history goes to the test's folder, never the user's.
-    session = ChatSession(model, hosted_db=tmp_path / "hosted.sqlite3")
+    session = ChatSession(model, hosted_db=tmp_path / "hosted.sqlite3", backoff=backoff)
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(session, settings)
+    window = MainWindow(session, settings, tray=tray)
     qtbot.addWidget(window)
     window.show()
     try:

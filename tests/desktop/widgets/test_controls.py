@@ -1,21 +1,35 @@
-"""desktop/widgets/controls.py: the connection bar on its own; and in a real
+"""desktop/widgets/controls.py: the connection bar and the member list on
+their own, the mnemonics of everything the main window holds; and in a real
 window raw JSON mode, mentions from the member list, typing hints (throttled
 out, expiring in), Ctrl+L."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLocale, Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-import desktop.main_window
+import desktop.rooms
+from desktop import client, timeline
+from desktop.i18n import install_translators
 from desktop.links import EXAMPLE_URL
 from desktop.rows import Direction, RowKind
-from desktop.widgets.controls import MAX_RECENT_URLS, ConnectionBar
+from desktop.widgets.controls import (
+    MAX_RECENT_URLS,
+    Composer,
+    ComposerBar,
+    ConnectionBar,
+    MemberList,
+)
+from desktop.widgets.filter_bar import FilterBar
+from desktop.widgets.hosting import InvitePanel
 from server.protocol import MAX_NAME_CHARS
+from tests.desktop.mnemonics import mnemonic, mnemonics, repeated, stray_ampersands
 from tests.desktop.windows import connected, open_window, rows_of, type_and_send
 from tests.helpers import member, running_server, until
 from tests.peers import echo_server
@@ -51,6 +65,87 @@ def test_the_connection_bar_emits_what_was_typed_and_remembers_urls(qtbot: QtBot
     recent = bar.recent_urls()
     assert len(recent) == MAX_RECENT_URLS
     assert recent[0] == f"ws://h/r/{MAX_RECENT_URLS + 1}"
+
+
+def test_the_member_list_is_you_first_then_sorted_ignoring_case(qtbot: QtBot) -> None:
+    members = MemberList()
+    qtbot.addWidget(members)
+    members.set_members(["bob", "alice", "Zed", "dave", "Alice", "carol"], you="dave")
+    assert members.members() == ["dave (you)", "Alice", "alice", "bob", "carol", "Zed"]
+    assert members.title.text() == "&Members (6)"
+    # The rows are the names: activating one mentions that name.
+    with qtbot.waitSignal(members.mentionRequested, timeout=0) as signal:
+        members.view.activated.emit(members.model.index(5, 0))
+    assert signal.args == ["Zed"]
+    with qtbot.waitSignal(members.mentionRequested, timeout=0) as signal:
+        members.view.activated.emit(members.model.index(0, 0))
+    assert signal.args == ["dave"]
+    members.set_members(["b", "C", "a"])  # you unknown (not a Roomcast welcome yet)
+    assert members.members() == ["a", "b", "C"]
+
+
+def test_the_member_list_title_takes_alt_m_to_the_list(qtbot: QtBot) -> None:
+    members = MemberList()
+    qtbot.addWidget(members)
+    assert members.title.buddy() is members.view
+    assert mnemonics(members) == {"M": ["&Members"]}
+
+
+def test_the_main_windows_widgets_share_no_mnemonic() -> None:
+    """The window holds all of these at once, under its menus &Room and &View:
+    Alt+letter must reach exactly one control."""
+    menus = {"R": ["&Room"], "V": ["&View"]}
+    widgets = [
+        ConnectionBar(),
+        ComposerBar(Composer()),
+        FilterBar(),
+        MemberList(),
+        InvitePanel(),
+    ]
+    found = [mnemonics(w) for w in widgets]
+    assert repeated(menus, *found) == {}
+    # Every label with an ampersand has a buddy: none shows a literal "&".
+    assert [t for w in widgets for t in stray_ampersands(w)] == []
+    # The raw JSON switch keeps a mnemonic, just not the Room menu's.
+    assert mnemonic(widgets[1].raw_check.text()) == "W"  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def german() -> Iterator[None]:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = client.translate, timeline.translate
+    installed = install_translators(app, QLocale("de_DE"))
+    try:
+        assert installed, "resources/i18n/roomcast_de.qm did not load (make i18n builds it)"
+        yield
+    finally:
+        for translator in installed:
+            app.removeTranslator(translator)
+        client.translate, timeline.translate = before
+
+
+def test_the_main_windows_widgets_share_no_mnemonic_in_german(german: None) -> None:
+    menus = {"R": ["&Raum"], "A": ["&Ansicht"]}  # the German &Room and &View
+    widgets = [
+        ConnectionBar(),
+        ComposerBar(Composer()),
+        FilterBar(),
+        MemberList(),
+        InvitePanel(),
+    ]
+    found = [mnemonics(w) for w in widgets]
+    assert found[1] == {"H": ["Ro&hes JSON"]}  # translated, not the English text
+    assert repeated(menus, *found) == {}
+
+
+def test_mnemonic_reads_qt_ampersands() -> None:
+    assert mnemonic("&Room") == "R"
+    assert mnemonic("Ra&w JSON") == "W"
+    assert mnemonic("Tom && Jerry") is None
+    assert mnemonic("Tom && &Jerry") == "J"
+    assert mnemonic("trailing &") is None
+    assert mnemonic("plain") is None
 
 
 async def test_raw_json_mode_rejects_invalid_json_with_the_error_shown(
@@ -89,9 +184,10 @@ async def test_clicking_a_member_mentions_it(qtbot: QtBot, tmp_path: Path) -> No
             window.connect_to(url, "alice")
             await connected(window)
             await until(lambda: len(window.members.members()) == 2)
+            assert window.members.members() == ["alice (you)", "bob"]
             view = window.members.view
             qtbot.keyClicks(window.composer, "hi")
-            rect = view.visualRect(view.model().index(0, 0))
+            rect = view.visualRect(view.model().index(1, 0))
             qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
             assert window.composer.toPlainText() == "hi @bob "
             assert window.composer.hasFocus()
@@ -103,7 +199,7 @@ async def test_clicking_a_member_mentions_it(qtbot: QtBot, tmp_path: Path) -> No
 async def test_typing_hints_are_throttled_out_and_expire_in(
     qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(desktop.main_window, "TYPING_SHOWN", 0.4)
+    monkeypatch.setattr(desktop.rooms, "TYPING_SHOWN", 0.4)
     async with running_server() as server, open_window(qtbot, tmp_path) as window:
         url = server.urls[0] + "r/team"
         async with member(url, "bob") as (bob, _), member(url, "carol") as (carol, _):

@@ -13,6 +13,7 @@ from desktop.models import MessageListModel
 from desktop.rows import Direction, Row, RowKind
 from desktop.widgets.filter_bar import DEBOUNCE_MS, FilterBar
 from desktop.widgets.message_view import MessageView
+from tests.desktop.mnemonics import mnemonics, repeated, stray_ampersands
 
 BAD_REGEX = "invalid regular expression: missing ), unterminated subpattern at position 0"
 
@@ -105,7 +106,7 @@ def test_every_control_is_named_for_assistive_technology(bar: FilterBar) -> None
         assert control.accessibleDescription(), control
     assert [box.text() for box in bar.kind_boxes.values()] == [
         "&Chat",
-        "&System",
+        "S&ystem",  # Alt+S is the connection bar's Server, in the same window
         "&JSON",
         "Raw &text",
         "&Binary",
@@ -119,6 +120,14 @@ def test_every_control_is_named_for_assistive_technology(bar: FilterBar) -> None
             chain[-1] = chain[-1].nextInFocusChain()
     assert chain == controls
     assert bar.focusProxy() is bar.search
+
+
+def test_the_bar_has_no_mnemonic_twice_and_no_stray_ampersand(bar: FilterBar) -> None:
+    found = mnemonics(bar)
+    assert repeated(found) == {}
+    assert sorted(found) == ["B", "C", "D", "J", "T", "X", "Y"]
+    assert stray_ampersands(bar) == []
+    assert bar.direction_label.buddy() is bar.direction_combo
 
 
 def test_the_error_colour_comes_from_the_palette(qtbot: QtBot, bar: FilterBar) -> None:
@@ -139,7 +148,7 @@ def test_the_bar_filters_the_view(qtbot: QtBot) -> None:
     view = MessageView(proxy)
     qtbot.addWidget(view)
     view.show()
-    model.extend(
+    model.timeline.extend(
         [
             Row(kind=RowKind.CHAT, text=text, author="bob", seq=seq)
             for seq, text in [(1, "hello"), (2, "bye"), (3, "say hello")]

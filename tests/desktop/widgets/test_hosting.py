@@ -26,8 +26,10 @@ from desktop.widgets.hosting import (
     HostDialog,
     HostSettings,
     InvitePanel,
+    is_loopback_address,
     qr_pixmap,
 )
+from tests.desktop.mnemonics import mnemonics, repeated, stray_ampersands
 from tests.helpers import run_unprivileged
 
 FIRST = "ws://192.168.1.23:8765/r/chat"
@@ -147,24 +149,36 @@ def test_prefilled_from_the_last_settings(qtbot: QtBot) -> None:
     assert HostDialog(previous=HostSettings(room="x")).settings().host == NETWORK_HOST
 
 
-def test_a_busy_port_is_reported_with_a_free_one_to_use(
+def in_use(port: int, free: int) -> str:
+    return f"Port {port} is in use — choose another or press “Use {free}”."
+
+
+def test_a_busy_port_disables_start_and_offers_a_free_one(
     qtbot: QtBot, dialog: HostDialog, held_port: int
 ) -> None:
     dialog.local_only.setChecked(True)
     dialog.port.setValue(held_port)
     dialog.check_port_now()
-    assert dialog.port_message.isVisible()
-    assert dialog.port_message.text() == f"Port {held_port} is in use."
     assert dialog.use_port_button.isVisible()
     suggested = int(dialog.use_port_button.text().removeprefix("Use "))
     assert held_port < suggested <= held_port + 100
+    assert dialog.port_message.isVisible()
+    assert dialog.port_message.text() == in_use(held_port, suggested)
+    assert not dialog.ok_button.isEnabled()
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)  # the disabled default button does nothing
+    assert dialog.isVisible()
+    assert dialog.result() != QDialog.DialogCode.Accepted
 
     qtbot.mouseClick(dialog.use_port_button, Qt.MouseButton.LeftButton)
     assert dialog.port.value() == suggested
     assert binds("127.0.0.1", suggested)
     assert not dialog.port_message.isVisible()
     assert not dialog.use_port_button.isVisible()
+    assert dialog.ok_button.isEnabled()
     assert dialog.isVisible()  # the Use button is not the default: it did not accept
+    with qtbot.waitSignal(dialog.accepted, timeout=1000):
+        qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    assert dialog.settings().port == suggested
 
 
 def test_the_port_check_runs_shortly_after_the_last_change(
@@ -172,9 +186,91 @@ def test_the_port_check_runs_shortly_after_the_last_change(
 ) -> None:
     dialog.local_only.setChecked(True)
     dialog.check_port_now()
+    assert dialog.ok_button.isEnabled()
     dialog.port.setValue(held_port)
-    assert dialog.port_message_text() != f"Port {held_port} is in use."  # not yet: debounced
-    qtbot.waitUntil(lambda: dialog.port_message_text() == f"Port {held_port} is in use.")
+    assert dialog.port_message_text() == ""  # not yet: debounced
+    assert dialog.ok_button.isEnabled()
+    qtbot.waitUntil(lambda: dialog.port_message_text().startswith(f"Port {held_port} is in use"))
+    assert not dialog.ok_button.isEnabled()
+    # Another port frees Start again, after the same pause.
+    dialog.port.setValue(int(dialog.use_port_button.text().removeprefix("Use ")))
+    qtbot.waitUntil(dialog.ok_button.isEnabled)
+    assert dialog.port_message_text() == ""
+
+
+def test_changing_who_can_join_checks_the_port_again(qtbot: QtBot, dialog: HostDialog) -> None:
+    # A listener on another loopback address: 127.0.0.1 is free on that port,
+    # every interface (what "People on my network" binds) is not.
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as listener:
+        try:
+            listener.bind(("127.0.0.2", 0))
+        except OSError:
+            pytest.skip("no 127.0.0.2 on this machine")
+        listener.listen()
+        port = listener.getsockname()[1]
+        if not binds("127.0.0.1", port):
+            pytest.skip("this system ties 127.0.0.2 to 127.0.0.1")
+        dialog.local_only.setChecked(True)
+        dialog.port.setValue(port)
+        dialog.check_port_now()
+        assert dialog.ok_button.isEnabled()
+        qtbot.mouseClick(dialog.all_networks, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not dialog.ok_button.isEnabled())
+        assert dialog.port_message_text().startswith(f"Port {port} is in use")
+        qtbot.mouseClick(dialog.local_only, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(dialog.ok_button.isEnabled)
+        assert dialog.port_message_text() == ""
+
+
+def test_enter_right_after_choosing_a_busy_port_does_not_start(
+    qtbot: QtBot, dialog: HostDialog, held_port: int
+) -> None:
+    # Within the 150 ms debounce Start still looks enabled; pressing it checks again.
+    dialog.local_only.setChecked(True)
+    dialog.check_port_now()
+    dialog.port.setValue(held_port)
+    assert dialog.ok_button.isEnabled()
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    assert dialog.isVisible()
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert not dialog.ok_button.isEnabled()
+    assert dialog.port_message_text().startswith(f"Port {held_port} is in use")
+
+
+def test_no_free_port_above_a_busy_one_is_said_too(qtbot: QtBot, dialog: HostDialog) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as listener:
+        try:
+            listener.bind(("127.0.0.1", 65535))
+        except OSError:
+            pytest.skip("port 65535 is taken on this machine")
+        listener.listen()
+        dialog.local_only.setChecked(True)
+        dialog.port.setValue(65535)
+        dialog.check_port_now()
+        assert dialog.port_message_text() == (
+            "Port 65535 is in use, and no port up to 65535 is free — choose another."
+        )
+        assert not dialog.use_port_button.isVisible()
+        assert not dialog.ok_button.isEnabled()
+
+
+def test_the_port_label_is_a_mnemonic_for_the_port_box(qtbot: QtBot, dialog: HostDialog) -> None:
+    # addRow("P&ort:", a layout) made a label without a buddy: a literal "&".
+    assert dialog.port_label.text() == "P&ort:"
+    assert dialog.port_label.buddy() is dialog.port
+    assert stray_ampersands(dialog) == []
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    dialog.room.setFocus()
+    qtbot.waitUntil(dialog.room.hasFocus)
+    qtbot.keyClick(dialog.room, Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(dialog.port.hasFocus)
+
+
+def test_no_mnemonic_is_taken_twice(dialog: HostDialog) -> None:
+    found = mnemonics(dialog)
+    assert repeated(found) == {}
+    assert sorted(found) == ["O", "R", "W"]
 
 
 def test_a_privileged_port_needs_administrator_rights() -> None:
@@ -233,6 +329,53 @@ def test_copy_puts_exactly_the_first_address_on_the_clipboard(
     assert "@" not in text and "password" not in text.lower()
     assert panel.copy_button.text() == "Copied"
     qtbot.waitUntil(lambda: panel.copy_button.text() == "Copy address", timeout=3000)
+
+
+@pytest.mark.parametrize(
+    "addresses",
+    [
+        ["ws://127.0.0.1:8765/r/chat"],
+        ["ws://localhost:8765/r/chat", "ws://[::1]:8765/r/chat", "ws://127.1.2.3:1/r/x"],
+    ],
+)
+def test_no_qr_code_when_only_this_computer_can_join(
+    panel: InvitePanel, addresses: list[str]
+) -> None:
+    panel.set_invite(addresses, "chat", password_set=False)
+    assert not panel.qr_label.isVisible()
+    assert panel.qr_label.pixmap().isNull()
+    assert panel.copy_button.isVisible()  # the address itself is still there to copy
+    assert panel.addresses() == addresses
+    panel.set_invite([FIRST], "chat", password_set=False)
+    assert panel.qr_label.isVisible()
+
+
+def test_the_qr_code_skips_a_loopback_address(panel: InvitePanel) -> None:
+    panel.set_invite(["ws://127.0.0.1:8765/r/chat", SECOND], "chat", password_set=False)
+    assert panel.qr_label.isVisible()
+    expected = segno.make(SECOND, error="m", micro=False)
+    modules = expected.symbol_size(scale=1, border=0)[0]
+    matrix, _ = decode_matrix(panel.qr_label.pixmap(), modules)
+    assert matrix == [list(row) for row in expected.matrix]
+
+
+@pytest.mark.parametrize(
+    ("address", "loopback"),
+    [
+        ("ws://127.0.0.1:8765/r/chat", True),
+        ("ws://127.200.0.9:1/", True),
+        ("wss://[::1]:8765/", True),
+        ("ws://LocalHost:8765/r/a", True),
+        ("::1", True),
+        ("ws://192.168.1.23:8765/r/chat", False),
+        ("ws://[fe80::1]:8765/", False),
+        ("ws://example.com/", False),
+        ("ws://localhost.example.com/", False),
+        ("", False),
+    ],
+)
+def test_is_loopback_address(address: str, loopback: bool) -> None:
+    assert is_loopback_address(address) is loopback
 
 
 def test_clear_hides_everything(panel: InvitePanel) -> None:

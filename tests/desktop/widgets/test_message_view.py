@@ -6,31 +6,46 @@ import random
 import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, QLocale, QPoint, Qt
-from PySide6.QtGui import QAccessible, QColor, QContextMenuEvent, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QMenu
+from PySide6.QtCore import QItemSelectionModel, QLocale, QPoint, QRect, Qt
+from PySide6.QtGui import (
+    QAccessible,
+    QColor,
+    QContextMenuEvent,
+    QGuiApplication,
+    QImage,
+    QPainter,
+    QPalette,
+)
+from PySide6.QtWidgets import QApplication, QMenu, QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
 
 from desktop.filtering import MessageFilterModel, RowFilter
 from desktop.models import MessageListModel
 from desktop.rows import Direction, Row, RowKind, SendState, binary_summary, pretty_json
+from desktop.theme import dark_palette as app_dark_palette
+from desktop.theme import light_palette
+from desktop.timeline import Timeline
 from desktop.widgets.message_view import (
     JSON_PREVIEW_LINES,
     NEW_DAY,
     SYNC_REWRAP_ROWS,
     MessageDelegate,
     MessageView,
+    ScrollPosition,
     blend,
     continues_group,
     day_label,
     decoration,
     error_color,
+    group_author,
     local_day,
     rule_color,
     warning_color,
 )
+from desktop.widgets.row_layout import RowLayout
 from server.notices import Severity
 
 HOSTILE = "<img src=x onerror=alert(1)> and <b>bold</b> &amp; <i>"
@@ -72,7 +87,7 @@ def model_of(view: MessageView) -> MessageListModel:
 
 def add(view: MessageView, rows: list[Row]) -> None:
     model = model_of(view)
-    model.extend(rows)
+    model.timeline.extend(rows)
     model.flush()
 
 
@@ -347,7 +362,7 @@ def test_prepending_keeps_the_visible_rows_in_place(qtbot: QtBot, view: MessageV
     point = QPoint(20, view.visualRect(model.index(0, 0)).bottom() - 5)
     assert view.row_at(view.indexAt(point)) is top_row
 
-    assert model.prepend_history(many(80, 20)) == 20
+    assert model.timeline.prepend_history(many(80, 20)) == 20
     assert view.row_at(view.indexAt(point)) is top_row  # same row under the same pixel
     assert view.day_separator(model.index(0, 0)) is not None
     assert view.day_separator(model.index(20, 0)) is None
@@ -363,6 +378,276 @@ def test_nothing_is_requested_while_everything_fits(view: MessageView) -> None:
     add(view, many(1, 2))
     view.scrollToTop()
     assert requests == []
+
+
+# -- one view, many conversations ------------------------------------------------------
+
+
+def conversation(first: int, count: int) -> Timeline:
+    """A timeline of ``count`` rows of varied lengths (and so heights)."""
+    timeline = Timeline()
+    rows = many(first, count)
+    for row in rows[::7]:
+        row.text = "a longer message that wraps onto more lines " * 3
+    timeline.extend(rows)
+    timeline.flush()
+    return timeline
+
+
+def top_row(view: MessageView) -> tuple[int | None, int]:
+    """The seq of the row at the viewport's top, and where its top is."""
+    index = view.indexAt(QPoint(5, 0))
+    row = view.row_at(index)
+    assert row is not None
+    return row.seq, view.visualRect(index).top()
+
+
+def switching_view(qtbot: QtBot, model: MessageListModel, filtered: bool = False) -> MessageView:
+    view = MessageView(MessageFilterModel(model) if filtered else model)
+    qtbot.addWidget(view)
+    view.resize(500, 400)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+@pytest.mark.parametrize("filtered", [False, True], ids=["model", "filter"])
+def test_each_conversation_keeps_its_scroll_position(qtbot: QtBot, filtered: bool) -> None:
+    a, b = conversation(1, 300), conversation(1_000, 300)
+    model = MessageListModel(timeline=a)
+    view = switching_view(qtbot, model, filtered)
+    bar = view.verticalScrollBar()
+    bar.setValue(bar.maximum() // 2 + 7)
+    before = top_row(view)
+    position = view.scroll_position()
+    assert not position.at_bottom
+    assert position.anchor_seq == before[0]
+    assert position.offset == -before[1]
+
+    model.show(b)  # one model reset: another conversation, at its bottom
+    assert bar_at_bottom(view)
+    assert view.scroll_position().at_bottom
+    model.show(a)
+    view.restore_scroll_position(position)
+    assert top_row(view) == before
+    qtbot.wait(20)  # the event loop runs: whatever Qt does after a reset, too
+    assert top_row(view) == before
+    assert view.scroll_position() == position
+    # And B's bottom comes back as its bottom, following new rows.
+    model.show(b)
+    view.restore_scroll_position(ScrollPosition(at_bottom=True))
+    assert bar_at_bottom(view)
+    b.extend(many(2_000, 3))
+    model.flush()
+    assert bar_at_bottom(view)
+
+
+def test_a_restored_position_holds_through_what_follows_the_reset(qtbot: QtBot) -> None:
+    a, b = conversation(1, 300), conversation(1_000, 300)
+    model = MessageListModel(timeline=a)
+    saved: list[ScrollPosition] = []
+    views: list[MessageView] = []
+
+    def on_reset() -> None:  # connected first: runs before the view sees the reset
+        if saved and model.timeline is a:
+            views[0].restore_scroll_position(saved[0])
+
+    model.modelReset.connect(on_reset)
+    view = switching_view(qtbot, model)
+    views.append(view)
+    bar = view.verticalScrollBar()
+    bar.setValue(bar.maximum() // 3)
+    before = top_row(view)
+    saved.append(view.scroll_position())
+    model.show(b)
+    model.show(a)
+    assert top_row(view) == before  # the view's own reset handler applied it
+    view.doItemsLayout()  # Qt lays out again after a reset
+    view.resize(500, 450)  # a taller viewport: the top row stays the top row
+    assert top_row(view) == before
+    qtbot.wait(20)
+    assert top_row(view) == before
+    view.resize(420, 450)  # narrower: rows re-wrap, the same row stays on top
+    assert top_row(view)[0] == before[0]
+
+
+def test_restoring_nothing_follows_the_bottom(qtbot: QtBot) -> None:
+    a = conversation(1, 300)
+    model = MessageListModel(timeline=a)
+    view = switching_view(qtbot, model)
+    view.verticalScrollBar().setValue(100)
+    view.restore_scroll_position(None)
+    assert bar_at_bottom(view)
+    # A position naming a row no longer held falls back to its index.
+    view.restore_scroll_position(ScrollPosition(False, anchor_seq=99_999, anchor_row=10))
+    index = model.index(10, 0)
+    assert view.indexAt(QPoint(5, 0)) == index
+    assert view.visualRect(index).top() == 0
+    # Malformed saved data is no position at all: the bottom.
+    view.restore_scroll_position(ScrollPosition.from_dict({"at_bottom": "no"}))
+    assert bar_at_bottom(view)
+
+
+def geometry(view: MessageView) -> tuple[list[int], list[int]]:
+    """The heights and tops of the view's rows, as laid out now."""
+    return list(view.layout_engine.heights), list(view.layout_engine.tops)
+
+
+def fresh_geometry(view: MessageView) -> tuple[list[int], list[int]]:
+    """The heights and tops of the view's rows laid out from scratch, at once."""
+    engine = view.layout_engine
+    delegate = view.delegate
+    fresh = RowLayout(
+        delegate.measure_text, lambda: delegate.extras, author=group_author, shown=engine.shown
+    )
+    fresh.bind(engine.rows)
+    fresh.measure_all(view.viewport().width())
+    fresh.rebuild()
+    return list(fresh.heights), list(fresh.tops)
+
+
+def visible_rows_exact(view: MessageView) -> bool:
+    """Every row in the viewport has the decorations the rule gives it (after
+    the row shown above it) and is as high as they and its text say."""
+    model = view.model()
+    first = view.indexAt(QPoint(5, 0)).row()
+    last = view.indexAt(QPoint(5, view.viewport().height() - 1)).row()
+    last = model.rowCount() - 1 if last < 0 else last
+    assert 0 <= first <= last
+    width = view.viewport().width()
+    for r in range(first, last + 1):
+        index = model.index(r, 0)
+        row = view.row_at(index)
+        assert row is not None
+        code = decoration(row, view.row_at(model.index(r - 1, 0)) if r else None)
+        header = row.kind is RowKind.CHAT and not continues_group(code)
+        new_day = bool(code & NEW_DAY)
+        if view.shows_header(index) != header or (view.day_separator(index) is not None) != new_day:
+            return False
+        grouped = row.kind is RowKind.CHAT and not header
+        want = view.delegate.measure(row, width, grouped=grouped, new_day=new_day)[0]
+        if view.visualRect(index).height() != want:
+            return False
+    return True
+
+
+class MeasureCounter:
+    """Counts the rows a view's layout engine measures."""
+
+    def __init__(self, view: MessageView) -> None:
+        self.calls = 0
+        engine = view.layout_engine
+        self._measure = engine.measure
+        engine.measure = self
+
+    def __call__(self, *args: Any) -> tuple[int, float]:
+        self.calls += 1
+        return self._measure(*args)
+
+
+def idle(qtbot: QtBot, view: MessageView) -> None:
+    """Run the event loop until the view has measured every row."""
+    qtbot.waitUntil(lambda: not view.rewrapping, timeout=120_000)
+
+
+BIG = 20_000
+
+
+@pytest.mark.parametrize("filtered", [False, True], ids=["model", "filter"])
+def test_a_switch_to_a_long_conversation_measures_only_what_is_in_view(
+    qtbot: QtBot, filtered: bool
+) -> None:
+    big = conversation(1, BIG)
+    model = MessageListModel(timeline=conversation(50_000, 50))
+    view = switching_view(qtbot, model, filtered)
+    if filtered:  # hides the long rows and those whose seq ends in 3
+        proxy = view.model()
+        assert isinstance(proxy, MessageFilterModel)
+        proxy.set_filter(RowFilter(text=r"^message number \d*[^3]$", regex=True))
+    counter = MeasureCounter(view)
+    model.show(big)  # no event loop from here to the asserts: what the user sees first
+    assert 0 < view.model().rowCount() < (BIG if filtered else BIG + 1)
+    rows_in_view = view.viewport().height() // view.delegate.extra_height(0) + 1
+    assert counter.calls <= 2 * rows_in_view  # not BIG
+    assert view.rewrapping  # the rest are estimates, measured from the event loop
+    assert bar_at_bottom(view)
+    assert visible_rows_exact(view)
+    idle(qtbot, view)
+    assert geometry(view) == fresh_geometry(view)
+    assert bar_at_bottom(view)
+    assert counter.calls <= BIG + 2 * rows_in_view  # each row about once
+
+
+@pytest.mark.parametrize("meanwhile", ["nothing", "resized"])
+def test_a_restored_position_stays_on_top_while_the_rest_is_measured(
+    qtbot: QtBot, meanwhile: str
+) -> None:
+    a, b = conversation(1, BIG), conversation(50_000, 300)
+    model = MessageListModel(timeline=b)
+    view = switching_view(qtbot, model)
+    model.show(a)  # long: estimated, measured in steps
+    bar = view.verticalScrollBar()
+    bar.setValue(bar.maximum() // 2)
+    before = top_row(view)
+    position = view.scroll_position()
+    assert view.rewrapping and not position.at_bottom
+    assert visible_rows_exact(view)
+
+    model.show(b)
+    if meanwhile == "resized":  # A's rows must be wrapped again when it is back
+        view.resize(420, 400)
+    model.show(a)
+    view.restore_scroll_position(position)
+    assert top_row(view) == before
+    assert visible_rows_exact(view)
+    assert view.rewrapping
+    # While the rows above are measured (their heights change), the same row
+    # stays on top, as far into it as it was.
+    steps = 0
+    while view.rewrapping:
+        QApplication.processEvents()
+        assert top_row(view) == before
+        steps += 1
+    assert steps > 1
+    assert geometry(view) == fresh_geometry(view)
+    assert view.scroll_position() == position
+    # And rows arriving below are counted, not followed.
+    a.extend(many(BIG + 1, 2))
+    model.flush()
+    assert top_row(view) == before
+    assert view.unseen_count == 2
+
+
+def test_new_messages_are_counted_per_conversation(qtbot: QtBot) -> None:
+    a, b = conversation(1, 300), conversation(1_000, 300)
+    model = MessageListModel(timeline=a)
+    view = switching_view(qtbot, model)
+    button = view.new_messages_button
+    view.verticalScrollBar().setValue(200)
+    a.extend(many(500, 5))
+    model.flush()
+    assert view.unseen_count == 5
+    assert button.isVisible()
+    position = view.scroll_position()
+
+    model.show(b)  # not B's messages: nothing to count, no button
+    assert view.unseen_count == 0
+    assert button.isHidden()
+    b.extend(many(2_000, 3))
+    model.flush()
+    assert bar_at_bottom(view)
+    assert view.unseen_count == 0
+
+    a.extend(many(600, 2))  # while A is not shown
+    model.show(a)
+    view.restore_scroll_position(position)
+    assert view.unseen_count == 0
+    assert button.isHidden()
+    assert not bar_at_bottom(view)
+    a.extend(many(700, 2))
+    model.flush()
+    assert view.unseen_count == 2  # counted afresh
+    assert button.text() == "2 new messages ↓"
 
 
 # -- context menu and clipboard ------------------------------------------------------
@@ -429,7 +714,7 @@ def test_retry_is_only_for_our_failed_rows(qtbot: QtBot, view: MessageView) -> N
         view.retry(model.index(r, 0))
         assert "Retry" not in [a.text() for a in view.context_menu(model.index(r, 0)).actions()]
     assert emitted == []
-    model.set_state("p", SendState.FAILED)
+    model.timeline.set_state("p", SendState.FAILED)
     assert "Retry" in [a.text() for a in view.context_menu(model.index(1, 0)).actions()]
 
 
@@ -462,7 +747,7 @@ def test_clear_resets_the_view(view: MessageView) -> None:
     view.verticalScrollBar().setValue(0)
     add(view, many(61, 2))
     assert view.new_messages_button.isVisible()
-    model_of(view).clear()
+    model_of(view).timeline.clear()
     assert view.new_messages_button.isHidden()
     assert view.verticalScrollBar().maximum() == 0
     assert not view.indexAt(QPoint(5, 5)).isValid()
@@ -599,7 +884,7 @@ def test_a_run_of_one_authors_messages_is_grouped(english: MessageView) -> None:
     alone = view.visualRect(model.index(3, 0)).height()
     assert alone - grouped == view.delegate.extra_height(4) - view.delegate.extra_height(6)
     # Sent now, but it follows ann's refused row: it still starts a group.
-    assert model.set_state("p", SendState.SENT, seq=8)
+    assert model.timeline.set_state("p", SendState.SENT, seq=8)
     assert decorations(view)[-1] == (True, None)
     assert heights_match(view)
 
@@ -613,7 +898,7 @@ def test_an_acknowledged_row_joins_the_group_and_heights_follow(
     add(view, [chat(1, "first", time=at(23, 10, 0)), ours])
     assert decorations(view)[1] == (True, None)
     before = view.visualRect(model_of(view).index(1, 0)).height()
-    model_of(view).set_state("p", SendState.SENT, seq=2)
+    model_of(view).timeline.set_state("p", SendState.SENT, seq=2)
     assert decorations(view)[1] == (False, None)
     assert view.visualRect(model_of(view).index(1, 0)).height() < before
     assert heights_match(view)
@@ -688,7 +973,7 @@ def test_rows_arriving_across_midnight_and_above_keep_heights_right(english: Mes
     ]
     # History on top, the same day as the first row: its separator moves up.
     model = model_of(view)
-    assert model.prepend_history([chat(0, "older", time=at(24, 23, 58))]) == 1
+    assert model.timeline.prepend_history([chat(0, "older", time=at(24, 23, 58))]) == 1
     assert decorations(view)[:2] == [(True, "Tuesday, 24 November 2026"), (False, None)]
     assert heights_match(view)
     bar = view.verticalScrollBar()
@@ -698,7 +983,7 @@ def test_rows_arriving_across_midnight_and_above_keep_heights_right(english: Mes
 
 def test_decorations_follow_the_rows_a_filter_shows(qtbot: QtBot) -> None:
     model = MessageListModel()
-    model.extend(
+    model.timeline.extend(
         [
             chat(1, "hello", time=at(23, 10, 0)),
             chat(2, "interruption", author="ann", time=at(23, 10, 1)),
@@ -751,7 +1036,7 @@ def test_fast_decorations_agree_with_the_rule(qtbot: QtBot) -> None:
         else:
             rows.append(Row(kind=rng.choice([RowKind.SYSTEM, RowKind.TEXT]), text="x", time=when))
     model = MessageListModel()
-    model.extend(rows)
+    model.timeline.extend(rows)
     model.flush()
     proxy = MessageFilterModel(model)
     view = MessageView(proxy)
@@ -781,11 +1066,11 @@ def test_fast_decorations_agree_with_the_rule(qtbot: QtBot) -> None:
 def test_local_days_follow_the_time_zone_and_its_changes(
     zone: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import desktop.widgets.message_view as message_view
+    import desktop.widgets.row_layout as row_layout
 
     monkeypatch.setenv("TZ", zone)
     time.tzset()
-    monkeypatch.setattr(message_view, "_offsets", {})
+    monkeypatch.setattr(row_layout, "_offsets", {})
     try:
         start = datetime(2026, 1, 1, tzinfo=UTC).timestamp()
         for step in range(0, 366 * 24 * 3600, 3_607):  # every hour and a bit, a year long
@@ -884,6 +1169,71 @@ def test_a_dark_palette_gives_light_text_on_a_dark_list(english: MessageView) ->
         assert min(luminance(c) for c in ink) >= luminance(base) - 1e-9, r
         # ...and the text itself stands out from it.
         assert max(contrast(c, base) for c in ink) >= 4.5, r
+
+
+def text_lightness(image: QImage, rect: QRect, background: QColor) -> tuple[int, int]:
+    """The darkest and the lightest lightness among ``rect``'s pixels that are not
+    the background (the text's ink)."""
+    values = [
+        QColor(image.pixel(x, y)).lightness()
+        for y in range(max(rect.top(), 0), min(rect.bottom(), image.height() - 1) + 1)
+        for x in range(max(rect.left(), 0), min(rect.right(), image.width() - 1) + 1)
+        if image.pixel(x, y) != background.rgb()
+    ]
+    assert values
+    return min(values), max(values)
+
+
+def test_switching_the_application_to_dark_repaints_the_text_light(
+    qtbot: QtBot, english: MessageView, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A theme switch is an application palette change: the rows on screen
+    must be repainted in the new colours at once, not at the next scroll."""
+    view = english
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    saved = app.palette()
+    painted: list[str] = []
+    paint_row = view.delegate.paint_row
+
+    def spy(painter: QPainter, option: QStyleOptionViewItem, *args: Any) -> None:
+        painted.append(option.palette.color(QPalette.ColorRole.Text).name())
+        paint_row(painter, option, *args)  # the colours it paints with
+
+    try:
+        app.setPalette(light_palette())
+        add(view, many(1, 40))
+        qtbot.wait(10)
+        light = app.palette()
+        viewport = view.viewport()
+        index = model_of(view).index(model_of(view).rowCount() - 1, 0)
+        rect = view.visualRect(index)
+        assert viewport.rect().contains(rect)
+        darkest, _ = text_lightness(
+            viewport.grab().toImage(), rect, light.color(QPalette.ColorRole.Base)
+        )
+        assert darkest < 60  # dark text on light
+
+        monkeypatch.setattr(view.delegate, "paint_row", spy)
+        app.setPalette(app_dark_palette())
+        dark = app.palette()
+        qtbot.waitUntil(lambda: bool(painted))  # repainted by itself, no scroll
+        assert set(painted) == {dark.color(QPalette.ColorRole.Text).name()}
+        assert view.palette().color(QPalette.ColorRole.Text) == dark.color(QPalette.ColorRole.Text)
+        # What is on screen (the window's backing store), not just a fresh render.
+        origin = viewport.mapTo(view, QPoint(0, 0))
+        screen = view.screen().grabWindow(
+            view.winId(), origin.x(), origin.y(), viewport.width(), viewport.height()
+        )
+        for image in (screen.toImage(), viewport.grab().toImage()):
+            assert not image.isNull()
+            _, lightest = text_lightness(image, rect, dark.color(QPalette.ColorRole.Base))
+            assert lightest > 180  # light text on dark
+            corner = QColor(image.pixel(image.width() - 3, image.height() - 3))
+            assert corner == dark.color(QPalette.ColorRole.Base)
+    finally:
+        monkeypatch.undo()
+        app.setPalette(saved)
 
 
 def test_every_colour_is_a_palette_colour_or_a_blend_of_them() -> None:

@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.theme import Theme
 from desktop.widgets.preferences import PreferencesDialog
+from tests.desktop.mnemonics import mnemonics, repeated, stray_ampersands
 from tests.desktop.windows import interactive
 
 
@@ -68,3 +69,11 @@ def test_every_control_is_named_and_described(qtbot: QtBot) -> None:
         assert widget.accessibleDescription(), widget
     labels = {label.buddy(): label.text() for label in dialog.findChildren(QLabel)}
     assert labels.get(dialog.theme_box) == "&Theme:"
+
+
+def test_no_mnemonic_is_taken_twice(qtbot: QtBot) -> None:
+    dialog = open_dialog(qtbot)
+    found = mnemonics(dialog)
+    assert repeated(found) == {}
+    assert sorted(found) == ["D", "N", "T"]
+    assert stray_ampersands(dialog) == []

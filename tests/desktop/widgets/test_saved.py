@@ -19,6 +19,7 @@ from pytestqt.qtbot import QtBot
 from desktop.saved import KEYRING_SERVICE, SavedConnection, SavedConnections
 from desktop.widgets.saved import SavedConnectionsDialog
 from tests.desktop.keyrings import FIRST, NO_KEYRING, SECOND, SECRET, MemoryKeyring
+from tests.desktop.mnemonics import mnemonics, repeated, stray_ampersands
 from tests.desktop.windows import interactive
 
 
@@ -267,6 +268,14 @@ def test_every_interactive_widget_is_named_described_and_in_tab_order(
         dialog.display_name_edit: "&Display name:",
         dialog.password_edit: "&Password:",
     }
+
+
+def test_no_mnemonic_is_taken_twice(qtbot: QtBot, store: SavedConnections) -> None:
+    dialog = open_dialog(qtbot, store)
+    found = mnemonics(dialog)
+    assert repeated(found) == {}
+    assert sorted(found) == ["C", "D", "L", "N", "O", "P", "R", "S", "U", "V"]
+    assert stray_ampersands(dialog) == []
 
 
 async def test_the_window_connects_from_a_saved_connection(
