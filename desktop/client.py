@@ -397,10 +397,33 @@ def describe_close(code: int | None, reason: str) -> Failure:
     )
 
 
+#: Control characters other than tab and line breaks: UTF-8-valid bytes with
+#: these are data (a length prefix, a protobuf), not text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def classify(data: str | bytes) -> Incoming:
-    """Roomcast frame, other JSON, other text, or binary: never an exception."""
+    """Roomcast frame, other JSON, other text, or binary: never an exception.
+
+    A binary frame whose bytes are valid UTF-8 is text (and JSON when it
+    parses, and has no control characters but tab and line breaks) that
+    travelled as binary: the classic tutorial server forwards
+    every text message so (npm ``ws`` 8 hands it a Buffer). It is classified
+    as that text, keeping the bytes as ``raw`` (which is how it stays marked
+    binary); it is never taken for a Roomcast frame, which are text frames
+    (PROTOCOL.md, Transport).
+    """
     if isinstance(data, bytes):
-        return Incoming("binary", data)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return Incoming("binary", data)
+        if not text or _CONTROL.search(text):
+            return Incoming("binary", data)  # empty, or bytes that only decode
+        try:
+            return Incoming("json", data, data=json.loads(text))
+        except (ValueError, RecursionError):
+            return Incoming("text", data)
     try:
         return Incoming("roomcast", data, frame=parse_server_frame(data))
     except ProtocolError:

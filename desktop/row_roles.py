@@ -157,7 +157,16 @@ def tooltip_text(row: Row, now: datetime | None = None) -> str:
     ago = relative_time(row.time, now if now is not None else datetime.now(UTC))
     if row.kind is RowKind.CHAT and row.author:
         return f"{row.author} · {when} · {ago}"
+    if travelled_as_binary(row):
+        sent_as = _t(QT_TRANSLATE_NOOP("MessageListModel", "binary frame, {size} bytes"))
+        return f"{when} · {ago} · {sent_as.format(size=len(row.raw or b''))}"
     return f"{when} · {ago}"
+
+
+def travelled_as_binary(row: Row) -> bool:
+    """Text (or JSON) that arrived in a binary frame: its raw frame is bytes
+    (desktop.client.classify shows such bytes as the text they are)."""
+    return row.kind in (RowKind.JSON, RowKind.TEXT) and isinstance(row.raw, bytes)
 
 
 _SPOKEN_STATES = {
@@ -199,6 +208,8 @@ def accessible_description(row: Row) -> str:
     """What kind of row this is, for assistive technology: kind, direction and
     send state, e.g. ``"chat message, sent, delivered"``."""
     parts = [_KIND_NAMES[row.kind], _DIRECTION_NAMES[row.direction]]
+    if travelled_as_binary(row):
+        parts.append(QT_TRANSLATE_NOOP("MessageListModel", "in a binary frame"))
     if row.state is not None:
         parts.append(_STATE_NAMES[row.state])
     return ", ".join(map(_t, parts))

@@ -576,7 +576,8 @@ class ChatSession(QObject):
             assert isinstance(raw, bytes)
             timeline.append(Row(kind=RowKind.BINARY, text=binary_summary(raw), raw=raw))
         elif incoming.kind == "text":
-            timeline.append(Row(kind=RowKind.TEXT, text=str(raw), raw=raw))
+            text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+            timeline.append(Row(kind=RowKind.TEXT, text=text, raw=raw))
         elif incoming.kind == "json":
             timeline.append(Row(kind=RowKind.JSON, text=pretty_json(incoming.data), raw=raw))
         elif isinstance(frame, ChatMessage):

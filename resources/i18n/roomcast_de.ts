@@ -892,6 +892,10 @@
         <translation>gerade eben</translation>
     </message>
     <message>
+        <source>binary frame, {size} bytes</source>
+        <translation>Binär-Frame, {size} Bytes</translation>
+    </message>
+    <message>
         <source>sending</source>
         <translation>wird gesendet</translation>
     </message>
@@ -934,6 +938,10 @@
     <message>
         <source>delivered</source>
         <translation>zugestellt</translation>
+    </message>
+    <message>
+        <source>in a binary frame</source>
+        <translation>in einem Binär-Frame</translation>
     </message>
 </context>
 <context>
@@ -1152,6 +1160,7 @@
     </message>
     <message>
         <source>not sent before switching servers</source>
+        <extracomment>Control characters other than tab and line breaks: UTF-8-valid bytes with these are data (a length prefix, a protobuf), not text.</extracomment>
         <translation>vor dem Serverwechsel nicht gesendet</translation>
     </message>
     <message>

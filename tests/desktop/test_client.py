@@ -1026,3 +1026,28 @@ async def test_start_twice_is_an_error(make: Callable[..., Recorder]) -> None:
         client.client.start([f"ws://127.0.0.1:{closed_port()}/"])
     await client.client.stop()
     assert asyncio.all_tasks() == {asyncio.current_task()}
+
+
+@pytest.mark.parametrize(
+    ("data", "kind", "parsed"),
+    [
+        (b'{"type": "message", "content": "hi"}', "json", {"type": "message", "content": "hi"}),
+        ("héllo".encode(), "text", None),
+        (b"\xff\xfe\x00binary", "binary", None),
+        (b"\x00\x01", "binary", None),  # valid UTF-8, but data, not text
+        (b"line one\r\n\tline two", "text", None),
+        (b"", "binary", None),
+        # Binary never becomes a Roomcast frame (those are text frames).
+        (b'{"type": "presence", "event": "join", "name": "x", "count": 1}', "json", None),
+    ],
+)
+def test_binary_frames_that_are_utf_8_are_classified_as_their_text(
+    data: bytes, kind: str, parsed: object
+) -> None:
+    from desktop.client import classify
+
+    incoming = classify(data)
+    assert incoming.kind == kind
+    assert incoming.raw is data and incoming.frame is None
+    if parsed is not None:
+        assert incoming.data == parsed

@@ -179,6 +179,37 @@ async def test_node_ws_tutorial_server(qtbot: QtBot, tmp_path: Path) -> None:
             assert rows_of(a, RowKind.CHAT)[-1].state is SendState.SENT
 
 
+async def test_the_classic_tutorial_server_shows_json_not_hex(qtbot: QtBot, tmp_path: Path) -> None:
+    # Issue 16: `client.send(message)` without `{ binary: isBinary }` forwards
+    # every text message as a binary frame (npm ws 8). Its bytes are the JSON.
+    from desktop.row_roles import accessible_description, tooltip_text
+    from tests.helpers import peer
+
+    hello = '{"type":"message","content":"Hello, Server!"}'
+    with node_broadcast_server("tutorial-server.js") as url:
+        async with open_window(qtbot, tmp_path) as window:
+            window.connect_to(url, "alice")
+            await connected(window)
+            async with peer(url, subprotocols=None) as browser:
+                await browser.send(hello)
+                await until(
+                    lambda: any("Hello, Server!" in r.text for r in rows_of(window, RowKind.JSON)),
+                    what="the JSON row",
+                )
+                await browser.send("plain words")
+                await until(lambda: bool(rows_of(window, RowKind.TEXT)), what="the text row")
+            # (npm ws echoes roomcast.v1, so our hello went out; the tutorial
+            # server broadcast it back to us too, as binary: shown, as it came.)
+            [row] = [r for r in rows_of(window, RowKind.JSON) if "Hello, Server!" in r.text]
+            assert row.text == '{\n  "type": "message",\n  "content": "Hello, Server!"\n}'
+            assert row.raw == hello.encode()  # the bytes as they travelled
+            assert rows_of(window, RowKind.BINARY) == []  # no hex
+            assert accessible_description(row) == "JSON frame, received, in a binary frame"
+            assert tooltip_text(row).endswith(f"binary frame, {len(hello)} bytes")
+            [text] = rows_of(window, RowKind.TEXT)
+            assert (text.text, text.raw) == ("plain words", b"plain words")
+
+
 async def test_echo_server_frames_are_shown_never_dropped(qtbot: QtBot, tmp_path: Path) -> None:
     async with echo_server() as url, open_window(qtbot, tmp_path) as window:
         window.connect_to(url, "alice")

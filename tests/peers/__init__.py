@@ -38,15 +38,17 @@ def _npm_ci() -> None:
 
 
 @contextlib.contextmanager
-def node_broadcast_server() -> Iterator[str]:
-    """Run the Node ``ws`` broadcast server; yields its ws:// URL."""
+def node_broadcast_server(script: str = "reference-server.js") -> Iterator[str]:
+    """Run a Node ``ws`` broadcast server (bench/node/``script``: the reference
+    one, or ``tutorial-server.js``, which forwards text as binary frames as the
+    tutorials' code does); yields its ws:// URL."""
     need(
         shutil.which("node") is not None and shutil.which("npm") is not None,
         "Node.js and npm are not installed (scripts/system-deps node)",
     )
     _npm_ci()
     proc = subprocess.Popen(
-        ["node", "reference-server.js", "0"],
+        ["node", script, "0"],
         cwd=NODE_DIR,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
