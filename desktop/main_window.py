@@ -54,7 +54,7 @@ from .saved import SavedConnections
 from .session import ChatSession
 from .theme import Theme, ThemeController
 from .widgets.controls import Composer, ComposerBar, ConnectionBar, MemberList
-from .widgets.filter_bar import FilterBar
+from .widgets.filter_bar import FilterBar, FindController
 from .widgets.hosting import HostDialog, InvitePanel
 from .widgets.message_view import MessageView, ScrollPosition
 from .widgets.preferences import PreferencesDialog
@@ -261,7 +261,7 @@ class MainWindow(QMainWindow):
         self.members.mentionRequested.connect(self.composer.insert_mention)
         self.retry_button.clicked.connect(self.session.retry_now)
         self.view.olderRequested.connect(self.session.request_older)
-        self.filter_bar.filterChanged.connect(self.filter_model.set_filter)
+        self.finder = FindController(self.filter_bar, self.filter_model, self.view, self)
         self.filter_bar.closed.connect(lambda: self.view.setFocus(Qt.FocusReason.OtherFocusReason))
         self.view.retryRequested.connect(self.session.retry)
         self.room_list.roomActivated.connect(self.show_room)

@@ -6,14 +6,20 @@ window applies it (``MessageFilterModel.set_filter``). Typing is debounced
 at once. An invalid regular expression is reported inline, and the last valid
 filter stays applied until the expression is fixed. Esc clears the bar and
 closes it (emitting the empty filter first, then ``closed()``).
+
+The bar also says how many rows match ("3 of 12", "No matches") and steps
+through them: Enter or F3 to the next, Shift+Enter or Shift+F3 to the
+previous, wrapping around. :class:`FindController` wires a bar to a
+``MessageFilterModel`` and the ``MessageView`` that shows it: the main
+window and the saved-session viewer use the same one.
 """
 
 from __future__ import annotations
 
 from itertools import pairwise
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QPalette
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,9 +32,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.filtering import BOTH_DIRECTIONS, RowFilter
+from desktop.filtering import BOTH_DIRECTIONS, MessageFilterModel, RowFilter
 from desktop.rows import Direction, RowKind
-from desktop.widgets.message_view import error_color
+from desktop.widgets.message_view import MessageView, error_color
 
 #: How long typing must pause before the filter is applied.
 DEBOUNCE_MS = 120
@@ -46,6 +52,8 @@ class FilterBar(QWidget):
 
     filterChanged = Signal(object)
     closed = Signal()
+    nextRequested = Signal()
+    previousRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -93,6 +101,25 @@ class FilterBar(QWidget):
             self.tr("Clears the filter, shows every message again and closes this bar.")
         )
 
+        # "3 of 12": where the selected match is among the rows shown.
+        self.count_label = QLabel("", self)
+        self.count_label.setAccessibleName(self.tr("Matches"))
+        self.previous_button = self._step_button(
+            "▲",
+            self.tr("Previous match (Shift+Enter, Shift+F3)"),
+            self.tr("Previous match"),
+            self.tr("Selects the match above the selected one, wrapping around"),
+        )
+        self.previous_button.clicked.connect(self.previousRequested)
+        self.next_button = self._step_button(
+            "▼",
+            self.tr("Next match (Enter, F3)"),
+            self.tr("Next match"),
+            self.tr("Selects the match below the selected one, wrapping around"),
+        )
+        self.next_button.clicked.connect(self.nextRequested)
+        self.search.installEventFilter(self)
+
         self.kinds_label = QLabel(self.tr("Show:"), self)
         names = {
             RowKind.CHAT: (self.tr("&Chat"), self.tr("Chat messages")),
@@ -121,6 +148,9 @@ class FilterBar(QWidget):
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(self.search, 1)
+        top.addWidget(self.count_label)
+        top.addWidget(self.previous_button)
+        top.addWidget(self.next_button)
         top.addWidget(self.regex_box)
         top.addWidget(self.direction_label)
         top.addWidget(self.direction_combo)
@@ -140,6 +170,8 @@ class FilterBar(QWidget):
 
         order: list[QWidget] = [
             self.search,
+            self.previous_button,
+            self.next_button,
             self.regex_box,
             self.direction_combo,
             *self.kind_boxes.values(),
@@ -225,7 +257,49 @@ class FilterBar(QWidget):
         self.hide()
         self.closed.emit()
 
+    def _step_button(self, arrow: str, tip: str, name: str, description: str) -> QToolButton:
+        button = QToolButton(self)
+        button.setText(arrow)
+        button.setAutoRaise(True)
+        button.setToolTip(tip)
+        button.setAccessibleName(name)
+        button.setAccessibleDescription(description)
+        return button
+
+    def set_matches(self, current: int | None, shown: int, active: bool) -> None:
+        """Say how many rows match (``shown``) and which one is selected
+        (``current``, 0-based, or None); nothing while no filter is active."""
+        if not active:
+            text = ""
+        elif not shown:
+            text = self.tr("No matches")
+        elif current is None:
+            text = (
+                self.tr("1 match") if shown == 1 else self.tr("{count} matches").format(count=shown)
+            )
+        else:
+            text = self.tr("{current} of {count}").format(current=current + 1, count=shown)
+        self.count_label.setText(text)
+        for button in (self.previous_button, self.next_button):
+            button.setEnabled(shown > 0)
+
     # -- events --------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Enter in the search field: the next match; Shift+Enter: the previous.
+        if (
+            watched is self.search
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            self.apply()
+            if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                self.previousRequested.emit()
+            else:
+                self.nextRequested.emit()
+            return True
+        return super().eventFilter(watched, event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # Keys the controls ignore (the line edit ignores Esc) arrive here.
@@ -279,3 +353,61 @@ class FilterBar(QWidget):
             error_color(self.palette(), QPalette.ColorRole.WindowText),
         )
         self.error_label.setPalette(palette)
+
+
+class FindController(QObject):
+    """Find in one list: the bar's filter applied to the proxy, the match
+    count kept up to date as rows come and go, next/previous selecting and
+    showing a match, Ctrl+F, F3 and Shift+F3 on ``window``."""
+
+    def __init__(
+        self,
+        bar: FilterBar,
+        proxy: MessageFilterModel,
+        view: MessageView,
+        window: QWidget,
+    ) -> None:
+        super().__init__(window)
+        self.bar, self.proxy, self.view = bar, proxy, view
+        bar.filterChanged.connect(self._apply)
+        bar.nextRequested.connect(lambda: self.step(1))
+        bar.previousRequested.connect(lambda: self.step(-1))
+        for signal in (proxy.rowsInserted, proxy.rowsRemoved, proxy.modelReset):
+            signal.connect(self.refresh)
+        selection = view.selectionModel()
+        if selection is not None:  # a click on a row makes it the current match
+            selection.currentChanged.connect(self.refresh)
+        self.next_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.FindNext), window)
+        self.next_shortcut.activated.connect(lambda: self.step(1))
+        self.previous_shortcut = QShortcut(
+            QKeySequence(QKeySequence.StandardKey.FindPrevious), window
+        )
+        self.previous_shortcut.activated.connect(lambda: self.step(-1))
+
+    def _apply(self, row_filter: RowFilter) -> None:
+        self.proxy.set_filter(row_filter)
+        self.refresh()
+
+    def current(self) -> int | None:
+        index = self.view.currentIndex()
+        return index.row() if index.isValid() and index.model() is self.proxy else None
+
+    def refresh(self, *_: object) -> None:
+        self.bar.set_matches(self.current(), self.proxy.rowCount(), self.proxy.active)
+
+    def step(self, delta: int) -> None:
+        """Select the next (``delta`` 1) or previous (-1) match, wrapping around;
+        from nothing selected, the first or the last."""
+        if not self.bar.isVisible():
+            self.bar.activate()
+        count = self.proxy.rowCount()
+        if not count:
+            self.refresh()
+            return
+        current = self.current()
+        if current is None:  # from before the first (or after the last) row
+            current = -1 if delta > 0 else 0
+        index = self.proxy.index((current + delta) % count, 0)
+        self.view.setCurrentIndex(index)
+        self.view.scrollTo(index)
+        self.refresh()

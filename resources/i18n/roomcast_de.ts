@@ -254,6 +254,34 @@
         <translation>Löscht den Filter, zeigt wieder alle Nachrichten und schließt diese Leiste.</translation>
     </message>
     <message>
+        <source>Matches</source>
+        <translation>Treffer</translation>
+    </message>
+    <message>
+        <source>Previous match (Shift+Enter, Shift+F3)</source>
+        <translation>Voriger Treffer (Umschalt+Eingabe, Umschalt+F3)</translation>
+    </message>
+    <message>
+        <source>Previous match</source>
+        <translation>Voriger Treffer</translation>
+    </message>
+    <message>
+        <source>Selects the match above the selected one, wrapping around</source>
+        <translation>Wählt den Treffer über dem gewählten, am Anfang weiter am Ende</translation>
+    </message>
+    <message>
+        <source>Next match (Enter, F3)</source>
+        <translation>Nächster Treffer (Eingabe, F3)</translation>
+    </message>
+    <message>
+        <source>Next match</source>
+        <translation>Nächster Treffer</translation>
+    </message>
+    <message>
+        <source>Selects the match below the selected one, wrapping around</source>
+        <translation>Wählt den Treffer unter dem gewählten, am Ende weiter am Anfang</translation>
+    </message>
+    <message>
         <source>Show:</source>
         <translation>Zeigen:</translation>
     </message>
@@ -304,6 +332,22 @@
     <message>
         <source>Filter error</source>
         <translation>Filterfehler</translation>
+    </message>
+    <message>
+        <source>No matches</source>
+        <translation>Keine Treffer</translation>
+    </message>
+    <message>
+        <source>1 match</source>
+        <translation>1 Treffer</translation>
+    </message>
+    <message>
+        <source>{count} matches</source>
+        <translation>{count} Treffer</translation>
+    </message>
+    <message>
+        <source>{current} of {count}</source>
+        <translation>{current} von {count}</translation>
     </message>
 </context>
 <context>
@@ -1528,6 +1572,10 @@
 </context>
 <context>
     <name>SessionViewer</name>
+    <message>
+        <source>Find…</source>
+        <translation>Suchen …</translation>
+    </message>
     <message>
         <source>Saved messages</source>
         <translation>Gespeicherte Nachrichten</translation>

@@ -165,3 +165,29 @@ def test_the_bar_filters_the_view(qtbot: QtBot) -> None:
     assert [view.row_at(proxy.index(r, 0)).seq for r in range(proxy.rowCount())] == [1, 3]  # type: ignore[union-attr]
     qtbot.keyClick(bar.search, Qt.Key.Key_Escape)
     assert proxy.rowCount() == 3 and not proxy.active
+
+
+def test_the_count_says_how_many_match_and_which_one(bar: FilterBar) -> None:
+    bar.set_matches(None, 12, active=False)
+    assert bar.count_label.text() == ""  # no filter: nothing to count
+    bar.set_matches(None, 12, active=True)
+    assert bar.count_label.text() == "12 matches"
+    bar.set_matches(None, 1, active=True)
+    assert bar.count_label.text() == "1 match"
+    bar.set_matches(2, 12, active=True)
+    assert bar.count_label.text() == "3 of 12"
+    bar.set_matches(None, 0, active=True)
+    assert bar.count_label.text() == "No matches"
+    assert not bar.next_button.isEnabled() and not bar.previous_button.isEnabled()
+
+
+def test_enter_asks_for_the_next_match_and_shift_enter_the_previous(
+    qtbot: QtBot, bar: FilterBar
+) -> None:
+    asked: list[str] = []
+    bar.nextRequested.connect(lambda: asked.append("next"))
+    bar.previousRequested.connect(lambda: asked.append("previous"))
+    qtbot.keyClick(bar.search, Qt.Key.Key_Return)
+    qtbot.keyClick(bar.search, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.mouseClick(bar.next_button, Qt.MouseButton.LeftButton)
+    assert asked == ["next", "previous", "next"]

@@ -76,7 +76,7 @@ def test_the_viewer_shows_every_row_as_saved_and_closes_with_ctrl_w_or_escape(qt
     assert viewer.info.text() == f"Read-only: 3 rows · team · saved {when}"
     assert [dump_row(r) for r in viewer.model.rows] == [dump_row(r) for r in saved]
     assert viewer.view.accessibleName() == "Saved messages"
-    [close] = viewer.actions()
+    close = next(a for a in viewer.actions() if a.text() == "Close")
     assert close.shortcuts() == [
         QKeySequence(QKeySequence.StandardKey.Close),
         QKeySequence(Qt.Key.Key_Escape),
@@ -90,3 +90,37 @@ def test_a_session_without_a_room_or_time_says_where_it_came_from(qtbot: QtBot) 
     viewer = SessionViewer(session, Path("empty.jsonl"))
     qtbot.addWidget(viewer)
     assert viewer.info.text() == "Read-only: 0 rows · ws://h:1/"
+
+
+def test_find_in_a_saved_session_counts_and_steps_through_matches(qtbot: QtBot) -> None:
+    saved = [Row(kind=RowKind.CHAT, text=f"build {n}", author="bob", seq=n) for n in range(1, 4)]
+    saved.insert(1, Row(kind=RowKind.CHAT, text="lunch?", author="ann", seq=9))
+    viewer = SessionViewer(Session(rows=saved, room="team"), "team.jsonl")
+    qtbot.addWidget(viewer)
+    viewer.show()
+    qtbot.waitExposed(viewer)
+    find = next(a for a in viewer.actions() if a.text() == "Find…")
+    find.trigger()
+    bar = viewer.filter_bar
+    assert bar.isVisible()
+    qtbot.keyClicks(bar.search, "build")
+    qtbot.waitUntil(lambda: bar.count_label.text() == "3 matches")
+    shown = viewer.view.model()
+    qtbot.keyClick(bar.search, Qt.Key.Key_Return)  # the next: the first
+    assert bar.count_label.text() == "1 of 3"
+    assert viewer.view.currentIndex().data() == "build 1"
+    qtbot.keyClick(bar.search, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    assert bar.count_label.text() == "3 of 3"  # wrapped around to the last
+    assert viewer.view.currentIndex().data() == "build 3"
+    assert shown.rowCount() == 3
+    bar.search.setText("nothing like it")
+    bar.apply()
+    assert bar.count_label.text() == "No matches"
+    assert not bar.next_button.isEnabled()
+    # Esc closes the find bar first (every row back), then the window.
+    close = next(a for a in viewer.actions() if a.text() == "Close")
+    close.trigger()
+    assert not bar.isVisible() and viewer.isVisible()
+    assert viewer.view.model().rowCount() == 4
+    close.trigger()
+    assert not viewer.isVisible()
