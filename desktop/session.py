@@ -211,9 +211,6 @@ class ChatSession(QObject):
         self.rooms.add(conversation.entry)
         return conversation
 
-    def conversation_of(self, entry: RoomEntry) -> Conversation | None:
-        return self.conversations.get(entry.key)
-
     def show_room(self, entry: RoomEntry | None) -> None:
         """The window shows this room: its rows, its status, its typing."""
         conversation = self.conversations.get(entry.key) if entry is not None else None
@@ -442,11 +439,6 @@ class ChatSession(QObject):
         hosted = self._hosted()
         ours = hosted is not None and hosted.status.state in _LIVE
         return max(0, connections - (1 if ours else 0))
-
-    def hosted_entry(self) -> RoomEntry | None:
-        """The room we host, while hosting."""
-        hosted = self._hosted()
-        return hosted.entry if hosted is not None and self.server is not None else None
 
     def _hosted(self) -> Conversation | None:
         """The conversation of the room we host (or hosted last)."""
