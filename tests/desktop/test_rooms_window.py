@@ -18,7 +18,7 @@ from desktop.hosting import HostSettings
 from desktop.main_window import MainWindow
 from desktop.models import MessageListModel
 from desktop.rooms import RoomEntry
-from desktop.rows import RowKind
+from desktop.rows import RowKind, SendState
 from desktop.session import ChatSession, Conversation
 from tests.desktop.windows import connected, open_window, system_texts, type_and_send
 from tests.helpers import Peer, member, running_server, until
@@ -417,3 +417,54 @@ async def test_a_queued_message_is_headed_with_your_name(qtbot: QtBot, tmp_path:
         window.session.model.flush()
         [row] = [r for r in window.session.model.rows if r.kind is RowKind.CHAT]
         assert (row.author, row.text) == ("alice", "waiting for the server")
+
+
+async def test_a_server_killed_under_one_room_loses_nothing_in_any_room(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """kill -9 of the server of one open room, while another room keeps
+    talking and we type into the dead one: after the restart (same history
+    file) each room holds every message once, in seq order, ours included;
+    the other room never noticed; the restarted server's RSS stays small."""
+    import signal
+
+    from tests.helpers import server_process
+    from tests.hostile.harness import status_kib
+
+    db = str(tmp_path / "killed.sqlite3")
+    quick = lambda: Backoff(initial=0.05, maximum=0.2)  # noqa: E731
+    async with running_server() as steady, open_window(qtbot, tmp_path, backoff=quick) as window:
+        window.connection_bar.name_edit.setText("alice")
+        with server_process("--db", db) as first:
+            port = first.url.rsplit(":", 1)[1].split("/")[0]
+            url_a, url_b = f"ws://127.0.0.1:{port}/r/a", steady.urls[0] + "r/b"
+            a = await open_room(window, url_a)
+            b = await open_room(window, url_b)
+            async with member(url_a, "bob") as (bob_a, _):
+                await post(bob_a, "a1", "a2", "a3")
+            await until(lambda: [t for _, t in texts(window, "a")] == ["a1", "a2", "a3"])
+            first.proc.send_signal(signal.SIGKILL)
+            await first.exited()
+        await until(lambda: a.status.state is ConnectionState.RECONNECTING, what="a is down")
+        window.show_room(a)
+        await type_and_send(qtbot, window, "typed while a is down")
+        async with member(url_b, "bob") as (bob_b, _):
+            await post(bob_b, "b1", "b2", "b3")  # the other room goes on meanwhile
+        assert b.status.state is ConnectionState.CONNECTED
+        with server_process("--db", db, "--port", port) as second:
+            await until(lambda: a.status.state is ConnectionState.CONNECTED, what="a is back")
+            async with member(url_a, "bob") as (bob_a, _):
+                await post(bob_a, "a4")
+                await until(lambda: texts(window, "a")[-1:] == [(5, "a4")], what="a4")
+            assert texts(window, "a") == [
+                (1, "a1"),
+                (2, "a2"),
+                (3, "a3"),
+                (4, "typed while a is down"),
+                (5, "a4"),
+            ]
+            assert texts(window, "b") == [(1, "b1"), (2, "b2"), (3, "b3")]
+            ours = [r for r in conversation(window, "a").timeline.rows if r.mine]
+            assert [(r.text, r.state) for r in ours] == [("typed while a is down", SendState.SENT)]
+            # Nothing piled up server-side for a client that resumed.
+            assert status_kib(second.proc.pid, "VmRSS") < 150 * 1024
