@@ -654,12 +654,13 @@ class MainWindow(QMainWindow):
         default_name = self.connection_bar.name_edit.text().strip() or None
         opened: list[RoomEntry] = []
         for room in saved:
-            if not self.session.connect_to(" ".join(room.urls), room.name or default_name):
+            # Opened, not shown: only the room shown at the last quit is.
+            entry = self.session.open_room(
+                " ".join(room.urls), room.name or default_name, show=False
+            )
+            if entry is None:
                 continue
-            entry = self.session.rooms.current
-            assert entry is not None
-            # Into the composer: leaving the room for the next one keeps it.
-            self.composer.setPlainText(room.draft)
+            entry.draft = room.draft
             position = ScrollPosition.from_dict(room.scroll) if room.scroll else None
             if position is not None and not position.at_bottom:
                 self._restore_scroll[entry.key] = position
@@ -873,7 +874,7 @@ class MainWindow(QMainWindow):
             if status.roomcast
             else ""
         )
-        if status.detail and status.detail in self._notice_text:
+        if status.detail and status.detail == self._notice_text:
             # One place per failure: the state label says it now.
             self._clear_notice()
         self._update_side()
@@ -902,10 +903,12 @@ class MainWindow(QMainWindow):
         badge = self.notifier.badge()
         self.setWindowTitle(f"{badge}{room} — Roomcast" if room else f"{badge}Roomcast")
 
-    def show_notice(self, text: str, ms: int = NOTICE_MS) -> None:
+    def show_notice(self, text: str, ms: int = NOTICE_MS, *, mark: str = "") -> None:
+        """Show ``text`` beside the state for ``ms``; ``mark`` ("⚠ ", "✖ ") goes
+        before it on screen only (what was said is ``text``)."""
         self._notice_text = text
-        self.notice_label.setText(text)
-        self.notice_label.setToolTip(text)
+        self.notice_label.setText(mark + text)
+        self.notice_label.setToolTip(mark + text)
         self._notice_clear.start(ms)
 
     def _clear_notice(self) -> None:
@@ -914,13 +917,10 @@ class MainWindow(QMainWindow):
         self.notice_label.setToolTip("")
 
     def _on_notice(self, notice: Notice) -> None:
-        if (
-            notice.text == self._notice_text.lstrip("⚠✖ ")
-            or notice.text == self.session.status.detail
-        ):
-            return  # said already (the state label, or the notice shown)
-        prefix = {Severity.WARNING: "⚠ ", Severity.ERROR: "✖ "}.get(notice.severity, "")
-        self.show_notice(prefix + notice.text)
+        if notice.text in (self._notice_text, self.session.status.detail):
+            return  # said already (the notice shown, or the state label)
+        mark = {Severity.WARNING: "⚠ ", Severity.ERROR: "✖ "}.get(notice.severity, "")
+        self.show_notice(notice.text, mark=mark)
 
     def _on_members(self, names: list[str], you: str) -> None:
         self.members.set_members(names, you or None)

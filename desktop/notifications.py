@@ -26,7 +26,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
-from .rows import Row, RowKind
+from .rows import Row
 
 #: Longest message text put in a notification bubble.
 PREVIEW_CHARS = 120
@@ -68,11 +68,10 @@ class Notifier(QObject):
 
     def message_arrived(self, row: Row, room: str | None = None) -> None:
         """A message that counts as unread arrived (in ``room``, named when the
-        window has several): a notification unless the window is looked at,
-        notifications are off or "do not disturb" is on."""
-        if row.kind is not RowKind.CHAT or row.mine or self._is_active():
-            return
-        if not self.enabled or self.do_not_disturb:
+        window has several; which messages count is desktop/rooms.py's rule):
+        a notification unless the window is looked at, notifications are off
+        or "do not disturb" is on."""
+        if self._is_active() or not self.enabled or self.do_not_disturb:
             return
         author = row.author or self.tr("someone")
         if room:

@@ -165,23 +165,33 @@ class ChatSession(QObject):
     # -- actions (called by the window) ---------------------------------------
 
     def connect_to(self, urls_text: str, name: str | None, password: str | None = None) -> bool:
-        """Open that room (or show it when it is open) and connect it. Other
-        rooms stay connected. False (and a notice) when the address is unusable."""
+        """Open that room (or show it when it is open), show it and connect it.
+        Other rooms stay connected. False (and a notice) when the address is
+        unusable."""
+        return self.open_room(urls_text, name, password) is not None
+
+    def open_room(
+        self, urls_text: str, name: str | None, password: str | None = None, *, show: bool = True
+    ) -> RoomEntry | None:
+        """Open that room (the entry already listed for it, or a new one listed
+        last) and connect it; show it unless ``show`` is False (rooms reopened
+        at start). None (and a notice) when the address is unusable."""
         urls = split_urls(urls_text)
         if not urls:
             self.report(Severity.WARNING, self.tr("Enter a ws:// or wss:// address to connect to"))
-            return False
+            return None
         try:
             checked = [validate_url(u) for u in urls]
         except ValueError as exc:
             self.report(Severity.WARNING, str(exc))
-            return False
+            return None
         conversation = self._conversation(room_key(checked), tuple(checked))
         client, entry = conversation.client, conversation.entry
         changed = (client.name, client.password) != (name or None, password)
         client.name, client.password = name or None, password
         entry.name = name or None
-        self.show_room(conversation.entry)
+        if show:
+            self.show_room(entry)
         leaving, conversation.leaving = conversation.leaving, False
         if not client.running:
             entry.urls = tuple(checked)
@@ -191,7 +201,7 @@ class ChatSession(QObject):
             self.spawn(self._restart(client, checked), "reconnecting")
         elif entry.status.state is ConnectionState.RECONNECTING:
             client.retry_now()  # asked again: do not wait for the backoff
-        return True
+        return entry
 
     def _conversation(self, key: tuple[str, str], urls: tuple[str, ...]) -> Conversation:
         """The conversation of this room: the open one, or a new one listed last."""

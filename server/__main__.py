@@ -69,6 +69,87 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see --help)\n")
 
 
+#: The "limits" flags, each straight onto its ServerConfig field: (flag,
+#: field, type, least value, default, metavar, help).
+_LIMIT_FLAGS: tuple[tuple[str, str, Callable[[str], float], float, float, str, str], ...] = (
+    (
+        "--max-connections",
+        "max_connections",
+        int,
+        1,
+        defaults.MAX_CONNECTIONS,
+        "N",
+        "open connections in all; more get HTTP 503 (default: %(default)s)",
+    ),
+    (
+        "--max-connections-per-address",
+        "max_connections_per_address",
+        int,
+        1,
+        defaults.MAX_CONNECTIONS_PER_ADDRESS,
+        "N",
+        "open connections from one address; more get HTTP 429 (default: %(default)s)",
+    ),
+    (
+        "--handshakes-per-second",
+        "handshake_rate",
+        float,
+        0.01,
+        defaults.HANDSHAKE_RATE,
+        "RATE",
+        "new connections per second from one address; faster get HTTP 429 "
+        "with Retry-After (default: %(default)g)",
+    ),
+    (
+        "--handshake-burst",
+        "handshake_burst",
+        float,
+        1,
+        defaults.HANDSHAKE_BURST,
+        "N",
+        "burst of new connections above --handshakes-per-second (default: %(default)g)",
+    ),
+    (
+        "--max-rooms",
+        "max_rooms",
+        int,
+        1,
+        defaults.MAX_ROOMS,
+        "N",
+        "rooms with a connection; a connection to another room gets HTTP 503 "
+        "(default: %(default)s)",
+    ),
+    (
+        "--max-members",
+        "max_members",
+        int,
+        1,
+        defaults.MAX_MEMBERS,
+        "N",
+        "members per room; a join past it gets too_many (default: %(default)s)",
+    ),
+    (
+        "--password-tries",
+        "password_tries",
+        int,
+        1,
+        defaults.PASSWORD_TRIES,
+        "N",
+        "wrong passwords from one address before each further attempt waits, "
+        f"{defaults.PASSWORD_BACKOFF:g} s doubling (default: %(default)s)",
+    ),
+    (
+        "--password-backoff-max",
+        "password_backoff_max",
+        float,
+        0,
+        defaults.PASSWORD_BACKOFF_MAX,
+        "SECONDS",
+        "the longest wait between password attempts from one address (default: %(default)g)",
+    ),
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="roomcast-server",
@@ -155,65 +236,15 @@ def build_parser() -> argparse.ArgumentParser:
         "per client address (an IPv4 address or an IPv6 /64; loopback included) and "
         "per server; past them a connection gets HTTP 429 or 503 before the upgrade",
     )
-    limits.add_argument(
-        "--max-connections",
-        type=_bounded(int, 1),
-        default=defaults.MAX_CONNECTIONS,
-        metavar="N",
-        help="open connections in all; more get HTTP 503 (default: %(default)s)",
-    )
-    limits.add_argument(
-        "--max-connections-per-address",
-        type=_bounded(int, 1),
-        default=defaults.MAX_CONNECTIONS_PER_ADDRESS,
-        metavar="N",
-        help="open connections from one address; more get HTTP 429 (default: %(default)s)",
-    )
-    limits.add_argument(
-        "--handshakes-per-second",
-        type=_bounded(float, 0.01),
-        default=defaults.HANDSHAKE_RATE,
-        metavar="RATE",
-        help="new connections per second from one address; faster get HTTP 429 "
-        "with Retry-After (default: %(default)g)",
-    )
-    limits.add_argument(
-        "--handshake-burst",
-        type=_bounded(float, 1),
-        default=defaults.HANDSHAKE_BURST,
-        metavar="N",
-        help="burst of new connections above --handshakes-per-second (default: %(default)g)",
-    )
-    limits.add_argument(
-        "--max-rooms",
-        type=_bounded(int, 1),
-        default=defaults.MAX_ROOMS,
-        metavar="N",
-        help="rooms with a connection; a connection to another room gets HTTP 503 "
-        "(default: %(default)s)",
-    )
-    limits.add_argument(
-        "--max-members",
-        type=_bounded(int, 1),
-        default=defaults.MAX_MEMBERS,
-        metavar="N",
-        help="members per room; a join past it gets too_many (default: %(default)s)",
-    )
-    limits.add_argument(
-        "--password-tries",
-        type=_bounded(int, 1),
-        default=defaults.PASSWORD_TRIES,
-        metavar="N",
-        help="wrong passwords from one address before each further attempt waits, "
-        f"{defaults.PASSWORD_BACKOFF:g} s doubling (default: %(default)s)",
-    )
-    limits.add_argument(
-        "--password-backoff-max",
-        type=_bounded(float, 0),
-        default=defaults.PASSWORD_BACKOFF_MAX,
-        metavar="SECONDS",
-        help="the longest wait between password attempts from one address (default: %(default)g)",
-    )
+    for flag, field, kind, least, default, metavar, text in _LIMIT_FLAGS:
+        limits.add_argument(
+            flag,
+            dest=field,
+            type=_bounded(kind, least),
+            default=default,
+            metavar=metavar,
+            help=text,
+        )
     p.add_argument(
         "--log-level",
         default="info",
@@ -240,14 +271,7 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         burst=args.burst,
         max_buffer=args.max_buffer,
         hello_timeout=args.hello_timeout,
-        max_connections=int(args.max_connections),
-        max_connections_per_address=int(args.max_connections_per_address),
-        handshake_rate=args.handshakes_per_second,
-        handshake_burst=args.handshake_burst,
-        max_rooms=int(args.max_rooms),
-        max_members=int(args.max_members),
-        password_tries=int(args.password_tries),
-        password_backoff_max=args.password_backoff_max,
+        **{field: getattr(args, field) for _, field, *_ in _LIMIT_FLAGS},
     )
 
 
