@@ -438,46 +438,43 @@ async def slots(
 # ---- the never-reading kinds ---------------------------------------------------
 
 
-async def attack_history(opts: Options, tally: Tally, deadline: float) -> None:
+async def _send_and_never_read(
+    opts: Options, tally: Tally, deadline: float, frames: Callable[[], list[dict[str, Any]]]
+) -> None:
+    """Each slot: connect with a tiny receive buffer, write ``frames()`` in one
+    TCP write, then never read (until the server closes or time is up)."""
+
     async def one(i: int) -> bool:
         raw = await connect(tally, opts.url, opts.source(i), rcvbuf=SMALL_RCVBUF)
         if raw is None:
             return True
-        raw.queue(opts.hello())
-        for _ in range(opts.frames):
-            raw.queue({"type": "history", "limit": opts.limit})
-        raw.flush()  # hello and every request: one TCP write
-        tally.extra["requests"] = tally.extra.get("requests", 0) + opts.frames
+        for frame in frames():
+            raw.queue(frame)
+        raw.flush()
         await hold_until_closed(tally, raw, deadline)
         return True
 
     await slots(opts, tally, deadline, one)
+
+
+async def attack_history(opts: Options, tally: Tally, deadline: float) -> None:
+    """hello, then ``opts.frames`` history requests, and never read."""
+
+    def frames() -> list[dict[str, Any]]:
+        tally.extra["requests"] = tally.extra.get("requests", 0) + opts.frames
+        return [opts.hello()] + [{"type": "history", "limit": opts.limit}] * opts.frames
+
+    await _send_and_never_read(opts, tally, deadline, frames)
 
 
 async def attack_replay(opts: Options, tally: Tally, deadline: float) -> None:
-    async def one(i: int) -> bool:
-        raw = await connect(tally, opts.url, opts.source(i), rcvbuf=SMALL_RCVBUF)
-        if raw is None:
-            return True
-        raw.queue(opts.hello(since=0))
-        raw.flush()
-        await hold_until_closed(tally, raw, deadline)
-        return True
-
-    await slots(opts, tally, deadline, one)
+    """A resume from seq 0 (the whole retained history), never read."""
+    await _send_and_never_read(opts, tally, deadline, lambda: [opts.hello(since=0)])
 
 
 async def attack_sink(opts: Options, tally: Tally, deadline: float) -> None:
-    async def one(i: int) -> bool:
-        raw = await connect(tally, opts.url, opts.source(i), rcvbuf=SMALL_RCVBUF)
-        if raw is None:
-            return True
-        raw.queue(opts.hello())
-        raw.flush()
-        await hold_until_closed(tally, raw, deadline)
-        return True
-
-    await slots(opts, tally, deadline, one)
+    """A member that joins and never reads what the room sends it."""
+    await _send_and_never_read(opts, tally, deadline, lambda: [opts.hello()])
 
 
 async def attack_ping(opts: Options, tally: Tally, deadline: float) -> None:

@@ -130,22 +130,37 @@ def start_server(
     return Server(proc, found.group(1).decode(), log)
 
 
+def member_connection(url: str, source: str | None = None, **options: Any) -> connect:
+    """A roomcast.v1 client as the harness's honest clients connect: no
+    compression, proxy, size limit or pings; from ``source`` (a 127.0.0.0/8
+    address) when given. Await it, or use it with ``async with``."""
+    kwargs: dict[str, Any] = {
+        "subprotocols": [SUBPROTOCOL],
+        "compression": None,
+        "proxy": None,
+        "ping_interval": None,
+        "max_size": None,
+    }
+    if source is not None:
+        kwargs["local_addr"] = (source, 0)
+    return connect(url, **(kwargs | options))
+
+
+def hello_text(password: str | None, **fields: Any) -> str:
+    """A ``hello`` with ``fields``, and the room's password when it has one."""
+    hello: dict[str, Any] = {"type": "hello", **fields}
+    if password is not None:
+        hello["password"] = password
+    return json.dumps(hello)
+
+
 async def seed_room(
     url: str, count: int, content: str, *, password: str | None = None, prefix: str = "seed"
 ) -> None:
     """Post ``count`` messages ``content`` with ids PREFIX-0.. into the room at
     ``url`` (a server with its rate limit raised) and wait for every acknowledgement."""
-    async with connect(
-        url,
-        subprotocols=[SUBPROTOCOL],  # type: ignore[list-item]
-        compression=None,
-        proxy=None,
-        max_size=None,
-    ) as ws:
-        hello: dict[str, Any] = {"type": "hello", "name": "seeder"}
-        if password is not None:
-            hello["password"] = password
-        await ws.send(json.dumps(hello))
+    async with member_connection(url) as ws:
+        await ws.send(hello_text(password, name="seeder"))
         ids = [f"{prefix}-{i}" for i in range(count)]
         waiting = set(ids)
 
@@ -392,16 +407,8 @@ class HonestClient:
         while not self._stopping:
             began = time.monotonic()
             try:
-                ws = await connect(
-                    self.url,
-                    subprotocols=[SUBPROTOCOL],  # type: ignore[list-item]
-                    compression=None,
-                    proxy=None,
-                    open_timeout=10,
-                    close_timeout=2,
-                    ping_interval=None,
-                    max_size=None,
-                    local_addr=(self.source, 0),
+                ws = await member_connection(
+                    self.url, self.source, open_timeout=10, close_timeout=2
                 )
             except InvalidStatus as exc:
                 self.refused.append(str(exc.response.status_code))
@@ -594,20 +601,9 @@ async def join_once(url: str, source: str, *, password: str | None = None) -> tu
     why = "no welcome within 10 s"
     try:
         async with asyncio.timeout(10):
-            async with connect(
-                url,
-                subprotocols=[SUBPROTOCOL],  # type: ignore[list-item]
-                compression=None,
-                proxy=None,
-                ping_interval=None,
-                max_size=None,
-                local_addr=(source, 0),
-            ) as ws:
+            async with member_connection(url, source) as ws:
                 why = f"connected after {time.monotonic() - began:.2f} s, no welcome within 10 s"
-                hello: dict[str, Any] = {"type": "hello", "client": "latecomer"}
-                if password is not None:
-                    hello["password"] = password
-                await ws.send(json.dumps(hello))
+                await ws.send(hello_text(password, client="latecomer"))
                 async for data in ws:
                     frame = json.loads(data)
                     if frame.get("type") == "welcome":
@@ -650,19 +646,8 @@ async def audit(
     out = Audit()
     try:
         async with asyncio.timeout(timeout):
-            async with connect(
-                url,
-                subprotocols=[SUBPROTOCOL],  # type: ignore[list-item]
-                compression=None,
-                proxy=None,
-                ping_interval=None,
-                max_size=None,
-                local_addr=(source, 0),
-            ) as ws:
-                hello: dict[str, Any] = {"type": "hello", "since": since, "client": "audit"}
-                if password is not None:
-                    hello["password"] = password
-                await ws.send(json.dumps(hello))
+            async with member_connection(url, source) as ws:
+                await ws.send(hello_text(password, since=since, client="audit"))
                 while True:
                     frame = json.loads(await ws.recv())
                     if frame.get("type") == "welcome":

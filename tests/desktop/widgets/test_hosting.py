@@ -30,7 +30,7 @@ from desktop.widgets.hosting import (
     qr_pixmap,
 )
 from tests.desktop.mnemonics import mnemonics, repeated, stray_ampersands
-from tests.helpers import run_unprivileged
+from tests.helpers import need, run_unprivileged
 
 FIRST = "ws://192.168.1.23:8765/r/chat"
 SECOND = "ws://10.0.0.7:8765/r/chat"
@@ -205,11 +205,10 @@ def test_changing_who_can_join_checks_the_port_again(qtbot: QtBot, dialog: HostD
         try:
             listener.bind(("127.0.0.2", 0))
         except OSError:
-            pytest.skip("no 127.0.0.2 on this machine")
+            need(False, "there is no 127.0.0.2 on this machine")
         listener.listen()
         port = listener.getsockname()[1]
-        if not binds("127.0.0.1", port):
-            pytest.skip("this system ties 127.0.0.2 to 127.0.0.1")
+        need(binds("127.0.0.1", port), "this system ties 127.0.0.2 to 127.0.0.1")
         dialog.local_only.setChecked(True)
         dialog.port.setValue(port)
         dialog.check_port_now()
@@ -242,7 +241,7 @@ def test_no_free_port_above_a_busy_one_is_said_too(qtbot: QtBot, dialog: HostDia
         try:
             listener.bind(("127.0.0.1", 65535))
         except OSError:
-            pytest.skip("port 65535 is taken on this machine")
+            need(False, "port 65535 is taken on this machine")
         listener.listen()
         dialog.local_only.setChecked(True)
         dialog.port.setValue(65535)
