@@ -268,8 +268,14 @@ class MainWindow(QMainWindow):
         self.room_list.closeRequested.connect(self.close_room)
         self.room_list.moveRequested.connect(self.session.move_room)
         self.room_list.newRequested.connect(self.open_another_room)
-        self.room_model.dataChanged.connect(self._on_rooms_changed)
-        self.room_model.rowsRemoved.connect(self._on_rooms_changed)
+        # Every message in a room not shown changes its count: the title and
+        # tray follow once per event-loop turn, not once per message.
+        self._rooms_changed = QTimer(self)
+        self._rooms_changed.setSingleShot(True)
+        self._rooms_changed.setInterval(0)
+        self._rooms_changed.timeout.connect(self._on_rooms_changed)
+        self.room_model.dataChanged.connect(self._rooms_changed.start)
+        self.room_model.rowsRemoved.connect(self._rooms_changed.start)
         self.session.statusChanged.connect(self._on_status)
         self.session.notice.connect(self._on_notice)
         self.session.membersChanged.connect(self._on_members)
@@ -625,7 +631,7 @@ class MainWindow(QMainWindow):
         if position is not None and entry is self.session.rooms.current:
             self.view.restore_scroll_position(position)
 
-    def _on_rooms_changed(self, *_: object) -> None:
+    def _on_rooms_changed(self) -> None:
         """A room's state or unread count changed: the title and tray follow."""
         self._refresh_state_label()
         if self.tray is not None and not self.in_background:

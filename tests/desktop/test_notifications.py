@@ -75,7 +75,9 @@ async def test_an_inactive_window_counts_unread_and_asks_to_notify(
                 ("bob wrote", "are you there?", False),
                 ("bob mentioned you", "@alice ping", True),
             ]
-            assert window.windowTitle() == "(2, 1 @) team — Roomcast"
+            await until(
+                lambda: window.windowTitle() == "(2, 1 @) team — Roomcast", what="the title"
+            )
             # The list marks the mention with a tint of the accent colour.
             window.session.model.flush()
             marked = {r.text: r.mention for r in rows_of(window, RowKind.CHAT)}
@@ -104,7 +106,7 @@ async def test_an_inactive_window_counts_unread_and_asks_to_notify(
 
             activate(window)
             await until(lambda: window.notifier.unread == 0, what="cleared on activation")
-            assert window.windowTitle() == "team — Roomcast"
+            await until(lambda: window.windowTitle() == "team — Roomcast", what="the title")
 
 
 async def test_do_not_disturb_counts_but_stays_quiet(qtbot: QtBot, tmp_path: Path) -> None:
@@ -124,5 +126,5 @@ async def test_do_not_disturb_counts_but_stays_quiet(qtbot: QtBot, tmp_path: Pat
             await bob.send({"type": "message", "content": "shh", "id": "b1"})
             await until(lambda: window.notifier.unread == 1, what="one unread")
         assert requests == []
-        assert window.windowTitle() == "(1) quiet — Roomcast"
+        await until(lambda: window.windowTitle() == "(1) quiet — Roomcast", what="the title")
         assert QApplication.instance() is not None

@@ -106,14 +106,14 @@ async def test_three_rooms_on_two_servers_and_a_hosted_one(qtbot: QtBot, tmp_pat
                 await until(lambda room=room, rows=rows: texts(window, room) == rows, what=room)
             unread = {e.title: e.unread for e in window.session.rooms}
             assert unread == {"home": 5, "a": 0, "b": 5, "c": 5}  # "a" is read as it comes
-            assert window.windowTitle() == "(15) a — Roomcast"
+            await until(lambda: window.windowTitle() == "(15) a — Roomcast", what="the title")
 
             # Switching: its rows, read at once, and its count gone.
             window.show_room(window.session.rooms[2])
             assert window.session.status.room == "b"
             assert [t for _, t in _shown(window)] == [f"b{n}" for n in range(1, 6)]
             assert window.session.rooms[2].unread == 0
-            assert window.windowTitle() == "(10) b — Roomcast"
+            await until(lambda: window.windowTitle() == "(10) b — Roomcast", what="the title")
             # Ctrl+PgDown goes on to "c", and around to "home".
             window.next_room_action.trigger()
             assert window.session.status.room == "c"
@@ -124,7 +124,7 @@ async def test_three_rooms_on_two_servers_and_a_hosted_one(qtbot: QtBot, tmp_pat
             window.next_room_action.trigger()
             assert window.session.status.room == "a"
             assert not window.invite_panel.isVisible()
-            assert window.windowTitle() == "a — Roomcast"
+            await until(lambda: window.windowTitle() == "a — Roomcast", what="the title")
 
             # Nothing twice, nothing lost, after all that switching.
             await post(bob_b, "b6")
