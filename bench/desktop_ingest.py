@@ -21,6 +21,12 @@ Two scenarios, the same numbers for each:
   phase every room is checked: every row fed landed once, in order.
 * ``one-room``: one timeline, always shown (the scenario before rooms).
 
+``--frames mixed`` feeds an inspector's rows instead of chat messages: the
+frames of a foreign server (:func:`make_frames`: JSON in text and in binary
+frames, plain text, binary, pings and pongs), each built by the session's
+own ``frame_row`` from the client's ``classify``, so the monospaced rows,
+their gutters and the four-line JSON previews are what is laid out.
+
 0. **Cold start**: ``python -m desktop --quit-after 0`` in a fresh HOME (first
    run: no settings, no caches of ours), five times: the wall time from
    starting the process to its exit, which comes right after the main window
@@ -152,6 +158,54 @@ def make_rows(count: int, start_seq: int = 1, seed: int = 7) -> list[Row]:
                 raw=raw.serialize(),
             )
         )
+    return rows
+
+
+def make_frames(count: int, start_seq: int = 1, seed: int = 7) -> list[Row]:
+    """A foreign server's frames as the window shows them (issue #16).
+
+    35 % JSON text frames (an order book's updates: 60–600 bytes,
+    pretty-printed), 15 % the same JSON in binary frames (the tutorial's
+    Buffer forwarding), 25 % plain text (log lines), 20 % binary that is not
+    UTF-8 (8–256 bytes: hex preview), 5 % pings and pongs (control rows).
+    Built as the session builds them: ``frame_row(classify(raw))``.
+    """
+    from desktop.client import classify
+    from desktop.frames import control_text
+    from desktop.rows import Opcode
+    from desktop.session import frame_row
+
+    rng = random.Random(seed)
+    base = datetime(2025, 1, 1, tzinfo=UTC)
+    rows: list[Row] = []
+    for i in range(count):
+        n = start_seq + i
+        ts = base + timedelta(milliseconds=n)
+        roll = rng.random()
+        if roll < 0.05:
+            opcode = Opcode.PING if n % 2 else Opcode.PONG
+            payload = rng.randbytes(rng.randint(0, 8))
+            row = Row(
+                kind=RowKind.CONTROL, text=control_text(opcode, payload), raw=payload, opcode=opcode
+            )
+        else:
+            if roll < 0.55:
+                levels = [
+                    {"price": round(rng.uniform(90, 110), 2), "size": rng.randint(1, 900)}
+                    for _ in range(rng.randint(1, 12))
+                ]
+                frame: str | bytes = json.dumps(
+                    {"type": "book", "seq": n, "symbol": rng.choice(WORDS), "bids": levels}
+                )
+                if roll >= 0.40:
+                    frame = frame.encode()  # forwarded as a Buffer: a binary frame
+            elif roll < 0.80:
+                frame = " ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 30)))
+            else:
+                frame = bytes([0xFF]) + rng.randbytes(rng.randint(8, 256))
+            row = frame_row(classify(frame), Direction.IN)
+        row.time = ts
+        rows.append(row)
     return rows
 
 
@@ -503,7 +557,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="three rooms receiving at once, one shown and switched twice per phase "
         "(default), or one room always shown",
     )
+    parser.add_argument(
+        "--frames",
+        choices=("chat", "mixed"),
+        default="chat",
+        help="chat messages (default), or a foreign server's frames: JSON, text, binary, "
+        "pings (make_frames)",
+    )
     args = parser.parse_args(argv)
+    make = make_frames if args.frames == "mixed" else make_rows
     n_rows = args.rows or (20_000 if args.quick else 100_000)
     seconds = args.seconds or (3.0 if args.quick else 10.0)
     n_rooms = SCENARIOS[args.scenario]
@@ -527,7 +589,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Each room its own history: seqs from 1 in each (no dedupe across rooms).
     sizes = split(n_rows, n_rooms)
     for i, (room, size) in enumerate(zip(rooms, sizes, strict=True)):
-        room.start(make_rows(size, seed=7 + 100 * i))
+        room.start(make(size, seed=7 + 100 * i))
     rss_rows = peak_rss_mb()  # plus the rows, as the session would hold them
 
     pauses = GcPauses()
@@ -537,7 +599,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for i, (room, size, n) in enumerate(
         zip(rooms, sizes, stream_rows(n_rooms, seconds), strict=True)
     ):
-        room.start(make_rows(n, start_seq=size + 1, seed=8 + 100 * i))
+        room.start(make(n, start_seq=size + 1, seed=8 + 100 * i))
     pauses.take()
     on_top = stall(app, view, model, rooms, seconds, switches)
     gc_on_top = pauses.take()
@@ -547,7 +609,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         room.clear()
     gc.collect()
     for i, (room, n) in enumerate(zip(rooms, stream_rows(n_rooms, seconds), strict=True)):
-        room.start(make_rows(n, seed=9 + 100 * i))
+        room.start(make(n, seed=9 + 100 * i))
     pauses.take()
     fresh = stall(app, view, model, rooms, seconds, switches)
     gc_fresh = pauses.take()
@@ -579,6 +641,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     else:
         print(f"scenario: {args.scenario} (one room, always shown)")
+    print(f"frames: {args.frames}")
     table = [
         ("metric", "value", "target", "ok"),
         (
@@ -631,6 +694,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip())
     result = {
         "scenario": args.scenario,
+        "frames": args.frames,
         "rooms": n_rooms,
         "cold_start_s": round(start_s, 3),
         "cold_start_runs_s": [round(t, 3) for t in starts],

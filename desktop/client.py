@@ -30,10 +30,11 @@ import random
 import re
 import secrets
 import socket
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from ssl import SSLContext, SSLError
+from ssl import SSLCertVerificationError, SSLContext, SSLError, create_default_context
 from typing import Any, Final, Literal, TypeVar
 from urllib.parse import urlsplit
 
@@ -44,10 +45,15 @@ from websockets.exceptions import (
     InvalidMessage,
     InvalidStatus,
 )
+from websockets.frames import CTRL_OPCODES, Frame
+from websockets.frames import Opcode as WsOpcode
 from websockets.typing import Subprotocol
 
+from desktop import tls
+from desktop.connection_options import ConnectionOptions, with_query
 from desktop.links import host_port, room_key, validate_url
-from desktop.rows import SendState
+from desktop.rows import Direction, Opcode, SendState
+from desktop.texts import QT_TRANSLATE_NOOP, untranslated
 from server import __version__
 from server.defaults import HOST_STOPPED_REASON
 from server.errors import ProtocolError
@@ -72,6 +78,7 @@ __all__ = [
     "NEVER_CONNECTED_ATTEMPTS",
     "Backoff",
     "ConnectionState",
+    "ControlFrame",
     "Failure",
     "Incoming",
     "OutboxEntry",
@@ -92,6 +99,15 @@ CLOSE_TIMEOUT: Final = 3.0
 #: CONNECTED since start() gives up: a mistyped address is not retried forever.
 #: One that was connected keeps reconnecting, however long the server is away.
 NEVER_CONNECTED_ATTEMPTS: Final = 4
+#: Seconds a connection that offered no subprotocol waits for a Roomcast
+#: server's unprompted ``welcome`` (PROTOCOL.md, Joining) before it is taken
+#: for a foreign server. Roomcast sends it right after the handshake.
+DETECT_TIMEOUT: Final = 0.5
+#: Seconds the ``GET /healthz`` that asks an unknown server at ``/`` whether
+#: it is a Roomcast server may take (RoomClient._probe).
+PROBE_TIMEOUT: Final = 3.0
+#: The most of its answer that is read.
+PROBE_MAX_BYTES: Final = 8192
 
 _T = TypeVar("_T")
 
@@ -121,6 +137,9 @@ class Status:
     you: str | None = None
     members: tuple[str, ...] = ()
     unreachable: bool = False
+    #: The SHA-256 fingerprint of a certificate this computer does not trust,
+    #: which the person may pin (:meth:`RoomClient.trust`) to connect.
+    untrusted: str | None = None
 
 
 @dataclass(frozen=True)
@@ -134,15 +153,38 @@ class Incoming:
     received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
+@dataclass(frozen=True, slots=True)
+class ControlFrame:
+    """A ping, pong or close frame (RFC 6455, 5.5) that went either way,
+    reported while :attr:`RoomClient.record_control` is on."""
+
+    direction: Direction
+    opcode: Opcode
+    payload: bytes
+    time: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+_CONTROL_OPCODES: Final = {
+    WsOpcode.PING: Opcode.PING,
+    WsOpcode.PONG: Opcode.PONG,
+    WsOpcode.CLOSE: Opcode.CLOSE,
+}
+
+
 @dataclass(eq=False)
 class OutboxEntry:
-    """A message of ours: PENDING until acknowledged (SENT) or refused (FAILED)."""
+    """A message of ours: PENDING until acknowledged (SENT) or refused (FAILED).
+
+    A frame sent as it is (``frame`` set: the composer's Text, JSON and Binary
+    modes) is SENT once written, FAILED when its connection ended first; it
+    is never resent by itself (only :meth:`RoomClient.retry` does)."""
 
     id: str
     content: str
     state: SendState
     error: str | None = None
     seq: int | None = None
+    frame: str | bytes | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +197,8 @@ class Failure:
     final: bool = False
     #: Reconnect at once, without the backoff wait (Close codes: 1012).
     immediate: bool = False
+    #: The fingerprint of an untrusted certificate (see Status.untrusted).
+    untrusted: str | None = None
 
 
 class Backoff:
@@ -191,19 +235,9 @@ class Backoff:
 # --------------------------------------------------------------------------
 
 
-def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
-    """Marks ``text`` for ``pyside6-lupdate`` (which looks for this name)
-    without importing Qt here: the client stays Qt-free."""
-    return text
-
-
-#: Turns a marked text into the user's language: the GUI sets this to
-#: ``QCoreApplication.translate`` (desktop/i18n.py); headless it changes nothing.
-def _untranslated(context: str, text: str) -> str:
-    return text
-
-
-translate: Callable[[str, str], str] = _untranslated
+#: Shows a marked text in the user's language: ``desktop/i18n.py`` sets it to
+#: ``QCoreApplication.translate``; headless it changes nothing (desktop/texts.py).
+translate: Callable[[str, str], str] = untranslated
 
 
 def _t(text: str) -> str:
@@ -439,6 +473,160 @@ def _ignore(_: object) -> None:
 
 
 # --------------------------------------------------------------------------
+# The connection: control frames in order, the certificate before a byte
+# --------------------------------------------------------------------------
+
+
+class _Connection(ClientConnection):
+    """websockets' connection with two additions for the inspector.
+
+    **Control frames, in order.** websockets answers pings and closes inside
+    ``data_received`` and never hands control frames to ``recv()``. This
+    class sees them where they pass (``process_event`` for ours to read, the
+    protocol's ``send_frame`` for what goes out) and reports them to
+    :attr:`owner` in the order they travelled among the data frames: a
+    control frame that arrives while data frames before it still wait to be
+    read is held until the reader has shown them (:meth:`message_done`), and
+    an automatic pong is reported after the ping it answers (websockets
+    writes it while still parsing the ping).
+
+    **The certificate first.** With a pinned fingerprint the TLS context
+    verifies nothing; :meth:`connection_made` (after the TLS handshake,
+    before the HTTP upgrade is written) compares the certificate with the
+    pin and aborts the connection on a mismatch, so that no header (an
+    ``Authorization``) reaches an impostor.
+    """
+
+    #: Set per client by :meth:`RoomClient._connection_class`.
+    owner: RoomClient
+
+    def __init__(self, protocol: Any, **kwargs: Any) -> None:
+        super().__init__(protocol, **kwargs)
+        #: Complete data messages received (by the protocol) and shown (by us).
+        self.received = 0
+        self.shown = 0
+        self._held: deque[tuple[int, ControlFrame]] = deque()
+        # While data_received parses: the answers written (pongs, the close
+        # echoed), each with the index of the event it answers, and the
+        # index of the next event process_event gets.
+        self._answers: list[tuple[int, ControlFrame]] | None = None
+        self._event = 0
+        write = protocol.send_frame
+
+        def send_frame(frame: Frame) -> None:
+            write(frame)
+            if frame.opcode in CTRL_OPCODES and self.owner.record_control:
+                sent = self._control(Direction.OUT, frame)
+                if self._answers is not None:
+                    # The protocol answers a ping while parsing it, before it
+                    # appends the ping to its events: it is the next one.
+                    self._answers.append((len(protocol.events), sent))
+                else:
+                    self._hold(sent)
+
+        # The sans-I/O protocol writes every frame through this one method
+        # (data, pings, the automatic pongs, close): the one place to watch.
+        protocol.send_frame = send_frame
+
+    @staticmethod
+    def _control(direction: Direction, frame: Frame) -> ControlFrame:
+        return ControlFrame(direction, _CONTROL_OPCODES[frame.opcode], bytes(frame.data))
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)
+        self.owner._check_certificate(transport)
+
+    def data_received(self, data: bytes) -> None:
+        self._answers, self._event = [], 0
+        try:
+            super().data_received(data)
+        finally:
+            answers, self._answers = self._answers, None
+        for _, frame in answers:  # none left unless an event went unprocessed
+            self._hold(frame)
+
+    def process_event(self, event: Any) -> None:
+        super().process_event(event)
+        index, self._event = self._event, self._event + 1
+        if not isinstance(event, Frame):
+            return  # the handshake's response
+        if event.opcode in CTRL_OPCODES:
+            if self.owner.record_control:
+                self._hold(self._control(Direction.IN, event))
+        elif event.fin:
+            self.received += 1
+        answers = self._answers
+        while answers and answers[0][0] == index:
+            self._hold(answers.pop(0)[1])
+
+    def _hold(self, frame: ControlFrame) -> None:
+        self._held.append((self.received, frame))
+        self._release()
+
+    def message_done(self) -> None:
+        """The reader has shown one more data message."""
+        self.shown += 1
+        if self._held:
+            self._release()
+
+    def flush(self) -> None:
+        """The connection is over: report what is still held."""
+        self.shown = self.received
+        self._release()
+
+    def _release(self) -> None:
+        while self._held and self._held[0][0] <= self.shown:
+            self.owner._emit(self.owner._on_control, self._held.popleft()[1])
+
+
+async def _probe(url: str, ssl: SSLContext | bool | None, within: float) -> bool:
+    """Is the server at ``url`` (path ``/``, the lobby or anyone's endpoint) a
+    Roomcast server? Its ``GET /healthz`` says so (PROTOCOL.md, Transport:
+    ``200`` and ``{"status": "ok", "rooms": N, "connections": N}``); a
+    WebSocket-only server answers 426, 400 or 404. Nothing is sent but that
+    request (no header of the options: they may hold secrets). Any failure
+    is "no": the connection that follows reports what is wrong."""
+    parts = urlsplit(url)
+    secure = parts.scheme.lower() == "wss"
+    host, port = parts.hostname or "", parts.port or (443 if secure else 80)
+    context: SSLContext | None = None
+    if secure:
+        context = ssl if isinstance(ssl, SSLContext) else create_default_context()
+    writer: asyncio.StreamWriter | None = None
+    try:
+        async with asyncio.timeout(min(within, PROBE_TIMEOUT)):
+            reader, writer = await asyncio.open_connection(
+                host, port, ssl=context, server_hostname=host if context else None
+            )
+            writer.write(
+                f"GET /healthz HTTP/1.1\r\nHost: {parts.netloc}\r\n"
+                f"Connection: close\r\nUser-Agent: roomcast/{__version__}\r\n\r\n".encode()
+            )
+            answer = await reader.read(PROBE_MAX_BYTES)
+            while len(answer) < PROBE_MAX_BYTES and (more := await reader.read(PROBE_MAX_BYTES)):
+                answer += more
+    except Exception:
+        log.debug("asking %s whether it is a Roomcast server failed", url, exc_info=True)
+        return False
+    finally:
+        if writer is not None:
+            writer.close()
+    head, _, body = answer.partition(b"\r\n\r\n")
+    if not head.startswith((b"HTTP/1.1 200 ", b"HTTP/1.0 200 ")):
+        return False
+    try:
+        health = json.loads(body)
+    except (ValueError, RecursionError):
+        return False
+    return (
+        isinstance(health, dict)
+        and health.get("status") in ("ok", "degraded")
+        and isinstance(health.get("rooms"), int)
+        and isinstance(health.get("connections"), int)
+    )
+
+
+# --------------------------------------------------------------------------
 # The client
 # --------------------------------------------------------------------------
 
@@ -456,12 +644,15 @@ class RoomClient:
         on_notice: Callable[[Notice], None] = _ignore,
         on_outbox: Callable[[OutboxEntry], None] = _ignore,
         on_reset: Callable[[Welcome], None] = _ignore,
+        on_control: Callable[[ControlFrame], None] = _ignore,
         backoff: Backoff | None = None,
         open_timeout: float = 10.0,
         welcome_timeout: float = 3.0,
         client_name: str = f"roomcast/{__version__}",
         ssl: SSLContext | None = None,
         never_connected_attempts: int = NEVER_CONNECTED_ATTEMPTS,
+        options: ConnectionOptions | None = None,
+        pins: tls.PinStore | None = None,
     ) -> None:
         if never_connected_attempts < 1:
             raise ValueError(
@@ -474,6 +665,15 @@ class RoomClient:
         self._on_notice = on_notice
         self._on_outbox = on_outbox
         self._on_reset = on_reset
+        self._on_control = on_control
+        #: Report ping, pong and close frames to ``on_control`` (the window's
+        #: "Show control frames"); off, they are not even copied.
+        self.record_control = False
+        #: Headers, subprotocols, query, TLS and timeouts; read at each attempt.
+        self.options = options
+        #: Pinned certificates (desktop/tls.py), shared by the window's clients.
+        self.pins = pins if pins is not None else tls.PinStore()
+        self._connection_class = type("_Connection", (_Connection,), {"owner": self})
         self._backoff = backoff or Backoff()
         self._open_timeout = open_timeout
         self._welcome_timeout = welcome_timeout
@@ -500,7 +700,7 @@ class RoomClient:
         self._you: str | None = None
         self._outbox: dict[str, OutboxEntry] = {}
         # The current connection.
-        self._queue: asyncio.Queue[tuple[str, OutboxEntry | None]] | None = None
+        self._queue: asyncio.Queue[tuple[str | bytes, OutboxEntry | None]] | None = None
         self._roomcast = False
         self._ready = False
         self._replay_left = 0
@@ -510,6 +710,15 @@ class RoomClient:
         # An immediate reconnect (1012) was made and no connection has been
         # stable since: the next one waits like any other.
         self._quick = False
+        # This room's server answered as Roomcast (a welcome): offer roomcast.v1.
+        self._known_roomcast = False
+        # The addresses asked whether they are Roomcast servers (_probe).
+        self._probed: set[str] = set()
+        # The attempt's certificate check: the pin expected, and the refusal.
+        self._expected_pin: str | None = None
+        self._pin_where = ""
+        self._certificate_refusal: Failure | None = None
+        self._ws: _Connection | None = None
 
     # -- public state ------------------------------------------------------
 
@@ -559,6 +768,8 @@ class RoomClient:
         if not self._urls or room_key(checked) != room_key(self._urls):
             self._last_seq, self._joined, self._token, self._you = 0, False, None, None
             self._epoch = ""
+            self._known_roomcast = False
+            self._probed.clear()
             for entry in self._outbox.values():
                 if entry.state is SendState.PENDING:
                     self._mark(
@@ -592,6 +803,17 @@ class RoomClient:
         elif self._urls and not self._gave_up:
             self._spawn()
 
+    def trust(self, fingerprint: str) -> None:
+        """Pin ``fingerprint`` for the current server's host and port (the
+        person compared it) and connect again."""
+        url = self._status.url or (self._urls[0] if self._urls else None)
+        if url is None:
+            return
+        parts = urlsplit(url)
+        self.pins.pin(parts.hostname or "", parts.port or 443, tls.parse_fingerprint(fingerprint))
+        self._gave_up = False
+        self.retry_now()
+
     def _spawn(self) -> None:
         self._backoff.reset()
         self._last_failure = None
@@ -619,8 +841,10 @@ class RoomClient:
         if entry is None or entry.state is not SendState.FAILED:
             log.warning("retry(%r): no failed message with that id", message_id)
             return
+        if entry.frame is not None and not self._connected():
+            return  # a frame is only sent on a live connection: it stays FAILED
         self._mark(entry, SendState.PENDING)
-        if self._ready:
+        if self._ready or entry.frame is not None:
             self._enqueue(entry)
 
     def send_typing(self) -> None:
@@ -642,24 +866,35 @@ class RoomClient:
             return
         self._put(HistoryRequest(before=before, limit=limit).serialize())
 
-    def send_raw(self, text: str) -> None:
-        """Send a text frame as it is (raw JSON mode, foreign servers)."""
+    def send_raw(self, payload: str | bytes) -> OutboxEntry | None:
+        """Send one frame exactly as given: a str as a text frame, bytes as a
+        binary frame (the composer's Text, JSON and Binary modes), in order
+        with the messages queued before it. Its entry is PENDING until written
+        (then SENT). None (and a notice) when not connected."""
         if not self._connected():
             self._notice(
                 Severity.ERROR,
                 _t(QT_TRANSLATE_NOOP("RoomClient", "Not connected: the frame was not sent")),
             )
-            return
-        self._put(text)
+            return None
+        entry = OutboxEntry(
+            id="f-" + secrets.token_hex(8), content="", state=SendState.PENDING, frame=payload
+        )
+        self._put(payload, entry)
+        return entry
 
     def _connected(self) -> bool:
         return self._queue is not None and self._status.state is ConnectionState.CONNECTED
 
-    def _put(self, text: str, entry: OutboxEntry | None = None) -> None:
+    def _put(self, text: str | bytes, entry: OutboxEntry | None = None) -> None:
         assert self._queue is not None
         self._queue.put_nowait((text, entry))
 
     def _enqueue(self, entry: OutboxEntry) -> None:
+        if entry.frame is not None:
+            self._outbox.pop(entry.id, None)  # in flight: not resent by a reconnect
+            self._put(entry.frame, entry)
+            return
         if self._roomcast:
             text = Post(content=entry.content, id=entry.id).serialize()
         else:  # the tutorial's shape, understood by most chat servers
@@ -691,7 +926,14 @@ class RoomClient:
             failure, lasted = await self._attempt(url)
             self._report(failure)
             if failure.final:
-                self._set_status(Status(ConnectionState.DISCONNECTED, url, detail=failure.text))
+                self._set_status(
+                    Status(
+                        ConnectionState.DISCONNECTED,
+                        url,
+                        detail=failure.text,
+                        untrusted=failure.untrusted,
+                    )
+                )
                 return
             if not self._ever_connected:
                 self._failed_attempts += 1
@@ -744,35 +986,66 @@ class RoomClient:
     async def _attempt(self, url: str) -> tuple[Failure, float | None]:
         """One connection, start to end: (why it ended, seconds it was CONNECTED,
         None if it never was)."""
+        options = self.options or ConnectionOptions(open_timeout=self._open_timeout)
         kwargs: dict[str, Any] = {}
-        if self._ssl is not None and url.lower().startswith("wss:"):
-            kwargs["ssl"] = self._ssl
+        self._expected_pin, self._certificate_refusal = None, None
+        parts = urlsplit(url)
+        if parts.scheme.lower() == "wss":
+            try:
+                kwargs["ssl"] = self._tls_context(parts.hostname or "", parts.port or 443, options)
+            except ValueError as exc:  # tls.TlsSetupError: an unreadable CA file
+                return Failure(str(exc), Severity.ERROR, final=True), None
+        if options.headers:
+            kwargs["additional_headers"] = list(options.headers)
+        if (
+            options.subprotocols is None
+            and not self._known_roomcast
+            and urlsplit(url).path in ("", "/")
+            and url not in self._probed
+        ):
+            self._probed.add(url)
+            self._known_roomcast = await _probe(url, kwargs.get("ssl"), options.open_timeout)
+        offered = self.offered(url, options)
         try:
             ws = await connect(
-                url,
-                subprotocols=[Subprotocol(SUBPROTOCOL)],
-                open_timeout=self._open_timeout,
+                with_query(url, options.query) if options.query else url,
+                subprotocols=[Subprotocol(p) for p in offered] or None,
+                open_timeout=options.open_timeout,
+                ping_interval=options.ping_interval,
+                ping_timeout=options.ping_timeout,
                 max_size=MAX_INCOMING_BYTES,
                 compression=None,
                 close_timeout=CLOSE_TIMEOUT,
+                create_connection=self._connection_class,
                 **kwargs,
             )
         except Exception as exc:
             log.debug("connecting to %s failed", url, exc_info=True)
+            if self._certificate_refusal is not None:
+                return self._certificate_refusal, None
+            if isinstance(exc, SSLCertVerificationError):
+                return await self._untrusted(url, exc, options), None
             return describe_open_error(exc, url), None
-        queue: asyncio.Queue[tuple[str, OutboxEntry | None]] = asyncio.Queue()
+        assert isinstance(ws, _Connection)
+        self._ws = ws
+        queue: asyncio.Queue[tuple[str | bytes, OutboxEntry | None]] = asyncio.Queue()
         self._queue = queue
         self._refusal = None
         self._connected_at = None
         writer = asyncio.get_running_loop().create_task(self._write(ws, queue))
         try:
-            failure = await self._converse(ws, url)
+            failure = await self._converse(
+                ws, url, detect=not offered and options.subprotocols is None
+            )
         finally:
+            ws.flush()
+            self._ws = None
             self._queue = None
             self._ready = self._roomcast = False
             self._replay_left = 0
             writer.cancel()
             await asyncio.wait([writer])
+            self._unwritten(queue)
             try:
                 await ws.close()
             except BaseException:
@@ -782,7 +1055,70 @@ class RoomClient:
         lasted = None if self._connected_at is None else loop.time() - self._connected_at
         return failure, lasted
 
-    async def _converse(self, ws: ClientConnection, url: str) -> Failure:
+    def offered(self, url: str, options: ConnectionOptions | None = None) -> tuple[str, ...]:
+        """The subprotocols to offer. Chosen in the options: those. Automatic:
+        ``roomcast.v1`` where Roomcast is known to answer — a room path
+        (``/r/NAME``: every invite and hosted room), a password to give, a
+        server at ``/`` whose ``GET /healthz`` answered like Roomcast's
+        (:func:`_probe`), or a server of this room that answered with a
+        welcome before; nothing elsewhere, since servers on npm ``ws`` accept
+        whatever is offered first and would relay our ``hello`` to everyone
+        (:meth:`_converse` still finds a Roomcast server there by its
+        unprompted welcome, PROTOCOL.md Joining)."""
+        options = options or self.options
+        if options is not None and options.subprotocols is not None:
+            return options.subprotocols
+        if self._known_roomcast or self.password or urlsplit(url).path.startswith("/r/"):
+            return (SUBPROTOCOL,)
+        return ()
+
+    def _tls_context(self, host: str, port: int, options: ConnectionOptions) -> SSLContext | bool:
+        """A pinned certificate: no verification here, the fingerprint is checked
+        in :meth:`_check_certificate`. A CA file: the system's CAs and it."""
+        pin = self.pins.get(host, port)
+        if pin is not None:
+            self._expected_pin, self._pin_where = pin, f"{host}:{port}"
+            return tls.client_context(pinned=True)
+        if options.ca_file:
+            return tls.client_context(ca_file=options.ca_file)
+        return self._ssl if self._ssl is not None else True
+
+    def _check_certificate(self, transport: asyncio.BaseTransport) -> None:
+        """Called after the TLS handshake, before the upgrade request is written."""
+        expected = self._expected_pin
+        ssl_object = transport.get_extra_info("ssl_object")
+        if expected is None or ssl_object is None:
+            return
+        der = ssl_object.getpeercert(binary_form=True) or b""
+        try:
+            tls.check_pin(der, expected, self._pin_where)
+        except tls.CertificateChanged as exc:
+            self._certificate_refusal = Failure(str(exc), Severity.ERROR, final=True)
+            assert isinstance(transport, asyncio.Transport)
+            transport.abort()  # before a byte of the upgrade request is written
+
+    async def _untrusted(
+        self, url: str, exc: SSLCertVerificationError, options: ConnectionOptions
+    ) -> Failure:
+        """A certificate that failed verification: fetch it (no verification) to
+        show its fingerprint, which the person may compare and pin."""
+        parts = urlsplit(url)
+        host, port = parts.hostname or "", parts.port or 443
+        try:
+            der = await tls.peer_certificate(host, port, timeout=options.open_timeout)
+        except Exception:
+            log.debug("could not read the certificate of %s", url, exc_info=True)
+            return describe_open_error(exc, url)
+        reason = _SSL_NOISE.sub("", tls.verification_reason(exc)).strip()
+        refusal = tls.UntrustedCertificate(f"{host}:{port}", tls.fingerprint(der), reason)
+        return Failure(str(refusal), Severity.ERROR, final=True, untrusted=tls.fingerprint(der))
+
+    async def _recv(self, ws: _Connection, url: str) -> None:
+        """Read, show, and let the control frames that came after it follow."""
+        self._dispatch(classify(await ws.recv()), url)
+        ws.message_done()
+
+    async def _converse(self, ws: _Connection, url: str, *, detect: bool) -> Failure:
         """Join (PROTOCOL.md, Joining), then read until the connection ends."""
         try:
             first: Incoming | None = None
@@ -793,6 +1129,8 @@ class RoomClient:
                         first = classify(await ws.recv())
                 except TimeoutError:
                     log.info("%s sent no welcome: treating it as a foreign server", url)
+            elif detect:
+                first = await self._detect(ws, url)
             # A Roomcast server always accepts roomcast.v1, so one that does not is
             # foreign; one built on npm `ws` echoes the subprotocol, hence the welcome.
             if first is not None and isinstance(first.frame, Error):
@@ -810,14 +1148,64 @@ class RoomClient:
                 self._become_connected(url, roomcast=False)
             if first is not None:
                 self._dispatch(first, url)
-            async for data in ws:
-                self._dispatch(classify(data), url)
+                ws.message_done()
+            while True:
+                await self._recv(ws, url)
         except ConnectionClosed:
             pass
         if self._refusal is not None:
             return self._refusal
         close = ws.protocol.close_rcvd
         return describe_close(close.code, close.reason) if close else describe_close(None, "")
+
+    async def _detect(self, ws: _Connection, url: str) -> Incoming | None:
+        """Offered no subprotocol to a server not known to be Roomcast: a Roomcast
+        server greets such a client with a welcome as ``guest-N`` at once
+        (PROTOCOL.md, Joining). Then say ``hello``, which takes the place of
+        the guest membership, and join as ourselves; the welcome that answers
+        it is returned. Anything else first is a foreign server's frame."""
+        # The handshake succeeded: the server answered (not one to give up
+        # on, NEVER_CONNECTED_ATTEMPTS) and the connection is up, whatever
+        # it turns out to be.
+        self._ever_connected = True
+        if self._connected_at is None:
+            self._connected_at = asyncio.get_running_loop().time()
+        try:
+            async with asyncio.timeout(DETECT_TIMEOUT):
+                first = classify(await ws.recv())
+        except TimeoutError:
+            return None
+        if not isinstance(first.frame, Welcome):
+            return first
+        ws.message_done()  # the guest's welcome: not ours to show
+        log.info("%s greeted us as a Roomcast server: joining with hello", url)
+        self._known_roomcast = True
+        await ws.send(self._hello().serialize())
+        try:
+            async with asyncio.timeout(self._welcome_timeout):
+                while True:
+                    answer = classify(await ws.recv())
+                    if isinstance(answer.frame, Welcome | Error):
+                        return answer
+                    # Sent to the guest before our hello was read; the
+                    # welcome's replay has the room's messages.
+                    ws.message_done()
+        except TimeoutError:
+            log.info("%s did not answer our hello: treating it as a foreign server", url)
+            return None
+
+    def _unwritten(self, queue: asyncio.Queue[tuple[str | bytes, OutboxEntry | None]]) -> None:
+        """The connection ended: frames sent as they are and not written yet
+        failed (chat messages stay PENDING in the outbox, to be resent)."""
+        while not queue.empty():
+            _, entry = queue.get_nowait()
+            if entry is not None and entry.frame is not None:
+                self._outbox[entry.id] = entry  # so that retry() finds it
+                self._mark(
+                    entry,
+                    SendState.FAILED,
+                    _t(QT_TRANSLATE_NOOP("RoomClient", "the connection closed before it was sent")),
+                )
 
     def _hello(self) -> Hello:
         """PROTOCOL.md, hello: the token keeps our name, since resumes the room,
@@ -833,14 +1221,14 @@ class RoomClient:
         )
 
     async def _write(
-        self, ws: ClientConnection, queue: asyncio.Queue[tuple[str, OutboxEntry | None]]
+        self, ws: ClientConnection, queue: asyncio.Queue[tuple[str | bytes, OutboxEntry | None]]
     ) -> None:
         """Write queued frames in order; foreign servers' messages are SENT once written."""
         try:
             while True:
                 text, entry = await queue.get()
                 await ws.send(text)
-                if entry is not None and not self._roomcast:
+                if entry is not None and (entry.frame is not None or not self._roomcast):
                     self._mark(entry, SendState.SENT)
         except ConnectionClosed:
             pass  # the reader sees the close and reports it
@@ -919,6 +1307,7 @@ class RoomClient:
                 ),
             )
         self._replay_left = welcome.replay
+        self._known_roomcast = True
         self._become_connected(url, roomcast=True, welcome=welcome)
 
     def _on_message(self, message: ChatMessage) -> bool:

@@ -21,6 +21,8 @@ one unambiguous spelling. The first line is a header::
 Enums are written as their ``value`` (``severity`` is the logging level:
 20, 30 or 40). The frame as it travelled is ``raw`` when it was text,
 ``raw_b64`` (base64) when it was bytes, and absent when there was none.
+A control frame's row (kind ``control``) adds ``opcode`` (``ping``,
+``pong`` or ``close``); files without it read as before.
 Times keep their own UTC offset and microseconds, so they read back equal.
 
 Reading is strict about what it needs and lenient about what it does not:
@@ -47,7 +49,7 @@ from enum import Enum
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
-from desktop.rows import Direction, Row, RowKind, SendState
+from desktop.rows import Direction, Opcode, Row, RowKind, SendState
 from server.notices import Severity
 
 #: The header's ``format``: how a reader knows the file is one of ours.
@@ -132,6 +134,8 @@ def dump_row(row: Row) -> dict[str, Any]:
         "severity": None if row.severity is None else row.severity.value,
         "mention": row.mention,
     }
+    if row.opcode is not None:  # control frames only (rows.Row.opcode)
+        obj["opcode"] = row.opcode.value
     if isinstance(row.raw, str):
         obj["raw"] = row.raw
     elif row.raw is not None:
@@ -298,6 +302,8 @@ def load_row(obj: object, line_no: int) -> Row:
     )
     if "mention" in obj:  # optional: files from before it existed read as False
         row.mention = fields.boolean("mention")
+    if "opcode" in obj:  # optional: only control frames have one
+        row.opcode = fields.optional_member("opcode", Opcode)
     has_raw = obj.get("raw") is not None
     has_b64 = obj.get("raw_b64") is not None
     if has_raw and has_b64:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop import client
-from desktop.client import QT_TRANSLATE_NOOP
+from desktop.texts import QT_TRANSLATE_NOOP
 from server.defaults import HOST_STOPPED_REASON, PORT
 from server.errors import ListenError
 from server.netinfo import is_wildcard, lan_ipv4_addresses

@@ -15,7 +15,7 @@ import os
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
-from . import client, timeline
+from . import client, connection_options, frames, rows, sending, snippets, timeline, tls
 from .resources import resource_path
 
 log = logging.getLogger("roomcast.i18n")
@@ -27,6 +27,10 @@ def chosen_locale(environ: dict[str, str] | None = None) -> QLocale:
     return QLocale(override) if override else QLocale.system()
 
 
+#: The Qt-free modules with texts to translate (each has a ``translate``).
+QT_FREE_TEXTS = (client, connection_options, frames, rows, sending, snippets, timeline, tls)
+
+
 def install_translators(app: QCoreApplication, locale: QLocale | None = None) -> list[QTranslator]:
     """Load Roomcast's catalogue (and Qt's own, for its dialogs) for ``locale``.
 
@@ -35,10 +39,10 @@ def install_translators(app: QCoreApplication, locale: QLocale | None = None) ->
     """
     locale = locale or chosen_locale()
     installed: list[QTranslator] = []
-    # The Qt-free client and timeline mark their texts with QT_TRANSLATE_NOOP;
-    # this is where they meet the catalogue.
-    client.translate = QCoreApplication.translate
-    timeline.translate = QCoreApplication.translate
+    # The Qt-free modules mark their texts with QT_TRANSLATE_NOOP; this is
+    # where they meet the catalogue.
+    for module in QT_FREE_TEXTS:
+        module.translate = QCoreApplication.translate  # type: ignore[attr-defined]
     try:
         folder = str(resource_path("i18n"))
     except FileNotFoundError as exc:

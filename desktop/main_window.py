@@ -42,9 +42,11 @@ from server import __version__
 from server.notices import Notice, Severity
 
 from .client import ConnectionState, Status
+from .connection_options import ConnectionOptions
 from .export import SessionFileError, read_session, write_session
 from .filtering import MessageFilterModel
 from .hosting import HostSettings
+from .inspector import Inspector
 from .notifications import Notifier
 from .resources import app_icon
 from .room_model import RoomListModel
@@ -175,9 +177,19 @@ class MainWindow(QMainWindow):
         side_layout.addWidget(self.invite_panel)
         side_layout.addWidget(self.members, 1)
         self.side.setMaximumWidth(SIDE_MAX_WIDTH)
+        # Frame details, saved messages, send modes, connection options, trust.
+        self.inspector = Inspector(self)
+        side_layout.addWidget(self.inspector.panel, 1)
+        # The list, and under it the selected frame's details.
+        self.center = QSplitter(Qt.Orientation.Vertical, self)
+        self.center.addWidget(self.view)
+        self.center.addWidget(self.inspector.detail)
+        self.center.setCollapsible(0, False)
+        self.center.setStretchFactor(0, 3)
+        self.center.setStretchFactor(1, 2)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.room_list)
-        self.splitter.addWidget(self.view)
+        self.splitter.addWidget(self.center)
         self.splitter.addWidget(self.side)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
@@ -251,12 +263,13 @@ class MainWindow(QMainWindow):
         #: Scroll positions saved at the last quit, restored once the room's
         #: first history page is there.
         self._restore_scroll: dict[tuple[str, str], ScrollPosition] = {}
+        #: A saved connection's options, for the connectRequested that follows.
+        self._pending_options: ConnectionOptions | None = None
 
         session.looked_at = self._looked_at
         self.connection_bar.connectRequested.connect(self._connect)
         self.connection_bar.disconnectRequested.connect(self._disconnect_clicked)
         self.composer.sendRequested.connect(self.session.send)
-        self.composer.rawRequested.connect(self.session.send_raw)
         self.composer.typing.connect(self._typing)
         self.members.mentionRequested.connect(self.composer.insert_mention)
         self.retry_button.clicked.connect(self.session.retry_now)
@@ -349,6 +362,8 @@ class MainWindow(QMainWindow):
         self.saved_action.setShortcut(QKeySequence("Ctrl+Shift+O"))
         self.saved_action.triggered.connect(self.open_saved_connections)
         room.addAction(self.saved_action)
+        room.addAction(self.inspector.websocat_action)
+        room.addAction(self.inspector.wscat_action)
         room.addSeparator()
         self.export_action = QAction(self.tr("&Export session…"), self)
         self.export_action.setShortcut(QKeySequence.StandardKey.Save)
@@ -369,6 +384,9 @@ class MainWindow(QMainWindow):
         self.find_action.triggered.connect(self.filter_bar.activate)
         view.addAction(self.find_action)
         view.addSeparator()
+        for action in self.inspector.menu_actions():
+            view.addAction(action)
+        view.addSeparator()
         self.dnd_action = QAction(self.tr("&Do not disturb"), self)
         self.dnd_action.setCheckable(True)
         self.dnd_action.toggled.connect(self.set_do_not_disturb)
@@ -384,19 +402,26 @@ class MainWindow(QMainWindow):
     def open_saved_connections(self) -> SavedConnectionsDialog:
         """Room > Saved connections: names, URL lists, display names; passwords
         in the system keyring (desktop/saved.py), never in the settings file."""
-        dialog = self.saved_dialog = SavedConnectionsDialog(self.saved_connections, self)
+        dialog = self.saved_dialog = SavedConnectionsDialog(
+            self.saved_connections, self, pins=self.session.pins
+        )
+        dialog.optionsRequested.connect(self._saved_options)
         dialog.connectRequested.connect(self._connect_saved)
         if not self.saved_connections.all() and self.connection_bar.url_text:
             dialog.start_new(self.connection_bar.url_text, self.connection_bar.name_edit.text())
         dialog.open()  # not exec(): no nested event loop under qasync
         return dialog
 
+    def _saved_options(self, options: ConnectionOptions) -> None:
+        self._pending_options = None if options.is_default else options
+
     def _connect_saved(self, urls: str, display_name: str, password: str) -> None:
         # A saved connection's name does not become the default name, and its
         # password does not go through the bar's field.
         name = display_name or self.connection_bar.name_edit.text().strip()
+        options, self._pending_options = self._pending_options, None
         self.connection_bar.set_url(urls)
-        self._start(urls, name, password or None)
+        self._start(urls, name, password or None, options)
 
     def ask_export(self) -> QFileDialog:
         """File > Export session: every row, with direction, time and raw frame."""
@@ -531,14 +556,27 @@ class MainWindow(QMainWindow):
 
     def _connect(self, urls: str, name: str) -> None:
         password = self.connection_bar.password_edit.text() or None
-        if self._start(urls, name, password) and name:
+        try:
+            options = self.inspector.connection_options()
+        except ValueError as exc:  # shown in the options too
+            self.inspector.show_options()
+            self.show_notice(str(exc), mark="⚠ ")
+            return
+        if self._start(urls, name, password, options) and name:
             self.settings.setValue("name", name)
 
-    def _start(self, urls: str, name: str, password: str | None) -> bool:
-        """Open (or show) the room and connect it. False when the address is
-        unusable. The address joins Recent once it connects (roomReached)."""
+    def _start(
+        self,
+        urls: str,
+        name: str,
+        password: str | None,
+        options: ConnectionOptions | None = None,
+    ) -> bool:
+        """Open (or show) the room and connect it with these connection options.
+        False when the address is unusable. The address joins Recent once it
+        connects (roomReached)."""
         self._opening = False
-        if not self.session.connect_to(urls, name or None, password):
+        if self.session.open_room(urls, name or None, password, options=options) is None:
             return False
         self.connection_bar.set_connected(True)
         self.composer.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -612,7 +650,7 @@ class MainWindow(QMainWindow):
         else:
             self.connection_bar.set_url("")
         self._refresh_typing()
-        self._update_side()
+        self.update_side()
         self._refresh_state_label()
         self.composer.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -662,11 +700,12 @@ class MainWindow(QMainWindow):
         for room in saved:
             # Opened, not shown: only the room shown at the last quit is.
             entry = self.session.open_room(
-                " ".join(room.urls), room.name or default_name, show=False
+                " ".join(room.urls), room.name or default_name, show=False, options=room.options
             )
             if entry is None:
                 continue
             entry.draft = room.draft
+            entry.send_mode, entry.binary_format = room.send_mode, room.binary_format
             position = ScrollPosition.from_dict(room.scroll) if room.scroll else None
             if position is not None and not position.at_bottom:
                 self._restore_scroll[entry.key] = position
@@ -831,13 +870,13 @@ class MainWindow(QMainWindow):
             self.invite_panel.clear()
         if self.tray is not None:
             self.tray_stop_action.setEnabled(settings is not None)
-        self._update_side()
+        self.update_side()
 
     def _on_invite(self, addresses: list[str]) -> None:
         hosting = self.session.hosting
         if addresses and hosting is not None:
             self.invite_panel.set_invite(addresses, hosting.room, hosting.password is not None)
-        self._update_side()
+        self.update_side()
 
     def _typing(self) -> None:
         now = time.monotonic()
@@ -883,18 +922,21 @@ class MainWindow(QMainWindow):
         if status.detail and status.detail == self._notice_text:
             # One place per failure: the state label says it now.
             self._clear_notice()
-        self._update_side()
+        self.update_side()
         self._refresh_state_label()
 
-    def _update_side(self) -> None:
-        """The side column shows the members of a Roomcast room and, for the
-        room we host, the invite; with neither it collapses."""
+    def update_side(self) -> None:
+        """The side column shows the members of a Roomcast room, for the room
+        we host the invite, and the saved messages when they are shown
+        (desktop/inspector.py); with none of them it collapses."""
         status = self.session.status
         current = self.session.rooms.current
         invite = self.session.hosting is not None and current is not None and current.hosted
+        self.inspector.update_panes()
         self.invite_panel.setVisible(invite)
         self.members.setVisible(status.roomcast)
-        self.side.setVisible(invite or status.roomcast)
+        saved = self.inspector.panel.isVisibleTo(self.side)
+        self.side.setVisible(invite or status.roomcast or saved)
 
     def _refresh_state_label(self) -> None:
         status = self.session.status
@@ -962,6 +1004,9 @@ class MainWindow(QMainWindow):
         splitter = s.value("splitter3")
         if isinstance(splitter, QByteArray):
             self.splitter.restoreState(splitter)
+        center = s.value("center")  # the list over the frame details
+        if isinstance(center, QByteArray):
+            self.center.restoreState(center)
         self.notifier.enabled = _flag(s.value("notify/enabled", True))
         self.set_do_not_disturb(_flag(s.value("notify/dnd", False)))
         try:
@@ -977,6 +1022,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("geometry", self.saveGeometry())
         # "splitter3": three panes now; an older two-pane state is not restored into it.
         self.settings.setValue("splitter3", self.splitter.saveState())
+        self.settings.setValue("center", self.center.saveState())
         self.settings.setValue("recent_urls", self.connection_bar.recent_urls())
         self.settings.setValue("rooms", self.saved_rooms())
         self.settings.setValue("version", __version__)

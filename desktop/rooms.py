@@ -34,6 +34,11 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from .client import ConnectionState, Status
+from .connection_options import ConnectionOptions, from_settings, to_settings
+
+#: The send modes and binary formats a saved room may name (desktop/sending.py).
+SEND_MODES = frozenset({"chat", "text", "json", "binary"})
+BINARY_FORMATS = frozenset({"hex", "base64", "file"})
 
 __all__ = [
     "TYPING_SHOWN",
@@ -102,6 +107,13 @@ class RoomEntry:
     #: Where the list was scrolled (``ScrollPosition.to_dict()``), or None.
     scroll: dict[str, Any] | None = None
     typing: TypingHints = field(default_factory=TypingHints)
+    #: The composer's send mode in this room (desktop/sending.py), and for
+    #: Binary, the format typed ("hex", "base64", "file"): remembered per room.
+    send_mode: str = "chat"
+    binary_format: str = "hex"
+    #: Headers, subprotocols, query, TLS, timeouts (None: the defaults).
+    #: Saved without secret header values, like passwords.
+    options: ConnectionOptions | None = None
 
     @property
     def title(self) -> str:
@@ -245,6 +257,9 @@ class RoomList:
                     "name": e.name or "",
                     "draft": e.draft,
                     "scroll": e.scroll,
+                    "send_mode": e.send_mode,
+                    "binary_format": e.binary_format,
+                    **({"options": to_settings(e.options)} if e.options else {}),
                 }
                 for e in kept
             ],
@@ -260,6 +275,9 @@ class SavedRoom:
     name: str | None
     draft: str
     scroll: dict[str, Any] | None
+    send_mode: str = "chat"
+    binary_format: str = "hex"
+    options: ConnectionOptions | None = None
 
 
 def parse_saved(data: object) -> tuple[list[SavedRoom], int | None]:
@@ -283,12 +301,17 @@ def parse_saved(data: object) -> tuple[list[SavedRoom], int | None]:
         if not all(isinstance(u, str) and u for u in urls):
             continue
         name, draft, scroll = item.get("name"), item.get("draft"), item.get("scroll")
+        mode, fmt = item.get("send_mode"), item.get("binary_format")
+        options = item.get("options")
         rooms.append(
             SavedRoom(
                 urls=tuple(urls),
                 name=name if isinstance(name, str) and name else None,
                 draft=draft if isinstance(draft, str) else "",
                 scroll=dict(scroll) if isinstance(scroll, Mapping) else None,
+                send_mode=mode if mode in SEND_MODES else "chat",
+                binary_format=fmt if fmt in BINARY_FORMATS else "hex",
+                options=from_settings(options) if isinstance(options, Mapping) else None,
             )
         )
     current = data.get("current")

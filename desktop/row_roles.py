@@ -20,6 +20,7 @@ from typing import Any, overload
 from PySide6.QtCore import QByteArray, QCoreApplication, Qt
 
 from desktop.rows import Direction, Row, RowKind, SendState
+from desktop.texts import QT_TRANSLATE_NOOP
 from desktop.timeline import Change
 
 __all__ = [
@@ -90,13 +91,6 @@ CHANGE_ROLES: dict[Change, list[int]] = {
         int(Roles.RawRole),
     ],
 }
-
-
-def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
-    """Marks ``text`` for the catalogue (pyside6-lupdate finds the calls by this
-    name) and returns it as is: translated where it is shown. Typed, unlike
-    QtCore's."""
-    return text
 
 
 def _t(text: str) -> str:
@@ -192,6 +186,7 @@ _KIND_NAMES = {
     RowKind.JSON: QT_TRANSLATE_NOOP("MessageListModel", "JSON frame"),
     RowKind.TEXT: QT_TRANSLATE_NOOP("MessageListModel", "text frame"),
     RowKind.BINARY: QT_TRANSLATE_NOOP("MessageListModel", "binary frame"),
+    RowKind.CONTROL: QT_TRANSLATE_NOOP("MessageListModel", "control frame"),
 }
 _DIRECTION_NAMES = {
     Direction.IN: QT_TRANSLATE_NOOP("MessageListModel", "received"),

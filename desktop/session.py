@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import json
 import logging
 import time
 from collections.abc import Callable, Coroutine, Sequence
@@ -47,7 +46,19 @@ from server.protocol import (
     Welcome,
 )
 
-from .client import Backoff, ConnectionState, Incoming, OutboxEntry, RoomClient, Status
+from . import tls
+from .client import (
+    Backoff,
+    ConnectionState,
+    ControlFrame,
+    Incoming,
+    OutboxEntry,
+    RoomClient,
+    Status,
+    classify,
+)
+from .connection_options import ConnectionOptions
+from .frames import control_text
 from .hosting import (
     LOCAL_ONLY,
     HostSettings,
@@ -60,6 +71,7 @@ from .models import MessageListModel
 from .notifications import mentions
 from .rooms import RoomEntry, RoomList
 from .rows import Direction, Row, RowKind, SendState, binary_summary, parse_ts, pretty_json
+from .sending import Outgoing, SendMode
 from .timeline import Timeline, reset_text
 
 log = logging.getLogger("roomcast.session")
@@ -119,12 +131,16 @@ class ChatSession(QObject):
         *,
         hosted_db: str | Path | None = None,
         backoff: Callable[[], Backoff] = Backoff,
+        pins: tls.PinStore | None = None,
     ) -> None:
         """``backoff`` makes each room client's reconnect schedule (tests
-        shorten it; the default is RoomClient's)."""
+        shorten it; the default is RoomClient's). ``pins``: the certificates
+        trusted by fingerprint, shared by every room's client."""
         super().__init__(parent)
         self.model = model
         self._backoff = backoff
+        self.pins = pins if pins is not None else tls.PinStore()
+        self._record_control = False
         #: The embedded room server while hosting (same loop, no thread).
         self.server: RoomServer | None = None
         self.hosting: HostSettings | None = None
@@ -162,6 +178,18 @@ class ChatSession(QObject):
     def can_send(self) -> bool:
         return self.client is not None
 
+    @property
+    def record_control(self) -> bool:
+        """Record ping, pong and close frames as rows ("Show control frames"),
+        in every open room from now on."""
+        return self._record_control
+
+    @record_control.setter
+    def record_control(self, on: bool) -> None:
+        self._record_control = on
+        for conversation in self.conversations.values():
+            conversation.client.record_control = on
+
     # -- actions (called by the window) ---------------------------------------
 
     def connect_to(self, urls_text: str, name: str | None, password: str | None = None) -> bool:
@@ -171,11 +199,19 @@ class ChatSession(QObject):
         return self.open_room(urls_text, name, password) is not None
 
     def open_room(
-        self, urls_text: str, name: str | None, password: str | None = None, *, show: bool = True
+        self,
+        urls_text: str,
+        name: str | None,
+        password: str | None = None,
+        *,
+        show: bool = True,
+        options: ConnectionOptions | None = None,
     ) -> RoomEntry | None:
         """Open that room (the entry already listed for it, or a new one listed
         last) and connect it; show it unless ``show`` is False (rooms reopened
-        at start). None (and a notice) when the address is unusable."""
+        at start). ``options``: headers, subprotocols, TLS... (None: the
+        defaults); other options than before reconnect it. None (and a
+        notice) when the address is unusable."""
         urls = split_urls(urls_text)
         if not urls:
             self.report(Severity.WARNING, self.tr("Enter a ws:// or wss:// address to connect to"))
@@ -187,9 +223,13 @@ class ChatSession(QObject):
             return None
         conversation = self._conversation(room_key(checked), tuple(checked))
         client, entry = conversation.client, conversation.entry
-        changed = (client.name, client.password) != (name or None, password)
-        client.name, client.password = name or None, password
-        entry.name = name or None
+        changed = (client.name, client.password, client.options) != (
+            name or None,
+            password,
+            options,
+        )
+        client.name, client.password, client.options = name or None, password, options
+        entry.name, entry.options = name or None, options
         if show:
             self.show_room(entry)
         leaving, conversation.leaving = conversation.leaving, False
@@ -214,8 +254,11 @@ class ChatSession(QObject):
             on_notice=lambda notice: self._on_client_notice(conversation, notice),
             on_outbox=lambda entry: self._on_outbox(conversation, entry),
             on_reset=lambda welcome: self._on_reset(conversation, welcome),
+            on_control=lambda frame: self._on_control(conversation, frame),
             backoff=self._backoff(),
+            pins=self.pins,
         )
+        client.record_control = self._record_control
         conversation = Conversation(RoomEntry(key, urls), Timeline(*key), client)
         self.conversations[key] = conversation
         self.rooms.add(conversation.entry)
@@ -291,27 +334,35 @@ class ChatSession(QObject):
             return
         self.client.send_message(text)
 
-    def send_raw(self, text: str) -> None:
-        """Send one text frame as it is (the composer's raw JSON mode) and show it."""
+    def send_outgoing(self, outgoing: Outgoing) -> None:
+        """Send what the composer made (desktop/sending.py): a chat message
+        through the outbox, any other mode as one frame exactly as given."""
+        if outgoing.mode is SendMode.CHAT:
+            assert isinstance(outgoing.payload, str)
+            self.send(outgoing.payload)
+        else:
+            self.send_raw(outgoing.payload)
+
+    def send_raw(self, payload: str | bytes) -> None:
+        """Send one frame exactly as given (text for a str, binary for bytes)
+        and show it as it went out."""
         client = self.client
         if client is None or self._status.state not in _LIVE:
             self.report(Severity.WARNING, self.tr("Not connected: the frame was not sent"))
             return
-        client.send_raw(text)
-        try:
-            shown = pretty_json(json.loads(text))
-        except ValueError:
-            shown = text
-        self.model.timeline.append(
-            Row(
-                kind=RowKind.JSON,
-                text=shown,
-                direction=Direction.OUT,
-                mine=True,
-                state=SendState.SENT,
-                raw=text,
-            )
-        )
+        entry = client.send_raw(payload)
+        if entry is not None:
+            row = frame_row(classify(payload), Direction.OUT)
+            # PENDING until written: in the unsent tail, in the order queued
+            # with our chat messages (desktop/timeline.py).
+            row.id, row.state = entry.id, entry.state
+            self.model.timeline.append(row)
+
+    def trust_certificate(self, fingerprint: str) -> None:
+        """Pin the certificate the shown room's server presented (the person
+        compared its fingerprint) and connect again."""
+        if self.current is not None:
+            self.current.client.trust(fingerprint)
 
     def send_typing(self) -> None:
         if self.client is not None and self._status.roomcast:
@@ -574,14 +625,8 @@ class ChatSession(QObject):
         timeline = conversation.timeline
         entry = conversation.entry
         shown = conversation is self.current
-        if incoming.kind == "binary":
-            assert isinstance(raw, bytes)
-            timeline.append(Row(kind=RowKind.BINARY, text=binary_summary(raw), raw=raw))
-        elif incoming.kind == "text":
-            text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-            timeline.append(Row(kind=RowKind.TEXT, text=text, raw=raw))
-        elif incoming.kind == "json":
-            timeline.append(Row(kind=RowKind.JSON, text=pretty_json(incoming.data), raw=raw))
+        if incoming.kind in ("binary", "text", "json"):
+            timeline.append(frame_row(incoming, Direction.IN))
         elif isinstance(frame, ChatMessage):
             self._on_message(conversation, frame, raw)
         elif isinstance(frame, Welcome):
@@ -635,6 +680,19 @@ class ChatSession(QObject):
                 Severity.WARNING,
             )
 
+    def _on_control(self, conversation: Conversation, frame: ControlFrame) -> None:
+        conversation.timeline.append(
+            Row(
+                kind=RowKind.CONTROL,
+                text=control_text(frame.opcode, frame.payload),
+                time=frame.time,
+                direction=frame.direction,
+                mine=frame.direction is Direction.OUT,
+                raw=frame.payload,
+                opcode=frame.opcode,
+            )
+        )
+
     def _on_message(self, conversation: Conversation, message: ChatMessage, raw: Any) -> None:
         timeline, entry = conversation.timeline, conversation.entry
         you = conversation.status.you
@@ -681,6 +739,24 @@ class ChatSession(QObject):
 
 #: States in which a room is joined (or, for a foreign server, open).
 _LIVE = (ConnectionState.CONNECTED, ConnectionState.HOSTING)
+
+
+def frame_row(incoming: Incoming, direction: Direction) -> Row:
+    """The row of a frame that is not a Roomcast one (or one we sent as it
+    is): received JSON pretty-printed; what we sent exactly as it went out;
+    a binary frame that is UTF-8 text shown as that text (its bytes kept)."""
+    raw = incoming.raw
+    out = direction is Direction.OUT
+    extra: dict[str, Any] = {"direction": direction, "mine": out, "raw": raw}
+    if out:
+        extra["state"] = SendState.SENT
+    if incoming.kind == "binary":
+        assert isinstance(raw, bytes)
+        return Row(kind=RowKind.BINARY, text=binary_summary(raw), **extra)
+    text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    if incoming.kind == "json" or (out and incoming.kind == "roomcast"):
+        return Row(kind=RowKind.JSON, text=text if out else pretty_json(incoming.data), **extra)
+    return Row(kind=RowKind.TEXT, text=text, **extra)
 
 
 def _system_row(timeline: Timeline, text: str, severity: Severity) -> None:

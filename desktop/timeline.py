@@ -50,6 +50,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import NamedTuple, Protocol
 
+from desktop.texts import QT_TRANSLATE_NOOP, untranslated
 from server.notices import Severity
 
 from .rows import Row, RowKind, SendState
@@ -64,18 +65,9 @@ __all__ = [
 ]
 
 
-def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
-    """Marks ``text`` for ``pyside6-lupdate`` without importing Qt here."""
-    return text
-
-
-def _untranslated(context: str, text: str) -> str:
-    return text
-
-
-#: Turns a marked text into the user's language: ``desktop/i18n.py`` sets this
-#: to ``QCoreApplication.translate``; headless it changes nothing.
-translate: Callable[[str, str], str] = _untranslated
+#: Shows a marked text in the user's language: ``desktop/i18n.py`` sets it to
+#: ``QCoreApplication.translate``; headless it changes nothing (desktop/texts.py).
+translate: Callable[[str, str], str] = untranslated
 
 #: The one system row a reset leaves (PROTOCOL.md, Epochs).
 RESET_TEXT = QT_TRANSLATE_NOOP(

@@ -7,8 +7,13 @@ window to ``docs/screenshots/``: ``conversation.png``, ``hosting.png``,
 ``light.png`` / ``dark.png`` (the same conversation with the find bar open,
 in each theme), ``reset.png`` (the room's server restarted without its
 history: the one system row, then the new history), ``rooms.png`` (three
-rooms open at once, one of them hosted, unread counts on the others) and
-``quit-hosting.png`` (quitting while guests are in the hosted room).
+rooms open at once, one of them hosted, unread counts on the others),
+``quit-hosting.png`` (quitting while guests are in the hosted room) and the
+inspector on a foreign server: ``inspector-json.png`` (a JSON frame's tree
+in the detail pane, control frames shown), ``inspector-hex.png`` (a binary
+frame's hex and ASCII) and ``inspector-send.png`` (the send-mode selector on
+Binary, saved messages) and ``inspector-options.png`` (the connection
+options dialog).
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from qasync import QEventLoop
 from websockets.asyncio.client import connect
 from websockets.typing import Subprotocol
@@ -40,6 +45,10 @@ DARK = SHOTS / "dark.png"
 RESET = SHOTS / "reset.png"
 ROOMS = SHOTS / "rooms.png"
 QUIT = SHOTS / "quit-hosting.png"
+INSPECT_JSON = SHOTS / "inspector-json.png"
+INSPECT_HEX = SHOTS / "inspector-hex.png"
+INSPECT_SEND = SHOTS / "inspector-send.png"
+INSPECT_OPTIONS = SHOTS / "inspector-options.png"
 
 
 async def until(predicate, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
@@ -109,6 +118,12 @@ def grab(window: MainWindow, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     frame = window.frameGeometry()
     shot = window.screen().grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height())
+    shot.save(str(path))
+
+
+def grab_widget(widget: QWidget, path: Path) -> None:
+    frame = widget.frameGeometry()
+    shot = widget.screen().grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height())
     shot.save(str(path))
 
 
@@ -257,6 +272,89 @@ async def rooms(app: QApplication) -> list[Path]:
     return [ROOMS, QUIT]
 
 
+async def inspector(app: QApplication) -> list[Path]:
+    """A foreign server's frames: JSON, text, binary, pings; the detail pane."""
+    from websockets.asyncio.server import ServerConnection, serve
+
+    from desktop.connection_options import ConnectionOptions
+    from desktop.models import Roles
+    from desktop.rows import RowKind
+    from desktop.sending import BinaryFormat, SendMode
+    from desktop.snippets import SavedMessage
+
+    order = {
+        "type": "order",
+        "id": 48213,
+        "symbol": "ACME",
+        "side": "buy",
+        "price": 101.25,
+        "quantity": 300,
+        "flags": ["post-only", "hidden"],
+        "account": {"id": "acct-7", "region": "eu-west", "margin": True},
+        "note": None,
+    }
+
+    async def feed(ws: ServerConnection) -> None:
+        await ws.send(json.dumps({"type": "hello", "server": "ticker/2.3", "channels": 3}))
+        await ws.ping(b"keepalive")
+        await ws.send(json.dumps(order).encode())  # JSON in a binary frame
+        await ws.send("plain text status: market open")
+        await ws.send(bytes(range(0x20, 0x40)) + b"\x00\x01\x02\xfe\xff" + b"ACME" * 6)
+        async for message in ws:
+            await ws.send(message)
+
+    window, session = new_window(1180, 760)
+    async with serve(feed, "127.0.0.1", 0) as server:
+        url = f"ws://127.0.0.1:{server.sockets[0].getsockname()[1]}/feed"
+        window.inspector.control_action.setChecked(True)
+        window.inspector.options_widget.set_options(
+            ConnectionOptions(headers=(("Authorization", "Bearer s3cret-token"),))
+        )
+        window.connect_to(url, "alice")
+        await until(lambda: len(session.model.rows) >= 7)
+        await asyncio.sleep(0.3)
+        session.model.flush()
+
+        def select(kind: RowKind) -> None:
+            model = window.filter_model
+            for r in range(model.rowCount()):
+                row = model.index(r, 0).data(Roles.RowRole)
+                if row.kind is kind and isinstance(row.raw, bytes) == (kind is not RowKind.TEXT):
+                    window.view.setCurrentIndex(model.index(r, 0))
+                    return
+
+        select(RowKind.JSON)
+        window.inspector.detail.tree.expandAll()
+        app.processEvents()
+        await asyncio.sleep(0.2)
+        grab(window, INSPECT_JSON)
+        select(RowKind.BINARY)
+        app.processEvents()
+        await asyncio.sleep(0.2)
+        grab(window, INSPECT_HEX)
+
+        scope = " ".join(session.rooms.current.key)  # type: ignore[union-attr]
+        store = window.inspector.saved_messages
+        store.add(SavedMessage("Subscribe ACME", SendMode.JSON, '{"op":"sub","symbol":"ACME"}'))
+        store.add(SavedMessage("Heartbeat", SendMode.TEXT, "ping", scope=scope))
+        store.add(SavedMessage("Magic bytes", SendMode.BINARY, "ca fe ba be"))
+        window.inspector.saved_action.setChecked(True)
+        window.composer_bar.selector.set_mode(SendMode.BINARY, BinaryFormat.BASE64)
+        window.composer.setPlainText("3q2+7w==")
+        app.processEvents()
+        await asyncio.sleep(0.2)
+        grab(window, INSPECT_SEND)
+        dialog = window.inspector.show_options()
+        dialog.resize(620, 560)
+        app.processEvents()
+        await asyncio.sleep(0.3)
+        grab_widget(dialog, INSPECT_OPTIONS)
+        dialog.close()
+        await session.aclose()
+        window.close()
+    return [INSPECT_JSON, INSPECT_HEX, INSPECT_SEND, INSPECT_OPTIONS]
+
+
 def main() -> int:
     app = QApplication(sys.argv)
     app.setQuitOnLastWindowClosed(False)  # the coroutine decides when we are done
@@ -267,6 +365,7 @@ def main() -> int:
         paths += loop.run_until_complete(themes(app))
         paths.append(loop.run_until_complete(reset(app)))
         paths += loop.run_until_complete(rooms(app))
+        paths += loop.run_until_complete(inspector(app))
     finally:
         asyncio.set_event_loop(None)
         loop.close()

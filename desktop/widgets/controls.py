@@ -4,18 +4,15 @@ Widgets only emit signals: they do not know the session or the app, and
 have no async methods. Every user-visible string goes through ``tr``.
 
 They share the main window with its menus (&Room, &View), the filter bar
-and the invite panel: their mnemonics (Alt+letter) are S, N, W and M, none
-taken by the others (tests/desktop/widgets/test_controls.py checks).
+and the invite panel: their mnemonics (Alt+letter) are S, N, A (send as),
+I (choose file) and M, none taken by the others (tests/desktop/widgets/test_controls.py checks).
 """
 
 from __future__ import annotations
 
-import json
-
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QStringListModel, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QTextCursor
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -30,9 +27,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.links import EXAMPLE_URL
+from desktop.sending import BinaryFormat, PayloadError, SendMode, encode
 from server.protocol import MAX_NAME_CHARS
 
 from .feedback import ErrorLabel
+from .send_mode import SendModeSelector, placeholder_for
 
 MAX_RECENT_URLS = 10
 
@@ -84,6 +83,13 @@ class ConnectionBar(QWidget):
             self.tr("Connects to the server address, or disconnects when connected")
         )
         self.connect_button.clicked.connect(self._on_connect_clicked)
+        # Opens the connection options (headers, subprotocols, TLS...).
+        self.more_button = QPushButton(self.tr("Mor&e…"), self)
+        self.more_button.setAccessibleName(self.tr("Connection options"))
+        self.more_button.setAccessibleDescription(
+            self.tr("Headers, subprotocols, query, TLS and timeouts for the next connect")
+        )
+        self.more_button.setToolTip(self.more_button.accessibleDescription())
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         server_label = QLabel(self.tr("&Server:"), self)
@@ -95,6 +101,7 @@ class ConnectionBar(QWidget):
         layout.addWidget(name_label)
         layout.addWidget(self.name_edit)
         layout.addWidget(self.password_edit)
+        layout.addWidget(self.more_button)
         layout.addWidget(self.connect_button)
         self._connected = False
 
@@ -137,14 +144,16 @@ class Composer(QPlainTextEdit):
     """Enter (or Ctrl+Enter) sends, Shift+Enter adds a line; disabled with a
     reason when it can't send.
 
-    In raw JSON mode (for testing foreign servers) the text is sent as one
-    frame, as it is, once it parses as JSON; otherwise ``invalidRaw`` carries
-    the parse error and the text stays.
+    What Enter sends depends on the send mode (desktop/sending.py): a chat
+    message (:attr:`sendRequested`), or one frame exactly as typed
+    (:attr:`frameRequested`, an ``Outgoing``). Text the mode refuses (JSON
+    that does not parse, bad hex...) stays, and :attr:`invalidPayload` says
+    why; it carries "" once the text is sent.
     """
 
     sendRequested = Signal(str)
-    rawRequested = Signal(str)
-    invalidRaw = Signal(str)  # the parse error; "" when the text is valid again
+    frameRequested = Signal(object)  # sending.Outgoing: Text, JSON or Binary
+    invalidPayload = Signal(str)  # why nothing was sent; "" when that is over
     typing = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -155,25 +164,22 @@ class Composer(QPlainTextEdit):
         )
         self.setTabChangesFocus(True)
         self.setMaximumHeight(90)
-        self.raw_mode = False
+        self.mode = SendMode.CHAT
+        self.binary_format = BinaryFormat.HEX
         self.blocked_reason: str | None = None
         self.textChanged.connect(self._on_text_changed)
         self.set_blocked(self.tr("Not connected: connect to a server to send messages"))
 
-    def set_raw_mode(self, raw: bool) -> None:
-        self.raw_mode = raw
-        self.invalidRaw.emit("")
+    def set_mode(self, mode: SendMode, binary_format: BinaryFormat = BinaryFormat.HEX) -> None:
+        """What Enter sends from now on (the bar's selector calls this)."""
+        self.mode, self.binary_format = mode, binary_format
+        self.invalidPayload.emit("")
         self.set_blocked(self.blocked_reason)
 
     def set_blocked(self, reason: str | None) -> None:
         """None enables sending; a reason disables it and says why."""
         self.setReadOnly(reason is not None)
-        hint = (
-            self.tr("Raw JSON frame — Enter sends it as it is")
-            if self.raw_mode
-            else self.tr("Message — Enter sends, Shift+Enter adds a line")
-        )
-        self.setPlaceholderText(reason or hint)
+        self.setPlaceholderText(reason or placeholder_for(self.mode, self.binary_format))
         self.setToolTip(reason or "")
         self.blocked_reason = reason
         self.viewport().update()  # the placeholder is painted by the viewport
@@ -200,52 +206,50 @@ class Composer(QPlainTextEdit):
         text = self.toPlainText()
         if self.blocked_reason is not None or not text.strip():
             return
-        if self.raw_mode:
-            try:
-                json.loads(text)
-            except json.JSONDecodeError as exc:
-                self.invalidRaw.emit(
-                    self.tr("Not valid JSON: {error}; nothing was sent").format(error=exc)
-                )
-                return
-            self.invalidRaw.emit("")
-            self.rawRequested.emit(text)
+        try:
+            outgoing = encode(self.mode, text, self.binary_format)
+        except PayloadError as exc:
+            self.invalidPayload.emit(str(exc))
+            return  # the text stays, to be fixed
+        self.invalidPayload.emit("")
+        if outgoing.mode is SendMode.CHAT:
+            assert isinstance(outgoing.payload, str)
+            self.sendRequested.emit(outgoing.payload)
         else:
-            # Trailing blanks (the space after a mention, a stray newline) are
-            # never meant; leading ones may be (indented code) and stay.
-            self.sendRequested.emit(text.rstrip())
+            self.frameRequested.emit(outgoing)
         self.clear()
 
     def _on_text_changed(self) -> None:
-        if self.toPlainText() and not self.isReadOnly() and not self.raw_mode:
+        if self.toPlainText() and not self.isReadOnly() and self.mode is SendMode.CHAT:
             self.typing.emit()
 
 
 class ComposerBar(QWidget):
-    """The composer with its raw-JSON switch and the inline error line."""
+    """The composer, its send-mode selector (remembered per room by the window)
+    and the inline error line."""
 
     def __init__(self, composer: Composer, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.composer = composer
-        # Not "&Raw": Alt+R opens the window's Room menu.
-        self.raw_check = QCheckBox(self.tr("Ra&w JSON"), self)
-        self.raw_check.setAccessibleName(self.tr("Send raw JSON"))
-        self.raw_check.setAccessibleDescription(
-            self.tr("Send the text as one frame, as it is, after checking that it is JSON")
-        )
-        self.raw_check.toggled.connect(composer.set_raw_mode)
+        self.selector = SendModeSelector(self)
+        self.selector.modeChanged.connect(composer.set_mode)
+        self.selector.fileChosen.connect(self._file_chosen)
         self.error_label = ErrorLabel("", self)
-        self.error_label.setAccessibleName(self.tr("Raw JSON error"))
+        self.error_label.setAccessibleName(self.tr("Why the message was not sent"))
         self.error_label.hide()
-        composer.invalidRaw.connect(self._show_error)
+        composer.invalidPayload.connect(self._show_error)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(composer, 1)
-        row.addWidget(self.raw_check, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.selector)
         layout.addLayout(row)
         layout.addWidget(self.error_label)
+
+    def _file_chosen(self, path: str) -> None:
+        self.composer.setPlainText(path)
+        self.composer.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _show_error(self, text: str) -> None:
         self.error_label.setText(text)

@@ -128,6 +128,7 @@ class FilterBar(QWidget):
             RowKind.JSON: (self.tr("&JSON"), self.tr("JSON frames")),
             RowKind.TEXT: (self.tr("Raw &text"), self.tr("Raw text frames")),
             RowKind.BINARY: (self.tr("&Binary"), self.tr("Binary frames")),
+            RowKind.CONTROL: (self.tr("C&ontrol"), self.tr("Control frames: ping, pong, close")),
         }
         self.kind_boxes: dict[RowKind, QCheckBox] = {}
         for kind, (label, spoken) in names.items():

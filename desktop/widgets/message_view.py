@@ -101,8 +101,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.filtering import MessageFilterModel
+from desktop.frames import arrow, compact_size, compact_time
 from desktop.models import QT_TRANSLATE_NOOP, MessageListModel, Roles
-from desktop.rows import Direction, Row, RowKind, SendState
+from desktop.rows import Direction, Row, RowKind, SendState, frame_size
 from desktop.widgets.row_layout import CHAT as CHAT
 from desktop.widgets.row_layout import GROUP_WINDOW_S as GROUP_WINDOW_S
 from desktop.widgets.row_layout import GROUPED as GROUPED
@@ -175,8 +176,22 @@ def rule_color(palette: QPalette) -> QColor:
     )
 
 
+#: Rows that are frames as they travelled: monospaced, with the gutter.
+_FRAME_KINDS = frozenset({RowKind.JSON, RowKind.TEXT, RowKind.BINARY, RowKind.CONTROL})
+
+
 def _mono_kind(kind: RowKind) -> bool:
-    return kind in (RowKind.JSON, RowKind.TEXT, RowKind.BINARY)
+    return kind in _FRAME_KINDS
+
+
+def gutter_text(row: Row) -> tuple[str, str]:
+    """A frame row's gutter: (direction arrow and local time to the ms, size);
+    the size is "" for rows that carry no frame."""
+    size = frame_size(row)
+    return (
+        f"{arrow(row.direction)} {compact_time(row.time)}",
+        "" if size is None else compact_size(size),
+    )
 
 
 # -- days and groups (the rules are row_layout's; names are translated here) ---------
@@ -243,6 +258,8 @@ class _Style:
         self.day = 2 * DAY_PAD_Y + self.header  # a day separator
         #: The height of each decoration code, beyond the text's lines.
         self.extras = [self._extra(code) for code in range(8)]
+        #: A frame row's gutter: "↓ 14:03:07.123  1023 KiB" and a gap, in mono.
+        self.gutter = math.ceil(self.fm_mono.horizontalAdvance("↓ 00:00:00.000 1023 KiB   "))
         #: Few texts average under this many pixels a character.
         self.narrow_char = 0.6 * self.fm.averageCharWidth()
         self.option = QTextOption()
@@ -440,7 +457,7 @@ class MessageDelegate(QStyledItemDelegate):
         kind = row.kind
         expanded = expanded and kind is RowKind.JSON
         text = self.display_text(row, expanded)
-        avail = max(1, width - 2 * PAD_X)
+        avail = max(1, width - 2 * PAD_X - (style.gutter if kind in _FRAME_KINDS else 0))
         if natural is None:
             # Measuring the unwrapped width costs as much as a layout: skip it
             # for text that will wrap anyway (a guess; the layout stays exact).
@@ -533,6 +550,10 @@ class MessageDelegate(QStyledItemDelegate):
             error = text_color if selected else error_color(palette)
             self._paint_header(painter, row, left, y, avail, text_color, dim, error)
             y += style.header
+        if kind in _FRAME_KINDS:
+            self._paint_gutter(painter, row, left, y, dim)
+            left += style.gutter
+            avail = max(1, avail - style.gutter)
         if kind is RowKind.SYSTEM:
             if selected:
                 color = text_color
@@ -601,6 +622,19 @@ class MessageDelegate(QStyledItemDelegate):
             x += when_w + gap
             painter.setPen(error if row.state is SendState.FAILED else dim)
             painter.drawText(QPointF(x, baseline), mark)
+
+    def _paint_gutter(self, painter: QPainter, row: Row, left: int, top: int, dim: QColor) -> None:
+        """The arrow, time (ms) and size of a frame, on its first line."""
+        style = self._style
+        when, size = gutter_text(row)
+        fm = style.fm_mono
+        baseline = top + fm.ascent()
+        painter.setFont(style.mono)
+        painter.setPen(dim)
+        painter.drawText(QPointF(left, baseline), when)
+        if size:
+            right = left + style.gutter - fm.horizontalAdvance("  ")
+            painter.drawText(QPointF(right - fm.horizontalAdvance(size), baseline), size)
 
     def _paint_lines(
         self,

@@ -1,13 +1,18 @@
 """The "Saved connections" dialog: pick one to connect, or add, edit and delete them.
 
 It reads and writes the :class:`~desktop.saved.SavedConnections` store it is
-given and emits :attr:`SavedConnectionsDialog.connectRequested`; the window
-does the connecting. Problems (a bad URL, a locked keyring) are shown inline,
-in the dialog, never in a message box.
+given and emits :attr:`SavedConnectionsDialog.optionsRequested` then
+:attr:`SavedConnectionsDialog.connectRequested`; the window does the
+connecting. Each connection's options (headers, subprotocols, query, TLS,
+timeouts) are edited in the collapsible "Options" section, a
+:class:`~desktop.widgets.connection_options.ConnectionOptionsWidget`.
+Problems (a bad URL, a locked keyring) are shown inline, in the dialog,
+never in a message box.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 from PySide6.QtCore import Qt, Signal
@@ -21,10 +26,12 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop.connection_options import ConnectionOptions, with_secrets
 from desktop.links import EXAMPLE_URL, join_urls, split_urls, validate_url
 from desktop.saved import (
     MAX_CONNECTION_NAME_CHARS,
@@ -33,7 +40,10 @@ from desktop.saved import (
     SavedConnectionsError,
     keyring_available,
 )
+from desktop.tls import PinStore
 from server.protocol import MAX_NAME_CHARS, MAX_PASSWORD_CHARS
+
+from .connection_options import ConnectionOptionsWidget
 
 __all__ = ["SavedConnectionsDialog"]
 
@@ -46,14 +56,25 @@ class SavedConnectionsDialog(QDialog):
     """The saved connections on the left, the selected one's fields on the right.
 
     Save stores the fields under the Name (a new name adds a connection);
-    Connect emits :attr:`connectRequested` with the URLs, the display name and
-    the password (the one typed, else the saved one) and closes the dialog.
+    Connect emits :attr:`optionsRequested` with the connection options (secret
+    header values filled in: typed, else saved), then :attr:`connectRequested`
+    with the URLs, the display name and the password (the one typed, else the
+    saved one) and closes the dialog. ``pins``: the window's pinned
+    certificates, shown (and forgettable) in the options.
     Open it with ``open()``, not ``exec()``: no nested event loop under qasync.
     """
 
+    #: The ConnectionOptions for the connectRequested emitted right after it.
+    optionsRequested = Signal(object)
     connectRequested = Signal(str, str, str)  # urls text, display name, password ("" for none)
 
-    def __init__(self, store: SavedConnections, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        store: SavedConnections,
+        parent: QWidget | None = None,
+        *,
+        pins: PinStore | None = None,
+    ) -> None:
         super().__init__(parent)
         self.store = store
         self.setWindowTitle(self.tr("Saved connections"))
@@ -128,6 +149,24 @@ class SavedConnectionsDialog(QDialog):
             )
         self.password_note.setAccessibleDescription(self.password_note.text())
 
+        self.options_toggle = QToolButton(self)
+        self.options_toggle.setText(self.tr("Op&tions"))
+        self.options_toggle.setCheckable(True)
+        self.options_toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.options_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.options_toggle.setAutoRaise(True)
+        self.options_toggle.setAccessibleName(self.tr("Connection options"))
+        self.options_toggle.setAccessibleDescription(
+            self.tr("Show or hide headers, subprotocols, query parameters, TLS trust and timeouts")
+        )
+        self.options_toggle.toggled.connect(self.show_options)
+        self.options_summary = QLabel(self)
+        self.options_summary.setAccessibleName(self.tr("Options in use"))
+        self.options = ConnectionOptionsWidget(pins, self)
+        self.options.hide()
+        self.options.changed.connect(self._update_summary)
+        self.urls_edit.textChanged.connect(self._url_changed)
+
         self.message = QLabel(self)
         self.message.setObjectName("savedMessage")
         self.message.setWordWrap(True)
@@ -177,8 +216,13 @@ class SavedConnectionsDialog(QDialog):
         left = QVBoxLayout()
         left.addWidget(list_label)
         left.addWidget(self.list, 1)
+        toggle_row = QHBoxLayout()
+        toggle_row.addWidget(self.options_toggle)
+        toggle_row.addWidget(self.options_summary, 1)
         right = QVBoxLayout()
         right.addLayout(form)
+        right.addLayout(toggle_row)
+        right.addWidget(self.options)
         right.addWidget(self.message)
         right.addStretch(1)
         columns = QHBoxLayout()
@@ -201,6 +245,8 @@ class SavedConnectionsDialog(QDialog):
             self.display_name_edit,
             self.password_edit,
             self.remember_box,
+            self.options_toggle,
+            *self.options.tab_order(),
             self.save_button,
             self.delete_button,
             self.connect_button,
@@ -260,10 +306,17 @@ class SavedConnectionsDialog(QDialog):
 
     def save_current(self) -> None:
         """Save the fields under the Name; problems are shown in the dialog."""
+        try:
+            options = self.options.options()
+        except ValueError as exc:
+            self.show_options(True)
+            self.show_error(str(exc))
+            return
         conn = SavedConnection(
             name=self.name_edit.text(),
             urls=tuple(split_urls(self.urls_edit.text())),
             display_name=self.display_name_edit.text(),
+            options=options,
         )
         typed = self.password_edit.text()
         # Unchecked forgets the saved one; empty keeps it. Without a keyring the store
@@ -316,6 +369,12 @@ class SavedConnectionsDialog(QDialog):
         except ValueError as exc:
             self.show_error(str(exc))
             return
+        try:
+            options = self.options.options()
+        except ValueError as exc:
+            self.show_options(True)
+            self.show_error(str(exc))
+            return
         password = self.password_edit.text()
         name = self.name_edit.text().strip()
         if not password and name:
@@ -325,8 +384,39 @@ class SavedConnectionsDialog(QDialog):
                 self.show_error(str(exc))
                 self.password_edit.setFocus()
                 return
+        try:
+            options = self._with_saved_secrets(name, options)
+        except SavedConnectionsError as exc:
+            self.show_options(True)
+            self.show_error(str(exc))
+            return
+        self.optionsRequested.emit(options)
         self.connectRequested.emit(join_urls(urls), self.display_name_edit.text().strip(), password)
         self.accept()
+
+    def show_options(self, shown: bool) -> None:
+        """Expand (or collapse) the Options section."""
+        self.options_toggle.setChecked(shown)  # re-enters through toggled: harmless
+        self.options_toggle.setArrowType(
+            Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
+        )
+        self.options.setVisible(shown)
+        if shown:
+            hint = self.sizeHint()
+            self.resize(max(self.width(), hint.width()), max(self.height(), hint.height()))
+
+    def _with_saved_secrets(self, name: str, options: ConnectionOptions) -> ConnectionOptions:
+        """``options`` with the header values left empty to keep the saved ones filled
+        in from the keyring (read only when some are needed)."""
+        kept = self.options.saved_secrets()
+        wanted = {h for h, v in options.headers if not v and h in kept}
+        if not wanted or not name:
+            return options
+        saved = self.store.options(name)
+        values = {h: v for h, v in saved.headers if h in wanted and v}
+        # A value the keyring lost is left out rather than sent empty.
+        headers = tuple((h, v) for h, v in options.headers if h not in wanted or h in values)
+        return with_secrets(dataclasses.replace(options, headers=headers), values)
 
     # -- messages -------------------------------------------------------------
 
@@ -366,7 +456,13 @@ class SavedConnectionsDialog(QDialog):
         self.urls_edit.setText(conn.urls_text if conn else "")
         self.display_name_edit.setText(conn.display_name if conn else "")
         if not keep_password:
+            # keep_password keeps the typed secrets too: those the store could not keep.
             self.password_edit.clear()
+            self.options.set_options(
+                conn.options if conn else ConnectionOptions(),
+                saved_secrets=conn.secret_headers if conn else (),
+            )
+            self._update_summary()
         if self._keyring:
             self.remember_box.setChecked(True)
         saved = conn is not None and conn.has_password
@@ -380,3 +476,26 @@ class SavedConnectionsDialog(QDialog):
             description = self.tr("Leave empty when the room has no password")
         self.password_edit.setPlaceholderText(hint)
         self.password_edit.setAccessibleDescription(description)
+
+    def _url_changed(self, text: str) -> None:
+        urls = split_urls(text)
+        self.options.set_url(urls[0] if urls else "")
+
+    def _update_summary(self) -> None:
+        """A word on what the collapsed Options hold: "3 headers · CA file"."""
+        parts: list[str] = []
+        headers = len(self.options.headers.pairs())
+        query = len(self.options.query.pairs())
+        if headers:
+            parts.append(self.tr("%n header(s)", "", headers))
+        if self.options.no_subprotocol_box.isChecked():
+            parts.append(self.tr("no subprotocol"))
+        elif self.options.subprotocols_edit.text().strip():
+            parts.append(self.tr("subprotocols"))
+        if query:
+            parts.append(self.tr("%n query parameter(s)", "", query))
+        if self.options.ca_file_edit.text().strip():
+            parts.append(self.tr("CA file"))
+        text = " · ".join(parts)
+        self.options_summary.setText(text)
+        self.options_summary.setAccessibleDescription(text or self.tr("defaults"))

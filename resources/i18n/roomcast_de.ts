@@ -99,36 +99,12 @@
         <source>Not connected: connect to a server to send messages</source>
         <translation>Nicht verbunden: Verbinden Sie sich mit einem Server, um Nachrichten zu senden</translation>
     </message>
-    <message>
-        <source>Raw JSON frame — Enter sends it as it is</source>
-        <translation>Roher JSON-Frame – die Eingabetaste sendet ihn unverändert</translation>
-    </message>
-    <message>
-        <source>Message — Enter sends, Shift+Enter adds a line</source>
-        <translation>Nachricht – Eingabe sendet, Umschalt+Eingabe fügt eine Zeile ein</translation>
-    </message>
-    <message>
-        <source>Not valid JSON: {error}; nothing was sent</source>
-        <translation>Kein gültiges JSON: {error}; es wurde nichts gesendet</translation>
-    </message>
 </context>
 <context>
     <name>ComposerBar</name>
     <message>
-        <source>Ra&amp;w JSON</source>
-        <translation>Ro&amp;hes JSON</translation>
-    </message>
-    <message>
-        <source>Send raw JSON</source>
-        <translation>Rohes JSON senden</translation>
-    </message>
-    <message>
-        <source>Send the text as one frame, as it is, after checking that it is JSON</source>
-        <translation>Den Text unverändert als einen Frame senden, nachdem geprüft wurde, dass er JSON ist</translation>
-    </message>
-    <message>
-        <source>Raw JSON error</source>
-        <translation>Fehler im rohen JSON</translation>
+        <source>Why the message was not sent</source>
+        <translation>Warum die Nachricht nicht gesendet wurde</translation>
     </message>
 </context>
 <context>
@@ -178,6 +154,18 @@
         <translation>Verbindet mit der Serveradresse oder trennt eine bestehende Verbindung</translation>
     </message>
     <message>
+        <source>Mor&amp;e…</source>
+        <translation>M&amp;ehr …</translation>
+    </message>
+    <message>
+        <source>Connection options</source>
+        <translation>Verbindungsoptionen</translation>
+    </message>
+    <message>
+        <source>Headers, subprotocols, query, TLS and timeouts for the next connect</source>
+        <translation>Header, Subprotokolle, Query, TLS und Timeouts für die nächste Verbindung</translation>
+    </message>
+    <message>
         <source>&amp;Server:</source>
         <translation>&amp;Server:</translation>
     </message>
@@ -188,6 +176,254 @@
     <message>
         <source>Disconnect</source>
         <translation>Trennen</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectionOptions</name>
+    <message>
+        <source>A header needs a name.</source>
+        <extracomment>Seconds to wait for the opening handshake (TCP, TLS and HTTP upgrade). Seconds between keepalive pings; None sends none. Seconds to wait for a ping&apos;s pong before dropping the connection; None waits forever. The shortest timeout or interval: less is a typo, not a choice. The longest opening handshake worth waiting for. The longest ping interval or ping timeout: an hour. RFC 7230, 3.2.6: tchar. RFC 7230, 3.2: field-value is VCHAR, obs-text, SP and HTAB; no other control character. Headers the handshake sets itself (lower case → how to write it in a message). Header names whose values are always secret (lower case). A header whose name contains one of these is taken for a secret. A value like &quot;Bearer abc…&quot; or &quot;Basic dXNlcjpw…&quot; is a credential whatever the name. Settings keys (to_settings / from_settings). Shows a marked text in the user&apos;s language: ``desktop/i18n.py`` sets it to ``QCoreApplication.translate``; headless it changes nothing (desktop/texts.py). None: automatic (the client decides); (): offer no subprotocol. A PEM file of extra certificate authorities to trust (&quot;&quot; for none).</extracomment>
+        <translation>Ein Header braucht einen Namen.</translation>
+    </message>
+    <message>
+        <source>Header name {name!r} is not valid: use only letters, digits and !#$%&amp;&apos;*+-.^_`|~ (RFC 7230).</source>
+        <translation>Der Header-Name {name!r} ist ungültig: Verwenden Sie nur Buchstaben, Ziffern und !#$%&amp;&apos;*+-.^_`|~ (RFC 7230).</translation>
+    </message>
+    <message>
+        <source>Don&apos;t add a Sec-WebSocket-Protocol header: use the subprotocols field.</source>
+        <translation>Fügen Sie keinen Sec-WebSocket-Protocol-Header hinzu: Verwenden Sie das Feld „Subprotokolle“.</translation>
+    </message>
+    <message>
+        <source>The {name} header is set by the WebSocket handshake itself: it can&apos;t be added.</source>
+        <translation>Der Header {name} wird vom WebSocket-Handshake selbst gesetzt: Er kann nicht hinzugefügt werden.</translation>
+    </message>
+    <message>
+        <source>The value of the {name} header contains a line break or another control character: HTTP doesn&apos;t allow that.</source>
+        <translation>Der Wert des Headers {name} enthält einen Zeilenumbruch oder ein anderes Steuerzeichen: HTTP erlaubt das nicht.</translation>
+    </message>
+    <message>
+        <source>The {name} header is given twice: give it once (several values go in one, separated by commas).</source>
+        <translation>Der Header {name} ist doppelt angegeben: Geben Sie ihn nur einmal an (mehrere Werte kommen, durch Kommas getrennt, in einen).</translation>
+    </message>
+    <message>
+        <source>Subprotocol {name!r} is not valid: use only letters, digits and !#$%&amp;&apos;*+-.^_`|~ (RFC 6455, 4.1).</source>
+        <translation>Das Subprotokoll {name!r} ist ungültig: Verwenden Sie nur Buchstaben, Ziffern und !#$%&amp;&apos;*+-.^_`|~ (RFC 6455, 4.1).</translation>
+    </message>
+    <message>
+        <source>Subprotocol {name!r} is listed twice.</source>
+        <translation>Das Subprotokoll {name!r} ist doppelt aufgeführt.</translation>
+    </message>
+    <message>
+        <source>A query parameter needs a name (the one with the value {value!r}).</source>
+        <translation>Ein Query-Parameter braucht einen Namen (der mit dem Wert {value!r}).</translation>
+    </message>
+    <message>
+        <source>The open timeout must be {low:g} to {high:g} seconds, not {value}.</source>
+        <extracomment>The limits of each duration, with what is said when a value is outside them.</extracomment>
+        <translation>Das Verbindungs-Timeout muss {low:g} bis {high:g} Sekunden betragen, nicht {value}.</translation>
+    </message>
+    <message>
+        <source>The ping interval must be {low:g} to {high:g} seconds (or no pings), not {value}.</source>
+        <translation>Das Ping-Intervall muss {low:g} bis {high:g} Sekunden betragen (oder keine Pings), nicht {value}.</translation>
+    </message>
+    <message>
+        <source>The ping timeout must be {low:g} to {high:g} seconds (or none), not {value}.</source>
+        <translation>Das Ping-Timeout muss {low:g} bis {high:g} Sekunden betragen (oder keines), nicht {value}.</translation>
+    </message>
+    <message>
+        <source>The CA file {path} does not exist.</source>
+        <translation>Die CA-Datei {path} existiert nicht.</translation>
+    </message>
+    <message>
+        <source>The CA file {path} is not a file.</source>
+        <translation>Die CA-Datei {path} ist keine Datei.</translation>
+    </message>
+    <message>
+        <source>The CA file {path} can&apos;t be read: {reason}.</source>
+        <translation>Die CA-Datei {path} kann nicht gelesen werden: {reason}.</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectionOptionsWidget</name>
+    <message>
+        <source>Connection options</source>
+        <translation>Verbindungsoptionen</translation>
+    </message>
+    <message>
+        <source>Headers, subprotocols, query parameters, TLS trust and timeouts</source>
+        <translation>Header, Subprotokolle, Query-Parameter, TLS-Vertrauen und Timeouts</translation>
+    </message>
+    <message>
+        <source>Sho&amp;w secret values</source>
+        <translation>Geheime Werte &amp;zeigen</translation>
+    </message>
+    <message>
+        <source>Show secret values</source>
+        <translation>Geheime Werte zeigen</translation>
+    </message>
+    <message>
+        <source>Show the values of headers such as Authorization instead of dots</source>
+        <translation>Die Werte von Headern wie Authorization statt Punkten zeigen</translation>
+    </message>
+    <message>
+        <source>automatic</source>
+        <translation>automatisch</translation>
+    </message>
+    <message>
+        <source>Subprotocols to offer, separated by commas. Empty: automatic (roomcast.v1 for Roomcast servers, none for others)</source>
+        <translation>Anzubietende Subprotokolle, durch Kommas getrennt. Leer: automatisch (roomcast.v1 für Roomcast-Server, keines für andere)</translation>
+    </message>
+    <message>
+        <source>Subprotocols</source>
+        <translation>Subprotokolle</translation>
+    </message>
+    <message>
+        <source>O&amp;ffer no subprotocol</source>
+        <translation>Kein Subpr&amp;otokoll anbieten</translation>
+    </message>
+    <message>
+        <source>Offer no subprotocol</source>
+        <translation>Kein Subprotokoll anbieten</translation>
+    </message>
+    <message>
+        <source>Send no Sec-WebSocket-Protocol header at all</source>
+        <translation>Überhaupt keinen Sec-WebSocket-Protocol-Header senden</translation>
+    </message>
+    <message>
+        <source>none: the system&apos;s authorities only</source>
+        <translation>keine: nur die Zertifizierungsstellen des Systems</translation>
+    </message>
+    <message>
+        <source>CA file</source>
+        <translation>CA-Datei</translation>
+    </message>
+    <message>
+        <source>A PEM file of certificate authorities to trust besides the system&apos;s, for wss:// servers</source>
+        <translation>Eine PEM-Datei mit Zertifizierungsstellen, denen zusätzlich zu denen des Systems vertraut wird, für wss://-Server</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Durchsuchen …</translation>
+    </message>
+    <message>
+        <source>Browse for a CA file</source>
+        <translation>Nach einer CA-Datei suchen</translation>
+    </message>
+    <message>
+        <source>Choose the CA file in a file dialog</source>
+        <translation>Die CA-Datei in einem Dateidialog wählen</translation>
+    </message>
+    <message>
+        <source>Trusted certificate</source>
+        <translation>Vertrauenswürdiges Zertifikat</translation>
+    </message>
+    <message>
+        <source>Forget</source>
+        <translation>Vergessen</translation>
+    </message>
+    <message>
+        <source>Forget the trusted certificate</source>
+        <translation>Das vertrauenswürdige Zertifikat vergessen</translation>
+    </message>
+    <message>
+        <source>Stop trusting this server&apos;s pinned certificate; the next connection asks again</source>
+        <translation>Dem gepinnten Zertifikat dieses Servers nicht mehr vertrauen; bei der nächsten Verbindung wird erneut gefragt</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>Open timeout</source>
+        <translation>Verbindungs-Timeout</translation>
+    </message>
+    <message>
+        <source>Seconds to wait for the server to accept the connection</source>
+        <translation>Wie viele Sekunden gewartet wird, bis der Server die Verbindung annimmt</translation>
+    </message>
+    <message>
+        <source>no pings</source>
+        <translation>keine Pings</translation>
+    </message>
+    <message>
+        <source>Ping interval</source>
+        <translation>Ping-Intervall</translation>
+    </message>
+    <message>
+        <source>Seconds between keepalive pings; 0 sends no pings</source>
+        <translation>Sekunden zwischen Keepalive-Pings; 0 sendet keine Pings</translation>
+    </message>
+    <message>
+        <source>no timeout</source>
+        <translation>kein Timeout</translation>
+    </message>
+    <message>
+        <source>Ping timeout</source>
+        <translation>Ping-Timeout</translation>
+    </message>
+    <message>
+        <source>Seconds to wait for the answer to a ping before giving up; 0 waits forever</source>
+        <translation>Wie viele Sekunden auf die Antwort auf einen Ping gewartet wird, bevor aufgegeben wird; 0 wartet unbegrenzt</translation>
+    </message>
+    <message>
+        <source>Problem with the connection options</source>
+        <translation>Problem mit den Verbindungsoptionen</translation>
+    </message>
+    <message>
+        <source>&amp;Headers:</source>
+        <translation>&amp;Header:</translation>
+    </message>
+    <message>
+        <source>Subprotocols:</source>
+        <translation>Subprotokolle:</translation>
+    </message>
+    <message>
+        <source>&amp;Query parameters:</source>
+        <translation>&amp;Query-Parameter:</translation>
+    </message>
+    <message>
+        <source>CA file:</source>
+        <translation>CA-Datei:</translation>
+    </message>
+    <message>
+        <source>Trusted certificate:</source>
+        <translation>Vertrauenswürdiges Zertifikat:</translation>
+    </message>
+    <message>
+        <source>Open timeout:</source>
+        <translation>Verbindungs-Timeout:</translation>
+    </message>
+    <message>
+        <source>&amp;Keepalive ping interval:</source>
+        <translation>&amp;Keepalive-Ping-Intervall:</translation>
+    </message>
+    <message>
+        <source>Ping timeout:</source>
+        <translation>Ping-Timeout:</translation>
+    </message>
+    <message>
+        <source>Not used: only wss:// addresses have certificates</source>
+        <translation>Nicht verwendet: Nur wss://-Adressen haben Zertifikate</translation>
+    </message>
+    <message>
+        <source>None: the certificate must be signed by a trusted authority</source>
+        <translation>Keines: Das Zertifikat muss von einer vertrauenswürdigen Zertifizierungsstelle signiert sein</translation>
+    </message>
+    <message>
+        <source>SHA-256 {fingerprint}</source>
+        <translation>SHA-256 {fingerprint}</translation>
+    </message>
+    <message>
+        <source>Choose a CA file</source>
+        <translation>CA-Datei wählen</translation>
+    </message>
+    <message>
+        <source>Certificates (*.pem *.crt *.cer)</source>
+        <translation>Zertifikate (*.pem *.crt *.cer)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>Alle Dateien (*)</translation>
     </message>
 </context>
 <context>
@@ -326,6 +562,14 @@
         <translation>Binäre Frames</translation>
     </message>
     <message>
+        <source>C&amp;ontrol</source>
+        <translation>Kontro&amp;lle</translation>
+    </message>
+    <message>
+        <source>Control frames: ping, pong, close</source>
+        <translation>Kontroll-Frames: ping, pong, close</translation>
+    </message>
+    <message>
         <source>Show or hide this kind of row.</source>
         <translation>Diese Art von Zeilen zeigen oder ausblenden.</translation>
     </message>
@@ -348,6 +592,187 @@
     <message>
         <source>{current} of {count}</source>
         <translation>{current} von {count}</translation>
+    </message>
+</context>
+<context>
+    <name>FrameDetail</name>
+    <message>
+        <source>Frame details</source>
+        <extracomment>The Hex tab dumps at most this many bytes (65,536 lines): a larger frame&apos;s dump ends with a line saying how many bytes are not shown. The Key column fits the widest key of this many rows of the tree. The tab the person chose last; None until they choose one. True while show_row sets the tabs: their changes are not the person&apos;s. The tabs filled with the frame shown (see _fill).</extracomment>
+        <translation>Frame-Details</translation>
+    </message>
+    <message>
+        <source>Direction</source>
+        <translation>Richtung</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <source>Opcode</source>
+        <translation>Opcode</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Anmerkung</translation>
+    </message>
+    <message>
+        <source>JSON tree</source>
+        <translation>JSON-Baum</translation>
+    </message>
+    <message>
+        <source>The frame&apos;s JSON: keys and values; Ctrl+C copies the selected value</source>
+        <translation>Das JSON des Frames: Schlüssel und Werte; Strg+C kopiert den ausgewählten Wert</translation>
+    </message>
+    <message>
+        <source>Copy value</source>
+        <translation>Wert kopieren</translation>
+    </message>
+    <message>
+        <source>Frame text</source>
+        <translation>Frame-Text</translation>
+    </message>
+    <message>
+        <source>The frame&apos;s payload as text</source>
+        <translation>Die Nutzdaten des Frames als Text</translation>
+    </message>
+    <message>
+        <source>Frame bytes</source>
+        <translation>Frame-Bytes</translation>
+    </message>
+    <message>
+        <source>The frame&apos;s bytes: offset, hexadecimal and printable characters</source>
+        <translation>Die Bytes des Frames: Offset, hexadezimal und als druckbare Zeichen</translation>
+    </message>
+    <message>
+        <source>Tree</source>
+        <translation>Baum</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <source>Hex</source>
+        <translation>Hex</translation>
+    </message>
+    <message>
+        <source>Frame views</source>
+        <translation>Frame-Ansichten</translation>
+    </message>
+    <message>
+        <source>The payload as a JSON tree, as text, as bytes</source>
+        <translation>Die Nutzdaten als JSON-Baum, als Text, als Bytes</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <source>Copy what the current tab shows: the selected value, the text or the hex dump</source>
+        <translation>Kopieren, was der aktuelle Reiter zeigt: den ausgewählten Wert, den Text oder den Hex-Dump</translation>
+    </message>
+    <message>
+        <source>Copy raw</source>
+        <translation>Roh kopieren</translation>
+    </message>
+    <message>
+        <source>Copy the payload exactly: a text frame&apos;s text, other frames&apos; bytes as hex</source>
+        <translation>Die Nutzdaten unverändert kopieren: bei einem Text-Frame den Text, bei anderen Frames die Bytes als Hex</translation>
+    </message>
+    <message>
+        <source>Select a frame to see its details</source>
+        <translation>Wählen Sie einen Frame aus, um seine Details zu sehen</translation>
+    </message>
+    <message>
+        <source>Notices are not frames</source>
+        <translation>Hinweise sind keine Frames</translation>
+    </message>
+    <message>
+        <source>No frame was recorded for this row yet</source>
+        <translation>Für diese Zeile wurde noch kein Frame aufgezeichnet</translation>
+    </message>
+    <message>
+        <source>Copy &amp;value</source>
+        <translation>&amp;Wert kopieren</translation>
+    </message>
+    <message>
+        <source>Copy &amp;path</source>
+        <translation>&amp;Pfad kopieren</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>Gesendet</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>Empfangen</translation>
+    </message>
+    <message>
+        <source>1 byte</source>
+        <translation>1 Byte</translation>
+    </message>
+    <message>
+        <source>{count} bytes</source>
+        <translation>{count} Bytes</translation>
+    </message>
+    <message>
+        <source>binary frame, shown as text (valid UTF-8)</source>
+        <translation>Binär-Frame, als Text angezeigt (gültiges UTF-8)</translation>
+    </message>
+</context>
+<context>
+    <name>Frames</name>
+    <message>
+        <source>… 1 more byte not shown</source>
+        <extracomment>Bytes on one line of a hex dump, as ``hexdump -C`` and ``xxd`` print them. Hex bytes are grouped in eights, with one more space between groups. A string node&apos;s summary shows at most this many characters of the string. The units of :func:`compact_size`, 1024 apart. Shows a marked text in the user&apos;s language: ``desktop/i18n.py`` sets it to ``QCoreApplication.translate``; headless it changes nothing (desktop/texts.py). Printable ASCII stays; every other byte is &quot;.&quot; in a hex dump&apos;s text column.</extracomment>
+        <translation>… 1 weiteres Byte nicht angezeigt</translation>
+    </message>
+    <message>
+        <source>… {count} more bytes not shown</source>
+        <translation>… {count} weitere Bytes nicht angezeigt</translation>
+    </message>
+    <message>
+        <source>empty</source>
+        <translation>leer</translation>
+    </message>
+    <message>
+        <source>1 byte</source>
+        <translation>1 Byte</translation>
+    </message>
+    <message>
+        <source>{count} bytes</source>
+        <translation>{count} Bytes</translation>
+    </message>
+    <message>
+        <source>close · invalid payload (1 byte)</source>
+        <translation>close · ungültige Nutzdaten (1 Byte)</translation>
+    </message>
+    <message>
+        <source>close · no code</source>
+        <translation>close · kein Code</translation>
+    </message>
+    <message>
+        <source>1 key</source>
+        <extracomment>The payload&apos;s size in bytes as it travelled. The payload as text: a text frame&apos;s, or a binary frame&apos;s that is UTF-8 text; a ping&apos;s or pong&apos;s that is; None otherwise. The payload&apos;s bytes as they travelled (UTF-8 for a text frame). The parsed JSON when ``is_json`` (JSON&apos;s ``null`` is None too). A binary frame that is shown as text because its bytes are UTF-8. Rows whose text is worth parsing as JSON: the client already knows a TEXT row&apos;s text does not parse, and a chat row is a Roomcast frame (PROTOCOL.md). Rows whose bytes are UTF-8 text (desktop/client.py, ``classify``). Control characters other than tab and line breaks: bytes with these are data, not text, even when they are valid UTF-8 (desktop/client.py, ``classify``). RFC 9535 (JSONPath), 2.5.1.1: a member name that may follow a dot (``name-first *name-char``); every other name is written ``[&quot;...&quot;]``. The kinds of the types json.loads makes, found with one look-up (a large array&apos;s children are built in one go); other values go through _kind.</extracomment>
+        <translation>1 Schlüssel</translation>
+    </message>
+    <message>
+        <source>{count} keys</source>
+        <translation>{count} Schlüssel</translation>
+    </message>
+    <message>
+        <source>1 item</source>
+        <translation>1 Element</translation>
+    </message>
+    <message>
+        <source>{count} items</source>
+        <translation>{count} Elemente</translation>
     </message>
 </context>
 <context>
@@ -519,6 +944,62 @@
     </message>
 </context>
 <context>
+    <name>Inspector</name>
+    <message>
+        <source>Connection options</source>
+        <extracomment>Where the pinned certificates are kept in the settings.</extracomment>
+        <translation>Verbindungsoptionen</translation>
+    </message>
+    <message>
+        <source>Used when you connect: for the room shown, Disconnect and Connect again.</source>
+        <translation>Wird beim Verbinden verwendet: Für den angezeigten Raum auf „Trennen“ und dann erneut auf „Verbinden“ klicken.</translation>
+    </message>
+    <message>
+        <source>Frame de&amp;tails</source>
+        <translation>Frame-De&amp;tails</translation>
+    </message>
+    <message>
+        <source>Saved &amp;messages</source>
+        <translation>&amp;Gespeicherte Nachrichten</translation>
+    </message>
+    <message>
+        <source>Show &amp;control frames</source>
+        <translation>&amp;Kontroll-Frames zeigen</translation>
+    </message>
+    <message>
+        <source>Record pings, pongs and close frames as rows, in every room, from now on</source>
+        <translation>Pings, Pongs und Close-Frames ab jetzt in jedem Raum als Zeilen aufzeichnen</translation>
+    </message>
+    <message>
+        <source>Copy as &amp;websocat command</source>
+        <translation>Als &amp;websocat-Befehl kopieren</translation>
+    </message>
+    <message>
+        <source>Copy as wsca&amp;t command</source>
+        <translation>Als wsca&amp;t-Befehl kopieren</translation>
+    </message>
+    <message>
+        <source>Untrusted certificate</source>
+        <translation>Nicht vertrauenswürdiges Zertifikat</translation>
+    </message>
+    <message>
+        <source>Trust it only if the fingerprint matches the one the server&apos;s operator gave you. A trusted certificate that later changes is refused.</source>
+        <translation>Vertrauen Sie ihm nur, wenn der Fingerabdruck mit dem übereinstimmt, den Ihnen der Betreiber des Servers genannt hat. Ändert sich ein vertrauenswürdiges Zertifikat später, wird es abgelehnt.</translation>
+    </message>
+    <message>
+        <source>&amp;Trust and connect</source>
+        <translation>&amp;Vertrauen und verbinden</translation>
+    </message>
+    <message>
+        <source>Open a room first: there is no connection to copy</source>
+        <translation>Öffnen Sie zuerst einen Raum: Es gibt keine Verbindung zum Kopieren</translation>
+    </message>
+    <message>
+        <source>Copied: {command}</source>
+        <translation>Kopiert: {command}</translation>
+    </message>
+</context>
+<context>
     <name>InvitePanel</name>
     <message>
         <source>Join addresses</source>
@@ -551,6 +1032,18 @@
     <message>
         <source>Copied</source>
         <translation>Kopiert</translation>
+    </message>
+</context>
+<context>
+    <name>JsonTreeModel</name>
+    <message>
+        <source>Key</source>
+        <extracomment>Rows of one node laid out at a time (the first batch at once, the rest on ``fetchMore``): a view expands it in a few tens of milliseconds. id(node) → how many of its rows are shown, for the nodes fetched past the first batch (the nodes live as long as the root: ids are stable).</extracomment>
+        <translation>Schlüssel</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
     </message>
 </context>
 <context>
@@ -656,7 +1149,7 @@
     </message>
     <message>
         <source>Show Roomcast</source>
-        <extracomment>&quot;Open another room&quot; (Ctrl+N): the bar is free for a new address until a room connects or another room is shown. Scroll positions saved at the last quit, restored once the room&apos;s first history page is there.</extracomment>
+        <extracomment>&quot;Open another room&quot; (Ctrl+N): the bar is free for a new address until a room connects or another room is shown. Scroll positions saved at the last quit, restored once the room&apos;s first history page is there. A saved connection&apos;s options, for the connectRequested that follows.</extracomment>
         <translation>Roomcast zeigen</translation>
     </message>
     <message>
@@ -872,6 +1365,7 @@
     </message>
     <message>
         <source>you</source>
+        <extracomment>Rows that are frames as they travelled: monospaced, with the gutter.</extracomment>
         <translation>Sie</translation>
     </message>
     <message>
@@ -884,7 +1378,7 @@
     </message>
     <message>
         <source>({count} more characters; Copy text has all)</source>
-        <extracomment>The height of each decoration code, beyond the text&apos;s lines. Few texts average under this many pixels a character.</extracomment>
+        <extracomment>The height of each decoration code, beyond the text&apos;s lines. A frame row&apos;s gutter: &quot;↓ 14:03:07.123 1023 KiB&quot; and a gap, in mono. Few texts average under this many pixels a character.</extracomment>
         <translation>({count} weitere Zeichen; „Text kopieren“ hat alles)</translation>
     </message>
 </context>
@@ -970,6 +1464,10 @@
     <message>
         <source>binary frame</source>
         <translation>binärer Frame</translation>
+    </message>
+    <message>
+        <source>control frame</source>
+        <translation>Kontroll-Frame</translation>
     </message>
     <message>
         <source>received</source>
@@ -1127,7 +1625,7 @@
     <name>RoomClient</name>
     <message>
         <source>TLS handshake with {where} failed: the server does not speak TLS — try {url}</source>
-        <extracomment>Our frames are small; the server&apos;s are at most 256 KiB (PROTOCOL.md, Transport, Size), history pages included. 1 MiB leaves room for foreign ones. Seconds to wait for the closing handshake before dropping the TCP connection. Attempts (with backoff between them) after which a client that has not been CONNECTED since start() gives up: a mistyped address is not retried forever. One that was connected keeps reconnecting, however long the server is away. Do not reconnect (PROTOCOL.md, Close codes: 1008; error code unauthorized). Reconnect at once, without the backoff wait (Close codes: 1012). A connection that stayed up this long resets the attempt count. Turns a marked text into the user&apos;s language: the GUI sets this to ``QCoreApplication.translate`` (desktop/i18n.py); headless it changes nothing. OpenSSL&apos;s reasons for a peer whose first bytes are not a TLS record: a plain HTTP (ws://) server answering the ClientHello.</extracomment>
+        <extracomment>Our frames are small; the server&apos;s are at most 256 KiB (PROTOCOL.md, Transport, Size), history pages included. 1 MiB leaves room for foreign ones. Seconds to wait for the closing handshake before dropping the TCP connection. Attempts (with backoff between them) after which a client that has not been CONNECTED since start() gives up: a mistyped address is not retried forever. One that was connected keeps reconnecting, however long the server is away. Seconds a connection that offered no subprotocol waits for a Roomcast server&apos;s unprompted ``welcome`` (PROTOCOL.md, Joining) before it is taken for a foreign server. Roomcast sends it right after the handshake. Seconds the ``GET /healthz`` that asks an unknown server at ``/`` whether it is a Roomcast server may take (RoomClient._probe). The most of its answer that is read. The SHA-256 fingerprint of a certificate this computer does not trust, which the person may pin (:meth:`RoomClient.trust`) to connect. Do not reconnect (PROTOCOL.md, Close codes: 1008; error code unauthorized). Reconnect at once, without the backoff wait (Close codes: 1012). The fingerprint of an untrusted certificate (see Status.untrusted). A connection that stayed up this long resets the attempt count. Shows a marked text in the user&apos;s language: ``desktop/i18n.py`` sets it to ``QCoreApplication.translate``; headless it changes nothing (desktop/texts.py). OpenSSL&apos;s reasons for a peer whose first bytes are not a TLS record: a plain HTTP (ws://) server answering the ClientHello.</extracomment>
         <translation>TLS-Handshake mit {where} fehlgeschlagen: Der Server spricht kein TLS – versuchen Sie {url}</translation>
     </message>
     <message>
@@ -1204,7 +1702,7 @@
     </message>
     <message>
         <source>not sent before switching servers</source>
-        <extracomment>Control characters other than tab and line breaks: UTF-8-valid bytes with these are data (a length prefix, a protobuf), not text.</extracomment>
+        <extracomment>Control characters other than tab and line breaks: UTF-8-valid bytes with these are data (a length prefix, a protobuf), not text. Set per client by :meth:`RoomClient._connection_class`. Complete data messages received (by the protocol) and shown (by us). Report ping, pong and close frames to ``on_control`` (the window&apos;s &quot;Show control frames&quot;); off, they are not even copied. Headers, subprotocols, query, TLS and timeouts; read at each attempt. Pinned certificates (desktop/tls.py), shared by the window&apos;s clients.</extracomment>
         <translation>vor dem Serverwechsel nicht gesendet</translation>
     </message>
     <message>
@@ -1222,6 +1720,10 @@
     <message>
         <source>Could not reach {where}: {reason}</source>
         <translation>{where} nicht erreichbar: {reason}</translation>
+    </message>
+    <message>
+        <source>the connection closed before it was sent</source>
+        <translation>die Verbindung wurde vor dem Senden geschlossen</translation>
     </message>
     <message>
         <source>Sending failed unexpectedly: {error}</source>
@@ -1319,6 +1821,14 @@
     </message>
 </context>
 <context>
+    <name>Rows</name>
+    <message>
+        <source>(JSON nested too deeply to show here; Copy raw has the frame)</source>
+        <extracomment>A ping, pong or close frame (RFC 6455, 5.5), recorded only while the window&apos;s &quot;Show control frames&quot; is on: ``opcode`` says which, ``raw`` holds the payload (for a close: the 2-byte code and the UTF-8 reason). The text shown: chat content, the system text, pretty JSON, raw text, or the binary summary. Always rendered as plain text. The client message id (chat rows) — how an acknowledgement finds its row. The frame as it travelled (text or bytes), for &quot;Copy raw&quot;. A chat message from someone else that names us (notifications.mentions): the list marks it. Only set on CONTROL rows; data rows&apos; opcode follows from ``raw`` (str: text, bytes: binary) — see :func:`opcode_of`. A JSON object or array whose one-line form fits in this many characters (its indentation included) is shown on one line: ``{&quot;price&quot;: 101.25, &quot;size&quot;: 300}`` is one row of an order book, not four lines. Only containers with at most this many entries are tried on one line (bounds the cost: each try serializes the container once). Shows a marked text in the user&apos;s language: ``desktop/i18n.py`` sets it to ``QCoreApplication.translate``; headless it changes nothing (desktop/texts.py). What :func:`pretty_json` shows for a value nested deeper than it can walk (the frame itself is kept: Copy raw has it).</extracomment>
+        <translation>(JSON zu tief verschachtelt, um es hier zu zeigen; „Roh kopieren“ enthält den Frame)</translation>
+    </message>
+</context>
+<context>
     <name>SavedConnections</name>
     <message>
         <source>No system keyring is available: the password was not saved. It will be asked for when you connect.</source>
@@ -1327,6 +1837,7 @@
     </message>
     <message>
         <source>The system keyring is locked: {what}.</source>
+        <extracomment>Secret header values are never here: those headers have an empty value (:meth:`SavedConnections.options` fills them in from the keyring). The headers whose values are in the keyring; set by the store, like has_password.</extracomment>
         <translation>Der Systemschlüsselbund ist gesperrt: {what}.</translation>
     </message>
     <message>
@@ -1342,12 +1853,20 @@
         <translation>das gespeicherte Passwort konnte nicht gelesen werden. Geben Sie es im Feld „Passwort“ ein</translation>
     </message>
     <message>
+        <source>the saved header values could not be read. Type them in the connection options</source>
+        <translation>die gespeicherten Header-Werte konnten nicht gelesen werden. Geben Sie sie in den Verbindungsoptionen ein</translation>
+    </message>
+    <message>
         <source>the old password could not be removed from it</source>
         <translation>das alte Passwort konnte nicht daraus entfernt werden</translation>
     </message>
     <message>
         <source>the connection was deleted, but its password could not be removed from it</source>
         <translation>die Verbindung wurde gelöscht, aber ihr Passwort konnte nicht daraus entfernt werden</translation>
+    </message>
+    <message>
+        <source>the connection was deleted, but its secret header values could not be removed from it</source>
+        <translation>die Verbindung wurde gelöscht, aber ihre geheimen Header-Werte konnten nicht daraus entfernt werden</translation>
     </message>
     <message>
         <source>There is no saved connection named {name!r}.</source>
@@ -1386,6 +1905,14 @@
         <translation>das Passwort wurde nicht gespeichert. Es wird beim Verbinden abgefragt</translation>
     </message>
     <message>
+        <source>the headers with secret values ({names}) were not saved. Add them in the connection options when you connect</source>
+        <translation>die Header mit geheimen Werten ({names}) wurden nicht gespeichert. Fügen Sie sie beim Verbinden in den Verbindungsoptionen hinzu</translation>
+    </message>
+    <message>
+        <source>the secret header values could not be moved to the new name and were not kept</source>
+        <translation>die geheimen Header-Werte konnten nicht auf den neuen Namen übertragen werden und wurden nicht behalten</translation>
+    </message>
+    <message>
         <source>The settings file {path} could not be written: the change may be lost.</source>
         <translation>Die Einstellungsdatei {path} konnte nicht geschrieben werden: Die Änderung geht möglicherweise verloren.</translation>
     </message>
@@ -1394,7 +1921,7 @@
     <name>SavedConnectionsDialog</name>
     <message>
         <source>Saved connections</source>
-        <extracomment>Item data: the saved connection&apos;s name.</extracomment>
+        <extracomment>Item data: the saved connection&apos;s name. The ConnectionOptions for the connectRequested emitted right after it.</extracomment>
         <translation>Gespeicherte Verbindungen</translation>
     </message>
     <message>
@@ -1472,6 +1999,22 @@
     <message>
         <source>No system keyring is available: passwords can&apos;t be saved. One typed here is used when you press Connect.</source>
         <translation>Kein Systemschlüsselbund verfügbar: Passwörter können nicht gespeichert werden. Ein hier eingegebenes wird beim Verbinden verwendet.</translation>
+    </message>
+    <message>
+        <source>Op&amp;tions</source>
+        <translation>Op&amp;tionen</translation>
+    </message>
+    <message>
+        <source>Connection options</source>
+        <translation>Verbindungsoptionen</translation>
+    </message>
+    <message>
+        <source>Show or hide headers, subprotocols, query parameters, TLS trust and timeouts</source>
+        <translation>Header, Subprotokolle, Query-Parameter, TLS-Vertrauen und Timeouts zeigen oder verbergen</translation>
+    </message>
+    <message>
+        <source>Options in use</source>
+        <translation>Verwendete Optionen</translation>
     </message>
     <message>
         <source>Status message</source>
@@ -1569,6 +2112,510 @@
         <source>Leave empty when the room has no password</source>
         <translation>Leer lassen, wenn der Raum kein Passwort hat</translation>
     </message>
+    <message numerus="yes">
+        <source>%n header(s)</source>
+        <translation>
+            <numerusform>%n Header</numerusform>
+            <numerusform>%n Header</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>no subprotocol</source>
+        <translation>kein Subprotokoll</translation>
+    </message>
+    <message>
+        <source>subprotocols</source>
+        <translation>Subprotokolle</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n query parameter(s)</source>
+        <translation>
+            <numerusform>%n Query-Parameter</numerusform>
+            <numerusform>%n Query-Parameter</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>CA file</source>
+        <translation>CA-Datei</translation>
+    </message>
+    <message>
+        <source>defaults</source>
+        <translation>Standardwerte</translation>
+    </message>
+</context>
+<context>
+    <name>SavedMessageDialog</name>
+    <message>
+        <source>Edit saved message</source>
+        <translation>Gespeicherte Nachricht bearbeiten</translation>
+    </message>
+    <message>
+        <source>Save message</source>
+        <translation>Nachricht speichern</translation>
+    </message>
+    <message>
+        <source>Name a message to send again with a click or a shortcut</source>
+        <translation>Einer Nachricht einen Namen geben, um sie mit einem Klick oder einem Tastenkürzel erneut zu senden</translation>
+    </message>
+    <message>
+        <source>e.g. Subscribe to trades</source>
+        <translation>z. B. Trades abonnieren</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>1 to 64 characters, unique among this room&apos;s or all rooms&apos; saved messages</source>
+        <translation>1 bis 64 Zeichen, eindeutig unter den gespeicherten Nachrichten dieses Raums bzw. aller Räume</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Nachricht</translation>
+    </message>
+    <message>
+        <source>The text as the message field would hold it</source>
+        <translation>Der Text, wie ihn das Nachrichtenfeld enthalten würde</translation>
+    </message>
+    <message>
+        <source>&amp;This room only</source>
+        <translation>Nur dieser &amp;Raum</translation>
+    </message>
+    <message>
+        <source>This room only</source>
+        <translation>Nur dieser Raum</translation>
+    </message>
+    <message>
+        <source>Offer this message in this room only</source>
+        <translation>Diese Nachricht nur in diesem Raum anbieten</translation>
+    </message>
+    <message>
+        <source>Not available: no room is open</source>
+        <translation>Nicht verfügbar: Es ist kein Raum geöffnet</translation>
+    </message>
+    <message>
+        <source>A&amp;ll rooms</source>
+        <translation>&amp;Alle Räume</translation>
+    </message>
+    <message>
+        <source>All rooms</source>
+        <translation>Alle Räume</translation>
+    </message>
+    <message>
+        <source>Offer this message in every room</source>
+        <translation>Diese Nachricht in jedem Raum anbieten</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>&amp;Speichern</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Speichern</translation>
+    </message>
+    <message>
+        <source>Keep this message under its name</source>
+        <translation>Diese Nachricht unter ihrem Namen aufbewahren</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Close without saving</source>
+        <translation>Schließen, ohne zu speichern</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <source>&amp;Message:</source>
+        <translation>Na&amp;chricht:</translation>
+    </message>
+</context>
+<context>
+    <name>SavedMessages</name>
+    <message>
+        <source>A saved message needs a name.</source>
+        <extracomment>A Roomcast server&apos;s frame limit (PROTOCOL.md, Transport, Size). All payloads together: the settings file stays small enough to rewrite often. A room key is an address and a room name; anything longer is not one. How much of a payload&apos;s first line a list shows. Shows a marked text in the user&apos;s language: ``desktop/i18n.py`` sets it to ``QCoreApplication.translate``; headless it changes nothing (desktop/texts.py).</extracomment>
+        <translation>Eine gespeicherte Nachricht braucht einen Namen.</translation>
+    </message>
+    <message>
+        <source>A saved message&apos;s name has at most {limit} characters (this one has {count}).</source>
+        <translation>Der Name einer gespeicherten Nachricht hat höchstens {limit} Zeichen (dieser hat {count}).</translation>
+    </message>
+    <message>
+        <source>A saved message&apos;s name can&apos;t contain control characters.</source>
+        <translation>Der Name einer gespeicherten Nachricht darf keine Steuerzeichen enthalten.</translation>
+    </message>
+    <message>
+        <source>There is nothing to save: the text is empty.</source>
+        <translation>Es gibt nichts zu speichern: Der Text ist leer.</translation>
+    </message>
+    <message>
+        <source>A saved message holds at most {limit} (this one is {size}).</source>
+        <translation>Eine gespeicherte Nachricht fasst höchstens {limit} (diese hat {size}).</translation>
+    </message>
+    <message>
+        <source>There is no saved message named {name!r}.</source>
+        <extracomment>Called after every change (the owner&apos;s: save the settings).</extracomment>
+        <translation>Es gibt keine gespeicherte Nachricht namens {name!r}.</translation>
+    </message>
+    <message>
+        <source>A saved message named {name!r} already exists here.</source>
+        <translation>Eine gespeicherte Nachricht namens {name!r} gibt es hier bereits.</translation>
+    </message>
+    <message>
+        <source>At most {limit} messages can be saved: remove one to save another.</source>
+        <translation>Es können höchstens {limit} Nachrichten gespeichert werden: Entfernen Sie eine, um eine weitere zu speichern.</translation>
+    </message>
+    <message>
+        <source>Saved messages hold at most {limit} together: remove some to save this one.</source>
+        <translation>Gespeicherte Nachrichten fassen zusammen höchstens {limit}: Entfernen Sie einige, um diese zu speichern.</translation>
+    </message>
+    <message>
+        <source>The settings file {path} could not be written: the saved messages may be lost.</source>
+        <extracomment>The QSettings array the saved messages are stored in.</extracomment>
+        <translation>Die Einstellungsdatei {path} konnte nicht geschrieben werden: Die gespeicherten Nachrichten gehen möglicherweise verloren.</translation>
+    </message>
+</context>
+<context>
+    <name>SavedMessagesModel</name>
+    <message>
+        <source>{name} ({shortcut})</source>
+        <extracomment>The first rows have a shortcut to send them: Ctrl+1 … Ctrl+9. How much of the payload a tooltip shows.</extracomment>
+        <translation>{name} ({shortcut})</translation>
+    </message>
+    <message>
+        <source>all rooms</source>
+        <translation>alle Räume</translation>
+    </message>
+    <message>
+        <source>this room</source>
+        <translation>dieser Raum</translation>
+    </message>
+    <message>
+        <source>{mode} · {where} · {preview}</source>
+        <translation>{mode} · {where} · {preview}</translation>
+    </message>
+</context>
+<context>
+    <name>SavedMessagesPanel</name>
+    <message>
+        <source>Saved messages</source>
+        <extracomment>The dialog open (saving or editing), if any.</extracomment>
+        <translation>Gespeicherte Nachrichten</translation>
+    </message>
+    <message>
+        <source>Enter or a double click sends the selected message; Ctrl+1 to Ctrl+9 send the first nine; Alt+Up and Alt+Down move it</source>
+        <translation>Eingabetaste oder Doppelklick sendet die ausgewählte Nachricht; Strg+1 bis Strg+9 senden die ersten neun; Alt+Hoch und Alt+Runter verschieben sie</translation>
+    </message>
+    <message>
+        <source>Saved messa&amp;ges</source>
+        <translation>&amp;Gespeicherte Nachrichten</translation>
+    </message>
+    <message>
+        <source>No saved messages yet: type one and press Save current…</source>
+        <translation>Noch keine gespeicherten Nachrichten: Geben Sie eine ein und klicken Sie auf „Aktuelle speichern …“</translation>
+    </message>
+    <message>
+        <source>No saved messages</source>
+        <translation>Keine gespeicherten Nachrichten</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>Senden</translation>
+    </message>
+    <message>
+        <source>Send the selected message (Enter in the list)</source>
+        <translation>Die ausgewählte Nachricht senden (Eingabetaste in der Liste)</translation>
+    </message>
+    <message>
+        <source>Save current…</source>
+        <translation>Aktuelle speichern …</translation>
+    </message>
+    <message>
+        <source>Save current</source>
+        <translation>Aktuelle speichern</translation>
+    </message>
+    <message>
+        <source>Save what the message field holds, with its send mode, under a name</source>
+        <translation>Den Inhalt des Nachrichtenfelds mit seinem Sendemodus unter einem Namen speichern</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>Bearbeiten …</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>Bearbeiten</translation>
+    </message>
+    <message>
+        <source>Change the selected message&apos;s name, text, mode or rooms</source>
+        <translation>Name, Text, Modus oder Räume der ausgewählten Nachricht ändern</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source>Forget the selected message</source>
+        <translation>Die ausgewählte Nachricht vergessen</translation>
+    </message>
+    <message>
+        <source>Up</source>
+        <translation>Hoch</translation>
+    </message>
+    <message>
+        <source>Move up</source>
+        <translation>Nach oben</translation>
+    </message>
+    <message>
+        <source>Move the selected message up (Alt+Up in the list)</source>
+        <translation>Die ausgewählte Nachricht nach oben verschieben (Alt+Hoch in der Liste)</translation>
+    </message>
+    <message>
+        <source>Down</source>
+        <translation>Runter</translation>
+    </message>
+    <message>
+        <source>Move down</source>
+        <translation>Nach unten</translation>
+    </message>
+    <message>
+        <source>Move the selected message down (Alt+Down in the list)</source>
+        <translation>Die ausgewählte Nachricht nach unten verschieben (Alt+Runter in der Liste)</translation>
+    </message>
+    <message>
+        <source>Send saved message {number}</source>
+        <extracomment>Ctrl+1 … Ctrl+9: send the first nine messages of the scope. They work while the panel is shown; the window may add them to a menu.</extracomment>
+        <translation>Gespeicherte Nachricht {number} senden</translation>
+    </message>
+    <message>
+        <source>Send “{name}”</source>
+        <translation>„{name}“ senden</translation>
+    </message>
+</context>
+<context>
+    <name>SendModeSelector</name>
+    <message>
+        <source>Chat: a chat message; a Roomcast server gets a Roomcast message, others {&quot;type&quot;:&quot;message&quot;,&quot;content&quot;:…}</source>
+        <translation>Chat: eine Chatnachricht; ein Roomcast-Server erhält eine Roomcast-Nachricht, andere {&quot;type&quot;:&quot;message&quot;,&quot;content&quot;:…}</translation>
+    </message>
+    <message>
+        <source>Text: one text frame, exactly as typed</source>
+        <translation>Text: ein Text-Frame, genau wie eingegeben</translation>
+    </message>
+    <message>
+        <source>JSON: one text frame, exactly as typed, once it parses as JSON</source>
+        <translation>JSON: ein Text-Frame, genau wie eingegeben, sobald er gültiges JSON ist</translation>
+    </message>
+    <message>
+        <source>Binary: one binary frame of the bytes given as hex, base64 or a file</source>
+        <translation>Binär: ein Binär-Frame aus den Bytes, angegeben als Hex, Base64 oder Datei</translation>
+    </message>
+    <message>
+        <source>Hex: two digits a byte; spaces, colons, commas and 0x are allowed (de ad be ef, 0xde,0xad)</source>
+        <translation>Hex: zwei Ziffern pro Byte; Leerzeichen, Doppelpunkte, Kommas und 0x sind erlaubt (de ad be ef, 0xde,0xad)</translation>
+    </message>
+    <message>
+        <source>Base64: standard or URL-safe alphabet; padding optional, spaces ignored</source>
+        <translation>Base64: Standard- oder URL-sicheres Alphabet; Padding optional, Leerzeichen werden ignoriert</translation>
+    </message>
+    <message>
+        <source>File: the text is a file&apos;s path; its bytes are sent (up to {limit})</source>
+        <translation>Datei: Der Text ist der Pfad einer Datei; ihre Bytes werden gesendet (bis {limit})</translation>
+    </message>
+    <message>
+        <source>Message — Enter sends, Shift+Enter adds a line</source>
+        <translation>Nachricht – Eingabetaste sendet, Umschalt+Eingabe fügt eine Zeile hinzu</translation>
+    </message>
+    <message>
+        <source>Text frame — Enter sends it exactly as typed</source>
+        <translation>Text-Frame – Eingabetaste sendet ihn genau wie eingegeben</translation>
+    </message>
+    <message>
+        <source>JSON frame — Enter sends it as typed, once it parses</source>
+        <translation>JSON-Frame – Eingabetaste sendet ihn wie eingegeben, sobald er gültig ist</translation>
+    </message>
+    <message>
+        <source>Base64, e.g. 3q2+7w== — Enter sends the bytes as one binary frame</source>
+        <translation>Base64, z. B. 3q2+7w== – Eingabetaste sendet die Bytes als einen Binär-Frame</translation>
+    </message>
+    <message>
+        <source>Path of a file (up to {limit}) — Enter sends its bytes as one binary frame</source>
+        <translation>Pfad einer Datei (bis {limit}) – Eingabetaste sendet ihre Bytes als einen Binär-Frame</translation>
+    </message>
+    <message>
+        <source>Hex, e.g. de ad be ef — Enter sends the bytes as one binary frame</source>
+        <translation>Hex, z. B. de ad be ef – Eingabetaste sendet die Bytes als einen Binär-Frame</translation>
+    </message>
+    <message>
+        <source>Send &amp;as:</source>
+        <translation>Sen&amp;den als:</translation>
+    </message>
+    <message>
+        <source>Send mode</source>
+        <translation>Sendemodus</translation>
+    </message>
+    <message>
+        <source>Binary format</source>
+        <translation>Binärformat</translation>
+    </message>
+    <message>
+        <source>Choose f&amp;ile…</source>
+        <translation>Datei &amp;wählen …</translation>
+    </message>
+    <message>
+        <source>Choose file</source>
+        <translation>Datei wählen</translation>
+    </message>
+    <message>
+        <source>Pick the file whose bytes are sent; its path goes into the message field</source>
+        <translation>Die Datei wählen, deren Bytes gesendet werden; ihr Pfad kommt ins Nachrichtenfeld</translation>
+    </message>
+    <message>
+        <source>Choose the file to send</source>
+        <extracomment>The open file dialog (None until &quot;Choose file…&quot; is pressed).</extracomment>
+        <translation>Die zu sendende Datei wählen</translation>
+    </message>
+</context>
+<context>
+    <name>Sending</name>
+    <message>
+        <source>Chat</source>
+        <extracomment>The largest frame the composer sends; the client&apos;s frame limit (desktop/client.py, MAX_INCOMING_BYTES). Defined here, not imported, so that the client can import this module. A file sent as one binary frame fits in one frame. Shows a marked text in the user&apos;s language: ``desktop/i18n.py`` sets it to ``QCoreApplication.translate``; headless it changes nothing (desktop/texts.py).</extracomment>
+        <translation>Chat</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <source>JSON</source>
+        <translation>JSON</translation>
+    </message>
+    <message>
+        <source>Binary</source>
+        <translation>Binär</translation>
+    </message>
+    <message>
+        <source>Hex</source>
+        <translation>Hex</translation>
+    </message>
+    <message>
+        <source>Base64</source>
+        <translation>Base64</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>Datei</translation>
+    </message>
+    <message>
+        <source>Binary ({format})</source>
+        <translation>Binär ({format})</translation>
+    </message>
+    <message>
+        <source>1 byte</source>
+        <translation>1 Byte</translation>
+    </message>
+    <message>
+        <source>{count} bytes</source>
+        <translation>{count} Bytes</translation>
+    </message>
+    <message>
+        <source>{count} KiB</source>
+        <translation>{count} KiB</translation>
+    </message>
+    <message>
+        <source>{count} MiB</source>
+        <translation>{count} MiB</translation>
+    </message>
+    <message>
+        <source>more than {limit}</source>
+        <translation>mehr als {limit}</translation>
+    </message>
+    <message>
+        <source>The message is empty; nothing was sent</source>
+        <translation>Die Nachricht ist leer; es wurde nichts gesendet</translation>
+    </message>
+    <message>
+        <source>The frame is empty; nothing was sent</source>
+        <translation>Der Frame ist leer; es wurde nichts gesendet</translation>
+    </message>
+    <message>
+        <source>The file is empty; nothing was sent</source>
+        <translation>Die Datei ist leer; es wurde nichts gesendet</translation>
+    </message>
+    <message>
+        <source>No bytes to send: type base64, e.g. 3q2+7w==; nothing was sent</source>
+        <translation>Keine Bytes zu senden: Geben Sie Base64 ein, z. B. 3q2+7w==; es wurde nichts gesendet</translation>
+    </message>
+    <message>
+        <source>No bytes to send: type hex, e.g. de ad be ef; nothing was sent</source>
+        <translation>Keine Bytes zu senden: Geben Sie Hex ein, z. B. de ad be ef; es wurde nichts gesendet</translation>
+    </message>
+    <message>
+        <source>The frame is {size}: frames up to {limit} can be sent; nothing was sent</source>
+        <translation>Der Frame ist {size} groß: Frames bis {limit} können gesendet werden; es wurde nichts gesendet</translation>
+    </message>
+    <message>
+        <source>Not valid text: a broken character at character {position}; nothing was sent</source>
+        <translation>Kein gültiger Text: ein defektes Zeichen bei Zeichen {position}; es wurde nichts gesendet</translation>
+    </message>
+    <message>
+        <source>Not valid JSON: {error} (line {line}, column {column}); nothing was sent</source>
+        <translation>Kein gültiges JSON: {error} (Zeile {line}, Spalte {column}); es wurde nichts gesendet</translation>
+    </message>
+    <message>
+        <source>Not valid JSON: {constant} is not a JSON value (line {line}, column {column}); nothing was sent</source>
+        <translation>Kein gültiges JSON: {constant} ist kein JSON-Wert (Zeile {line}, Spalte {column}); es wurde nichts gesendet</translation>
+    </message>
+    <message>
+        <source>Not hex: {text!r} at character {position}; nothing was sent</source>
+        <translation>Kein Hex: {text!r} bei Zeichen {position}; es wurde nichts gesendet</translation>
+    </message>
+    <message>
+        <source>Not hex: {text!r} at character {position} has no digits; nothing was sent</source>
+        <translation>Kein Hex: {text!r} bei Zeichen {position} hat keine Ziffern; es wurde nichts gesendet</translation>
+    </message>
+    <message>
+        <source>Not hex: {text!r} at character {position} has an odd number of digits (bytes are two digits each); nothing was sent</source>
+        <translation>Kein Hex: {text!r} bei Zeichen {position} hat eine ungerade Anzahl Ziffern (jedes Byte hat zwei Ziffern); es wurde nichts gesendet</translation>
+    </message>
+    <message>
+        <source>Not base64: {text!r} at character {position}; nothing was sent</source>
+        <translation>Kein Base64: {text!r} bei Zeichen {position}; es wurde nichts gesendet</translation>
+    </message>
+    <message>
+        <source>Not base64: {count} characters can&apos;t be whole bytes (one is missing or one too many); nothing was sent</source>
+        <translation>Kein Base64: {count} Zeichen ergeben keine ganzen Bytes (eines fehlt oder eines ist zu viel); es wurde nichts gesendet</translation>
+    </message>
+    <message>
+        <source>Not base64: wrong &apos;=&apos; padding at character {position}; nothing was sent</source>
+        <translation>Kein Base64: falsches „=“-Padding bei Zeichen {position}; es wurde nichts gesendet</translation>
+    </message>
+    <message>
+        <source>Not base64: {error}; nothing was sent</source>
+        <translation>Kein Base64: {error}; es wurde nichts gesendet</translation>
+    </message>
+    <message>
+        <source>Choose a file to send: type its path or use Choose file…</source>
+        <translation>Wählen Sie eine Datei zum Senden: Geben Sie ihren Pfad ein oder verwenden Sie „Datei wählen …“</translation>
+    </message>
+    <message>
+        <source>Could not read {path}: {reason}; nothing was sent</source>
+        <translation>{path} konnte nicht gelesen werden: {reason}; es wurde nichts gesendet</translation>
+    </message>
+    <message>
+        <source>{path} is {size}: frames up to {limit} can be sent; nothing was sent</source>
+        <translation>{path} ist {size} groß: Frames bis {limit} können gesendet werden; es wurde nichts gesendet</translation>
+    </message>
 </context>
 <context>
     <name>SessionViewer</name>
@@ -1613,8 +2660,124 @@
     <name>Timeline</name>
     <message>
         <source>The server&apos;s history was reset; showing what it has now</source>
-        <extracomment>Turns a marked text into the user&apos;s language: ``desktop/i18n.py`` sets this to ``QCoreApplication.translate``; headless it changes nothing. The one system row a reset leaves (PROTOCOL.md, Epochs).</extracomment>
+        <extracomment>Shows a marked text in the user&apos;s language: ``desktop/i18n.py`` sets it to ``QCoreApplication.translate``; headless it changes nothing (desktop/texts.py). The one system row a reset leaves (PROTOCOL.md, Epochs).</extracomment>
         <translation>Der Verlauf des Servers wurde zurückgesetzt; angezeigt wird, was er jetzt hat</translation>
+    </message>
+</context>
+<context>
+    <name>Tls</name>
+    <message>
+        <source>The certificate of {where} has changed! Pinned SHA-256 {expected}, now {got}. This can mean someone is intercepting the connection. If the server got a new certificate on purpose, trust the new one in the connection options.</source>
+        <extracomment>Seconds to wait for the server&apos;s close_notify after reading its certificate. SHA-256 is 32 bytes. Prefixes a pasted fingerprint may carry (lower case, longest first). Shows a marked text in the user&apos;s language: ``desktop/i18n.py`` sets it to ``QCoreApplication.translate``; headless it changes nothing (desktop/texts.py).</extracomment>
+        <translation>Das Zertifikat von {where} hat sich geändert! Gepinnt war SHA-256 {expected}, jetzt {got}. Das kann bedeuten, dass jemand die Verbindung abfängt. Hat der Server absichtlich ein neues Zertifikat bekommen, vertrauen Sie dem neuen in den Verbindungsoptionen.</translation>
+    </message>
+    <message>
+        <source>{where} presents a certificate this computer does not trust ({reason}). SHA-256 fingerprint: {got}. Compare it with the one the server&apos;s operator gives you, then trust it to connect.</source>
+        <translation>{where} legt ein Zertifikat vor, dem dieser Computer nicht vertraut ({reason}). SHA-256-Fingerabdruck: {got}. Vergleichen Sie ihn mit dem, den Ihnen der Betreiber des Servers nennt, und vertrauen Sie dem Zertifikat dann, um zu verbinden.</translation>
+    </message>
+    <message>
+        <source>{text!r} is not a SHA-256 fingerprint: it is 64 hexadecimal digits, like AB:CD:EF:…</source>
+        <translation>{text!r} ist kein SHA-256-Fingerabdruck: Dieser besteht aus 64 Hexadezimalziffern, etwa AB:CD:EF:…</translation>
+    </message>
+    <message>
+        <source>The CA file {path} holds no certificate that can be used (it must be PEM, -----BEGIN CERTIFICATE-----): {reason}.</source>
+        <translation>Die CA-Datei {path} enthält kein verwendbares Zertifikat (sie muss PEM sein, -----BEGIN CERTIFICATE-----): {reason}.</translation>
+    </message>
+    <message>
+        <source>The CA file {path} can&apos;t be read: {reason}.</source>
+        <translation>Die CA-Datei {path} kann nicht gelesen werden: {reason}.</translation>
+    </message>
+</context>
+<context>
+    <name>_PairsEditor</name>
+    <message>
+        <source>Add header</source>
+        <extracomment>Seconds shown with one decimal: 0.5 s steps are as fine as anyone needs.</extracomment>
+        <translation>Header hinzufügen</translation>
+    </message>
+    <message>
+        <source>Add parameter</source>
+        <translation>Parameter hinzufügen</translation>
+    </message>
+    <message>
+        <source>Add a row for an HTTP header sent with the WebSocket handshake</source>
+        <translation>Eine Zeile für einen HTTP-Header hinzufügen, der mit dem WebSocket-Handshake gesendet wird</translation>
+    </message>
+    <message>
+        <source>Add query parameter</source>
+        <translation>Query-Parameter hinzufügen</translation>
+    </message>
+    <message>
+        <source>Add a row for a parameter added to the address after ?</source>
+        <translation>Eine Zeile für einen Parameter hinzufügen, der nach ? an die Adresse angehängt wird</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source>Name, e.g. Authorization</source>
+        <translation>Name, z. B. Authorization</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>saved in the keyring — leave empty to keep it</source>
+        <translation>im Schlüsselbund gespeichert – leer lassen, um ihn zu behalten</translation>
+    </message>
+    <message>
+        <source>Header {n} name</source>
+        <translation>Name von Header {n}</translation>
+    </message>
+    <message>
+        <source>An HTTP header name, such as Authorization or Cookie</source>
+        <translation>Ein HTTP-Header-Name wie Authorization oder Cookie</translation>
+    </message>
+    <message>
+        <source>Header {n} value</source>
+        <translation>Wert von Header {n}</translation>
+    </message>
+    <message>
+        <source>The header&apos;s value; secret values are masked and kept in the system keyring</source>
+        <translation>Der Wert des Headers; geheime Werte werden maskiert und im Systemschlüsselbund aufbewahrt</translation>
+    </message>
+    <message>
+        <source>Remove header {n}</source>
+        <translation>Header {n} entfernen</translation>
+    </message>
+    <message>
+        <source>Remove this header</source>
+        <translation>Diesen Header entfernen</translation>
+    </message>
+    <message>
+        <source>Query parameter {n} name</source>
+        <translation>Name von Query-Parameter {n}</translation>
+    </message>
+    <message>
+        <source>The parameter&apos;s name, before the =</source>
+        <translation>Der Name des Parameters, vor dem =</translation>
+    </message>
+    <message>
+        <source>Query parameter {n} value</source>
+        <translation>Wert von Query-Parameter {n}</translation>
+    </message>
+    <message>
+        <source>The parameter&apos;s value, after the =; it is percent-encoded for you</source>
+        <translation>Der Wert des Parameters, nach dem =; er wird automatisch prozentkodiert</translation>
+    </message>
+    <message>
+        <source>Remove query parameter {n}</source>
+        <translation>Query-Parameter {n} entfernen</translation>
+    </message>
+    <message>
+        <source>Remove this query parameter</source>
+        <translation>Diesen Query-Parameter entfernen</translation>
     </message>
 </context>
 </TS>

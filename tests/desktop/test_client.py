@@ -381,11 +381,16 @@ async def test_tls_failure_and_success(
         assert url.startswith("wss://")
         stranger = make()  # the system CAs only
         stranger.client.start([url])
-        await stranger.detail(
-            f"TLS failure with 127.0.0.1:{server.port}: "
-            "certificate verify failed: unable to get local issuer certificate"
+        await until(lambda: stranger.status.untrusted is not None, what="refused")
+        # Refused, once, with the certificate's fingerprint to compare.
+        fingerprint = stranger.status.untrusted
+        assert fingerprint is not None and len(fingerprint) == 95
+        assert stranger.status.state is DISCONNECTED
+        assert stranger.status.detail.startswith(
+            f"127.0.0.1:{server.port} presents a certificate this computer does not trust "
+            "(unable to get local issuer certificate). SHA-256 fingerprint: " + fingerprint
         )
-        assert stranger.notices[0].severity is Severity.ERROR
+        assert [n.severity for n in stranger.notices] == [Severity.ERROR]
         await stranger.client.stop()
 
         context = ssl.create_default_context()
@@ -613,7 +618,8 @@ async def test_duplicates_are_dropped_and_resume_sends_since_and_token(
         else:
             await ws.wait_closed()
 
-    async with ws_server(fake_roomcast, select_subprotocol=roomcast_only) as url:
+    async with ws_server(fake_roomcast, select_subprotocol=roomcast_only) as root:
+        url = root + "r/lobby"  # a room path: offered roomcast.v1
         alice = make(name="alice")
         alice.client.start([url])
         await until(lambda: len(hellos) == 2 and alice.connected(), what="the second join")
@@ -758,7 +764,8 @@ async def test_close_1012_reconnects_at_once_and_a_new_epoch_resets(
             await ws.send(chat(1, "after the reset"))
             await ws.wait_closed()
 
-    async with ws_server(restarting, select_subprotocol=roomcast_only) as url:
+    async with ws_server(restarting, select_subprotocol=roomcast_only) as root:
+        url = root + "r/lobby"  # a room path: offered roomcast.v1
         # A 30 s backoff: reconnecting within `until`'s 10 s shows there was no wait.
         alice = make(name="alice", backoff=Backoff(initial=30, maximum=30))
         alice.client.start([url])
@@ -793,7 +800,8 @@ async def test_a_server_that_keeps_closing_with_1012_is_waited_for(
         await ws.send(Welcome("lobby", "alice", "tok", ("alice",), seq=0, epoch="e").serialize())
         await ws.close(1012, "again")
 
-    async with ws_server(restart_loop, select_subprotocol=roomcast_only) as url:
+    async with ws_server(restart_loop, select_subprotocol=roomcast_only) as root:
+        url = root + "r/lobby"  # a room path: offered roomcast.v1
         alice = make(name="alice", backoff=Backoff(initial=30, maximum=30))
         alice.client.start([url])
         # Once at once; the second 1012 soon after waits like any other failure.
@@ -954,9 +962,11 @@ async def test_foreign_echo_server(make: Callable[..., Recorder]) -> None:
 
 
 async def test_foreign_server_accepting_any_subprotocol(make: Callable[..., Recorder]) -> None:
-    async with ws_server(echo, select_subprotocol=like_npm_ws) as url:
+    async with ws_server(echo, select_subprotocol=like_npm_ws) as root:
         alice = make(name="alice", welcome_timeout=30)
-        await alice.start([url])  # the first frame (our hello, echoed) is no welcome
+        # A room path is offered roomcast.v1 (RoomClient.offered), which npm `ws`
+        # accepts: the first frame (our hello, echoed) is no welcome.
+        await alice.start([root + "r/team"])
         assert not alice.status.roomcast
         assert alice.frames[0].kind == "json"
         assert alice.frames[0].data["type"] == "hello"  # type: ignore[index]

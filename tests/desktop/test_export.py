@@ -30,7 +30,7 @@ from desktop.export import (
     read_session,
     write_session,
 )
-from desktop.rows import Direction, Row, RowKind, SendState
+from desktop.rows import Direction, Opcode, Row, RowKind, SendState
 from server.notices import Severity
 from tests.helpers import run_unprivileged
 
@@ -103,12 +103,18 @@ def every_combination() -> Iterator[Row]:
             direction=direction,
             severity=severity,
             raw=raw,
+            # Control rows carry their opcode (the others have none).
+            opcode=OPCODES[n % 3] if kind is RowKind.CONTROL else None,
         )
+
+
+OPCODES = [Opcode.PING, Opcode.PONG, Opcode.CLOSE]
 
 
 def test_every_field_of_every_kind_round_trips(tmp_path: Path) -> None:
     rows = list(every_combination())
-    assert len(rows) == 5 * 2 * 4 * 4 * len(RAWS) * 2
+    assert len(rows) == 6 * 2 * 4 * 4 * len(RAWS) * 2
+    assert {r.opcode for r in rows} == {None, *OPCODES}
     session = round_trip(tmp_path, rows)
     assert_same_rows(session.rows, rows)
 
@@ -345,9 +351,12 @@ def test_the_error_is_a_value_error_naming_file_line_and_reason(tmp_path: Path) 
     error = read_error(path)
     assert isinstance(error, ValueError)
     assert (error.path, error.line) == (path, 2)
-    assert error.reason == "'kind' must be one of chat, system, json, text, binary, got 'bogus'"
+    assert (
+        error.reason
+        == "'kind' must be one of chat, system, json, text, binary, control, got 'bogus'"
+    )
     assert str(error) == (
-        "session.jsonl line 2: 'kind' must be one of chat, system, json, text, binary, got 'bogus'"
+        "session.jsonl line 2: 'kind' must be one of chat, system, json, text, binary, control, got 'bogus'"
     )
     assert error.__cause__ is None
     assert error.__suppress_context__
@@ -375,7 +384,7 @@ def test_fields_are_checked_in_order(tmp_path: Path) -> None:
     del obj["text"]
     path = write_file(tmp_path, header_line(), json.dumps(obj))
     assert str(read_error(path)) == (
-        "session.jsonl line 2: 'kind' must be one of chat, system, json, text, binary, got 'bogus'"
+        "session.jsonl line 2: 'kind' must be one of chat, system, json, text, binary, control, got 'bogus'"
     )
 
 
@@ -554,13 +563,17 @@ def test_a_missing_field(tmp_path: Path, key: str) -> None:
 
 
 BAD_FIELDS: list[tuple[str, object, str]] = [
-    ("kind", "bogus", "'kind' must be one of chat, system, json, text, binary, got 'bogus'"),
-    ("kind", "CHAT", "'kind' must be one of chat, system, json, text, binary, got 'CHAT'"),
-    ("kind", None, "'kind' must be one of chat, system, json, text, binary, got null"),
+    (
+        "kind",
+        "bogus",
+        "'kind' must be one of chat, system, json, text, binary, control, got 'bogus'",
+    ),
+    ("kind", "CHAT", "'kind' must be one of chat, system, json, text, binary, control, got 'CHAT'"),
+    ("kind", None, "'kind' must be one of chat, system, json, text, binary, control, got null"),
     (
         "kind",
         "x" * 100,
-        "'kind' must be one of chat, system, json, text, binary, got '" + "x" * 39 + "…'",
+        "'kind' must be one of chat, system, json, text, binary, control, got '" + "x" * 39 + "…'",
     ),
     ("text", 5, "'text' must be a string, got 5"),
     ("text", None, "'text' must be a string, got null"),

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
 from desktop.rows import (
+    TOO_DEEP,
     Direction,
     Row,
     RowKind,
@@ -42,9 +44,41 @@ def test_an_unreadable_ts_is_now(ts: str) -> None:
 
 
 def test_pretty_json_keeps_order_and_characters() -> None:
-    assert pretty_json({"b": 1, "a": ["é", None]}) == (
-        '{\n  "b": 1,\n  "a": [\n    "é",\n    null\n  ]\n}'
+    # Small enough for one line: one line (an order book's row, a typing frame).
+    assert pretty_json({"b": 1, "a": ["é", None]}) == '{"b": 1, "a": ["é", null]}'
+    wide = {"b": 1, "a": ["é" * 40, None], "c": {"d": [1, 2]}, "e": {}, "f": "x" * 30}
+    assert pretty_json(wide) == (
+        "{\n"
+        '  "b": 1,\n'
+        f'  "a": ["{"é" * 40}", null],\n'
+        '  "c": {"d": [1, 2]},\n'
+        '  "e": {},\n'
+        f'  "f": "{"x" * 30}"\n'
+        "}"
     )
+    assert json.loads(pretty_json(wide)) == wide
+
+
+def test_pretty_json_breaks_what_does_not_fit_and_copes_with_any_depth() -> None:
+    rows = [{"price": 100 + i / 4, "size": i} for i in range(3)]
+    assert pretty_json({"bids": rows, "note": "n" * 70}).splitlines() == [
+        "{",
+        '  "bids": [',
+        '    {"price": 100.0, "size": 0},',
+        '    {"price": 100.25, "size": 1},',
+        '    {"price": 100.5, "size": 2}',
+        "  ],",
+        f'  "note": "{"n" * 70}"',
+        "}",
+    ]
+    many = list(range(40))  # more entries than are tried on one line
+    assert pretty_json(many).count("\n") == 41
+    for depth in (500, 950, 5_000):  # json.loads stops near 1,000; no error escapes
+        deep: object = []
+        for _ in range(depth):
+            deep = [deep]
+        shown = pretty_json(deep)
+        assert shown == TOO_DEEP or json.loads(shown) == deep
 
 
 @pytest.mark.parametrize(

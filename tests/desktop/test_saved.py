@@ -5,6 +5,7 @@ tests/desktop/widgets/test_saved.py.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import keyring.backends.null
 import keyring.core
 import pytest
 
+from desktop.connection_options import ConnectionOptions
 from desktop.saved import (
     KEYRING_SERVICE,
     NoKeyringError,
@@ -22,6 +24,7 @@ from desktop.saved import (
     SavedConnection,
     SavedConnections,
     keyring_available,
+    keyring_header_user,
     keyring_user,
 )
 from tests.desktop.keyrings import (
@@ -244,3 +247,158 @@ def test_invalid_fields_are_value_errors_and_store_nothing(
 
 def test_sixty_four_characters_is_a_name(store: SavedConnections) -> None:
     assert store.save(SavedConnection("x" * 64, (FIRST,))).name == "x" * 64
+
+
+# -- connection options ----------------------------------------------------------------
+
+TOKEN = "Bearer tok-3a9f-only-in-the-keyring"
+
+
+def team_options(token: str = TOKEN) -> ConnectionOptions:
+    return ConnectionOptions(
+        headers=(("Authorization", token), ("X-Team", "blue")),
+        subprotocols=("chat.v2",),
+        query=(("room", "a b"),),
+        ping_interval=None,
+        open_timeout=30,
+    )
+
+
+def test_options_round_trip_and_secret_header_values_live_in_the_keyring(
+    store: SavedConnections, memory: MemoryKeyring, ini: Path
+) -> None:
+    stored = store.save(SavedConnection("Team", (FIRST,), options=team_options()))
+
+    blank = dataclasses.replace(team_options(), headers=(("Authorization", ""), ("X-Team", "blue")))
+    assert stored == SavedConnection(
+        "Team", (FIRST,), options=blank, secret_headers=("Authorization",)
+    )
+    assert memory.passwords == {(KEYRING_SERVICE, "connection:Team:header:Authorization"): TOKEN}
+    assert keyring_header_user("Team", "Authorization") == "connection:Team:header:Authorization"
+    again = reopened(ini)
+    assert again.all() == [stored]  # listing reads no secret
+    assert again.options("Team") == team_options()
+    assert again.options("Nobody") == ConnectionOptions()
+    data = ini.read_bytes()
+    assert b"chat.v2" in data  # the options are in the file...
+    assert b"tok-3a9f" not in data  # ...the secret value is not
+
+
+def test_a_connection_without_options_writes_none(store: SavedConnections, ini: Path) -> None:
+    store.save(SavedConnection("Plain", (FIRST,)))
+    assert b"options" not in ini.read_bytes()
+    assert reopened(ini).options("Plain") == ConnectionOptions()
+
+
+def test_an_empty_secret_value_keeps_the_saved_one_and_dropped_headers_leave_the_keyring(
+    store: SavedConnections, memory: MemoryKeyring
+) -> None:
+    store.save(
+        SavedConnection(
+            "Team",
+            (FIRST,),
+            options=ConnectionOptions(headers=(("Authorization", TOKEN), ("Cookie", "sid=1"))),
+        ),
+        "pw",
+    )
+    # As the dialog saves it again: the secret values left empty.
+    kept = store.save(
+        SavedConnection(
+            "Team",
+            (FIRST,),
+            options=ConnectionOptions(headers=(("Authorization", ""), ("Cookie", "sid=2"))),
+        )
+    )
+    assert kept.secret_headers == ("Authorization", "Cookie")
+    assert store.options("Team").headers == (("Authorization", TOKEN), ("Cookie", "sid=2"))
+    assert store.password("Team") == "pw"
+
+    store.save(
+        SavedConnection("Team", (FIRST,), options=ConnectionOptions(headers=(("X-Team", "b"),)))
+    )
+    assert memory.passwords == {(KEYRING_SERVICE, "connection:Team"): "pw"}
+    assert store.options("Team").headers == (("X-Team", "b"),)
+
+
+def test_rename_and_delete_take_the_header_values_along(
+    store: SavedConnections, memory: MemoryKeyring
+) -> None:
+    store.save(SavedConnection("Old", (FIRST,), options=team_options()), "pw")
+
+    renamed = store.rename("Old", "New")
+
+    assert renamed.secret_headers == ("Authorization",)
+    assert memory.passwords == {
+        (KEYRING_SERVICE, "connection:New"): "pw",
+        (KEYRING_SERVICE, "connection:New:header:Authorization"): TOKEN,
+    }
+    assert store.options("New") == team_options()
+    store.delete("New")
+    assert memory.passwords == {}
+
+
+def test_without_a_keyring_secret_headers_are_not_saved_and_the_message_says_so(
+    store: SavedConnections, no_keyring: None, ini: Path
+) -> None:
+    with pytest.raises(NoKeyringError) as caught:
+        store.save(SavedConnection("Team", (FIRST,), options=team_options()))
+
+    assert str(caught.value) == (
+        "No system keyring is available: the headers with secret values (Authorization) "
+        "were not saved. Add them in the connection options when you connect."
+    )
+    saved = reopened(ini).get("Team")
+    assert saved is not None
+    assert saved.options.headers == (("X-Team", "blue"),)  # the rest is saved
+    assert saved.secret_headers == ()
+    assert b"tok-3a9f" not in ini.read_bytes()
+
+    # With a password too: both are said, in one NoKeyringError.
+    with pytest.raises(NoKeyringError) as both:
+        store.save(SavedConnection("Team", (FIRST,), options=team_options()), SECRET)
+    assert str(both.value) == NO_KEYRING + " " + str(caught.value)
+
+
+def test_reading_header_values_from_a_locked_keyring_or_one_that_lost_them(
+    store: SavedConnections, memory: MemoryKeyring, use_keyring: None
+) -> None:
+    store.save(SavedConnection("Team", (FIRST,), options=team_options()))
+    memory.passwords.clear()  # removed by hand
+    assert store.options("Team").headers == (("X-Team", "blue"),)  # not sent empty
+
+    keyring.set_keyring(LockedKeyring())
+    with pytest.raises(PasswordStoreError) as locked:
+        store.options("Team")
+    assert str(locked.value) == (
+        "The system keyring is locked: the saved header values could not be read. "
+        "Type them in the connection options."
+    )
+    keyring.set_keyring(keyring.backends.fail.Keyring())
+    with pytest.raises(PasswordStoreError) as missing:
+        store.options("Team")
+    assert str(missing.value).startswith("No system keyring is available: the saved header")
+
+
+def test_invalid_options_are_value_errors_and_store_nothing(
+    store: SavedConnections, memory: MemoryKeyring
+) -> None:
+    bad = ConnectionOptions(headers=(("Authorization", TOKEN), ("Host", "evil")))
+    with pytest.raises(ValueError, match=r"^The Host header is set by the WebSocket handshake"):
+        store.save(SavedConnection("Team", (FIRST,), options=bad))
+    assert store.all() == []
+    assert memory.passwords == {}
+
+
+def test_damaged_options_in_the_settings_file_read_as_defaults(
+    store: SavedConnections, ini: Path
+) -> None:
+    store.save(SavedConnection("Team", (FIRST,), options=ConnectionOptions(open_timeout=30)))
+    text = ini.read_text()
+    assert "open_timeout" in text
+    ini.write_text(
+        "\n".join(
+            "1\\options=not json {" if line.startswith("1\\options=") else line
+            for line in text.splitlines()
+        )
+    )
+    assert reopened(ini).get("Team") == SavedConnection("Team", (FIRST,))

@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.client import ConnectionState, Status
 from desktop.models import MessageListModel
-from desktop.rows import Direction, Row, RowKind, SendState
+from desktop.rows import Direction, Row, RowKind, SendState, binary_summary
 from desktop.session import ChatSession
 from server.notices import Notice, Severity
 from tests.helpers import until
@@ -91,19 +91,22 @@ async def test_a_link_connects_and_frames_become_rows_until_disconnected(
 
         session.send_raw('{"type": "typing"}')
         session.send_raw("plain text")
-        await until(lambda: len(rows(session)) == 5, what="both frames echoed")
+        session.send_raw(b"\x00\xffraw")
+        await until(lambda: len(rows(session)) == 7, what="the three frames echoed")
         sent = [r for r in rows(session) if r.direction is Direction.OUT]
         back = [r for r in rows(session)[1:] if r.direction is Direction.IN]
-        # What we send raw is shown as typed (pretty when it parses); what
-        # comes back is classified: JSON, or text.
+        # What we send is shown exactly as it went out; what comes back is
+        # classified: JSON (pretty), text, or binary.
         assert [(r.kind, r.text, r.raw) for r in sent] == [
-            (RowKind.JSON, '{\n  "type": "typing"\n}', '{"type": "typing"}'),
-            (RowKind.JSON, "plain text", "plain text"),
+            (RowKind.JSON, '{"type": "typing"}', '{"type": "typing"}'),
+            (RowKind.TEXT, "plain text", "plain text"),
+            (RowKind.BINARY, binary_summary(b"\x00\xffraw"), b"\x00\xffraw"),
         ]
         assert all(r.mine and r.state is SendState.SENT for r in sent)
         assert [(r.kind, r.text, r.raw) for r in back] == [
-            (RowKind.JSON, '{\n  "type": "typing"\n}', '{"type": "typing"}'),
+            (RowKind.JSON, '{"type": "typing"}', '{"type": "typing"}'),
             (RowKind.TEXT, "plain text", "plain text"),
+            (RowKind.BINARY, binary_summary(b"\x00\xffraw"), b"\x00\xffraw"),
         ]
         assert not any(r.mine for r in back)
 

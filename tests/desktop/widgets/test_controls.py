@@ -11,7 +11,15 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QLocale, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QGroupBox,
+    QLabel,
+    QMenu,
+    QMenuBar,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 import desktop.rooms
@@ -19,6 +27,7 @@ from desktop import client, timeline
 from desktop.i18n import install_translators
 from desktop.links import EXAMPLE_URL
 from desktop.rows import Direction, RowKind
+from desktop.sending import SendMode
 from desktop.widgets.controls import (
     MAX_RECENT_URLS,
     Composer,
@@ -106,8 +115,8 @@ def test_the_main_windows_widgets_share_no_mnemonic() -> None:
     assert repeated(menus, *found) == {}
     # Every label with an ampersand has a buddy: none shows a literal "&".
     assert [t for w in widgets for t in stray_ampersands(w)] == []
-    # The raw JSON switch keeps a mnemonic, just not the Room menu's.
-    assert mnemonic(widgets[1].raw_check.text()) == "W"  # type: ignore[attr-defined]
+    # The send-mode selector keeps a mnemonic, just not a menu's.
+    assert mnemonic(widgets[1].selector.label.text()) == "A"  # type: ignore[attr-defined]
 
 
 @pytest.fixture
@@ -135,8 +144,49 @@ def test_the_main_windows_widgets_share_no_mnemonic_in_german(german: None) -> N
         InvitePanel(),
     ]
     found = [mnemonics(w) for w in widgets]
-    assert found[1] == {"H": ["Ro&hes JSON"]}  # translated, not the English text
+    # The composer bar's send-mode selector, translated, not the English text.
+    assert found[1] == {"D": ["Sen&den als:"], "W": ["Datei &wählen …"]}
     assert repeated(menus, *found) == {}
+
+
+def _window_texts(window: QWidget) -> list[str]:
+    """The texts with a mnemonic that live in ``window`` itself: its menu bar's
+    titles and its controls; not the items of its menus (each menu is a scope
+    of its own) nor the widgets of its dialogs (other windows)."""
+    texts: list[str] = []
+    for widget in [window, *window.findChildren(QWidget)]:
+        if widget.window() is not window:
+            continue
+        if isinstance(widget, QAbstractButton) or (
+            isinstance(widget, QLabel) and widget.buddy() is not None
+        ):
+            texts.append(widget.text())
+        elif isinstance(widget, QGroupBox):
+            texts.append(widget.title())
+        elif isinstance(widget, QMenuBar):
+            texts.extend(action.text() for action in widget.actions())
+    return [text for text in texts if mnemonic(text) is not None]
+
+
+async def test_the_whole_main_window_shares_no_mnemonic_in_german(
+    german: None, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """All of the German window at once (menu bar, connection bar, composer,
+    filter bar, members, saved messages...), then each menu, then the
+    connection options dialog: Alt+letter reaches one control in each."""
+    async with open_window(qtbot, tmp_path) as window:
+        texts = _window_texts(window)
+        assert "&Raum" in texts and "Sen&den als:" in texts  # translated, not English
+        by_letter: dict[str, list[str]] = {}
+        for text in texts:
+            by_letter.setdefault(mnemonic(text) or "", []).append(text)
+        assert {k: v for k, v in by_letter.items() if len(v) > 1} == {}
+        menus = [a.menu() for a in window.menuBar().actions()]
+        assert [m.title() for m in menus if isinstance(m, QMenu)] == ["&Raum", "&Ansicht"]
+        for menu in menus:
+            assert isinstance(menu, QMenu)
+            assert repeated(mnemonics(menu)) == {}, menu.title()
+        assert repeated(mnemonics(window.inspector.options_dialog)) == {}
 
 
 def test_mnemonic_reads_qt_ampersands() -> None:
@@ -148,20 +198,20 @@ def test_mnemonic_reads_qt_ampersands() -> None:
     assert mnemonic("plain") is None
 
 
-async def test_raw_json_mode_rejects_invalid_json_with_the_error_shown(
+async def test_json_mode_rejects_invalid_json_with_the_error_shown(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
     async with echo_server() as url, open_window(qtbot, tmp_path) as window:
         window.connect_to(url, "alice")
         await connected(window)
         bar = window.composer_bar
-        qtbot.mouseClick(bar.raw_check, Qt.MouseButton.LeftButton)
-        assert window.composer.raw_mode
+        bar.selector.set_mode(SendMode.JSON)
+        assert window.composer.mode is SendMode.JSON
         await type_and_send(qtbot, window, '{"op": "ping",}')
         assert bar.error_label.isVisibleTo(window)
         assert bar.error_label.text() == (
-            "Not valid JSON: Expecting property name enclosed in double quotes: "
-            "line 1 column 15 (char 14); nothing was sent"
+            "Not valid JSON: Expecting property name enclosed in double quotes "
+            "(line 1, column 15); nothing was sent"
         )
         assert window.composer.toPlainText() == '{"op": "ping",}'  # kept to fix
         assert rows_of(window, RowKind.JSON) == []
@@ -169,12 +219,13 @@ async def test_raw_json_mode_rejects_invalid_json_with_the_error_shown(
         window.composer.clear()
         await type_and_send(qtbot, window, '{"op": "ping", "n": [1, 2]}')
         assert not bar.error_label.isVisibleTo(window)
-        # Sent as it is; the echo server sends it back.
+        # Sent as it is, shown as it went out; the echo server sends it back.
         await until(lambda: len(rows_of(window, RowKind.JSON)) == 2, what="sent and echoed")
         sent, echoed = rows_of(window, RowKind.JSON)
         assert (sent.direction, sent.raw) == (Direction.OUT, '{"op": "ping", "n": [1, 2]}')
+        assert sent.text == '{"op": "ping", "n": [1, 2]}'
         assert (echoed.direction, echoed.raw) == (Direction.IN, '{"op": "ping", "n": [1, 2]}')
-        assert json.loads(sent.text) == {"op": "ping", "n": [1, 2]}
+        assert json.loads(echoed.text) == {"op": "ping", "n": [1, 2]}
 
 
 async def test_clicking_a_member_mentions_it(qtbot: QtBot, tmp_path: Path) -> None:

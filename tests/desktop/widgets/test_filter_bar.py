@@ -110,6 +110,7 @@ def test_every_control_is_named_for_assistive_technology(bar: FilterBar) -> None
         "&JSON",
         "Raw &text",
         "&Binary",
+        "C&ontrol",  # pings, pongs, closes (View > Show control frames)
     ]
     assert [bar.direction_combo.itemText(i) for i in range(3)] == ["All", "Received", "Sent"]
     # Tab goes through them in that order.
@@ -125,7 +126,7 @@ def test_every_control_is_named_for_assistive_technology(bar: FilterBar) -> None
 def test_the_bar_has_no_mnemonic_twice_and_no_stray_ampersand(bar: FilterBar) -> None:
     found = mnemonics(bar)
     assert repeated(found) == {}
-    assert sorted(found) == ["B", "C", "D", "J", "T", "X", "Y"]
+    assert sorted(found) == ["B", "C", "D", "J", "O", "T", "X", "Y"]
     assert stray_ampersands(bar) == []
     assert bar.direction_label.buddy() is bar.direction_combo
 

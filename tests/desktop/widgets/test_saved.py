@@ -16,7 +16,9 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from desktop.connection_options import ConnectionOptions
 from desktop.saved import KEYRING_SERVICE, SavedConnection, SavedConnections
+from desktop.tls import PinStore, fingerprint
 from desktop.widgets.saved import SavedConnectionsDialog
 from tests.desktop.keyrings import FIRST, NO_KEYRING, SECOND, SECRET, MemoryKeyring
 from tests.desktop.mnemonics import mnemonics, repeated, stray_ampersands
@@ -229,7 +231,8 @@ def test_every_interactive_widget_is_named_described_and_in_tab_order(
     dialog = open_dialog(qtbot, store)
     dialog.show_error("a problem")  # the inline message label is selectable: it counts
     widgets = interactive(dialog)
-    assert len(widgets) == 11
+    assert len(widgets) == 12  # the Options section is collapsed: only its toggle shows
+    assert dialog.options_toggle in widgets
     assert dialog.message in widgets
     for widget in widgets:
         assert widget.accessibleName(), widget
@@ -242,6 +245,7 @@ def test_every_interactive_widget_is_named_described_and_in_tab_order(
         dialog.display_name_edit,
         dialog.password_edit,
         dialog.remember_box,
+        dialog.options_toggle,
         dialog.save_button,
         dialog.delete_button,
         dialog.connect_button,
@@ -261,12 +265,21 @@ def test_every_interactive_widget_is_named_described_and_in_tab_order(
     buddies = {
         label.buddy(): label.text() for label in dialog.findChildren(QLabel) if label.buddy()
     }
+    options = dialog.options
     assert buddies == {
         dialog.list: "Sa&ved connections:",
         dialog.name_edit: "&Name:",
         dialog.urls_edit: "&URLs:",
         dialog.display_name_edit: "&Display name:",
         dialog.password_edit: "&Password:",
+        # The Options section's own fields (tests/desktop/widgets/test_connection_options.py).
+        options.headers: "&Headers:",
+        options.subprotocols_edit: "Subprotocols:",
+        options.query: "&Query parameters:",
+        options.ca_file_edit: "CA file:",
+        options.open_timeout_spin: "Open timeout:",
+        options.ping_interval_spin: "&Keepalive ping interval:",
+        options.ping_timeout_spin: "Ping timeout:",
     }
 
 
@@ -274,7 +287,10 @@ def test_no_mnemonic_is_taken_twice(qtbot: QtBot, store: SavedConnections) -> No
     dialog = open_dialog(qtbot, store)
     found = mnemonics(dialog)
     assert repeated(found) == {}
-    assert sorted(found) == ["C", "D", "L", "N", "O", "P", "R", "S", "U", "V"]
+    # The dialog's own, then the Options toggle (T) and the options' fields.
+    own = ["C", "D", "L", "N", "O", "P", "R", "S", "U", "V"]
+    options = ["F", "H", "K", "Q", "W"]
+    assert sorted(found) == sorted([*own, "T", *options])
     assert stray_ampersands(dialog) == []
 
 
@@ -300,3 +316,133 @@ async def test_the_window_connects_from_a_saved_connection(
         window.settings.sync()
         ini_bytes = await asyncio.to_thread(Path(window.settings.fileName()).read_bytes)
         assert b"s3cret" not in ini_bytes
+
+
+# -- connection options ----------------------------------------------------------------
+
+TOKEN = "Bearer tok-only-in-the-keyring-51c2"
+
+
+def test_options_are_saved_with_secrets_in_the_keyring_and_come_back_on_connect(
+    qtbot: QtBot, store: SavedConnections, memory: MemoryKeyring, ini: Path
+) -> None:
+    dialog = open_dialog(qtbot, store)
+    fill(qtbot, dialog, "Feed", FIRST)
+    assert not dialog.options.isVisible()
+    click(qtbot, dialog.options_toggle)
+    assert dialog.options.isVisible()
+    click(qtbot, dialog.options.headers.add_button)
+    row = dialog.options.headers.rows[0]
+    qtbot.keyClicks(row.name, "Authorization")
+    qtbot.keyClicks(row.value, TOKEN)
+    qtbot.keyClicks(dialog.options.subprotocols_edit, "chat.v2")
+    assert dialog.options_summary.text() == "1 header(s) · subprotocols"
+
+    click(qtbot, dialog.save_button)
+
+    assert dialog.message_text() == "Saved “Feed”."
+    assert memory.passwords == {(KEYRING_SERVICE, "connection:Feed:header:Authorization"): TOKEN}
+    assert TOKEN.encode() not in ini.read_bytes()
+    saved = store.get("Feed")
+    assert saved is not None
+    assert saved.options == ConnectionOptions(
+        headers=(("Authorization", ""),), subprotocols=("chat.v2",)
+    )
+
+    # The next time: the value is not read into the field; Connect reads it from the keyring.
+    dialog.reject()
+    second = open_dialog(qtbot, store)
+    row = second.options.headers.rows[0]
+    assert (row.name.text(), row.value.text()) == ("Authorization", "")
+    assert row.value.placeholderText() == "saved in the keyring — leave empty to keep it"
+    chosen: list[object] = []
+    second.optionsRequested.connect(chosen.append)
+    with qtbot.waitSignal(second.connectRequested, timeout=2000) as emitted:
+        click(qtbot, second.connect_button)
+    assert emitted.args == [FIRST, "", ""]
+    assert chosen == [
+        ConnectionOptions(headers=(("Authorization", TOKEN),), subprotocols=("chat.v2",))
+    ]
+
+
+def test_a_typed_header_value_wins_over_the_saved_one(
+    qtbot: QtBot, store: SavedConnections, memory: MemoryKeyring
+) -> None:
+    store.save(
+        SavedConnection(
+            "Feed", (FIRST,), options=ConnectionOptions(headers=(("Authorization", TOKEN),))
+        )
+    )
+    dialog = open_dialog(qtbot, store)
+    qtbot.keyClicks(dialog.options.headers.rows[0].value, "Bearer typed")
+    chosen: list[object] = []
+    dialog.optionsRequested.connect(chosen.append)
+    click(qtbot, dialog.connect_button)
+    assert chosen == [ConnectionOptions(headers=(("Authorization", "Bearer typed"),))]
+    assert memory.passwords[(KEYRING_SERVICE, "connection:Feed:header:Authorization")] == TOKEN
+
+
+def test_a_bad_option_is_shown_inline_with_the_options_open_and_nothing_saved(
+    qtbot: QtBot, store: SavedConnections, memory: MemoryKeyring
+) -> None:
+    dialog = open_dialog(qtbot, store)
+    fill(qtbot, dialog, "Feed", FIRST)
+    dialog.options.headers.add_row("Upgrade", "h2c")
+    assert not dialog.options.isVisible()
+
+    click(qtbot, dialog.save_button)
+
+    message = "The Upgrade header is set by the WebSocket handshake itself: it can't be added."
+    assert dialog.message_text() == message
+    assert dialog.options.isVisible()  # opened, to show the field that is wrong
+    assert dialog.options.error_text() == message
+    assert dialog.findChildren(QMessageBox) == []
+    assert store.all() == []
+    with qtbot.assertNotEmitted(dialog.connectRequested):
+        click(qtbot, dialog.connect_button)
+    assert dialog.isVisible()
+
+
+def test_the_options_show_the_pin_of_the_first_address(
+    qtbot: QtBot, store: SavedConnections
+) -> None:
+    pins = PinStore()
+    fp = fingerprint(b"a pinned certificate")
+    pins.pin("chat.example", 9443, fp)
+    store.save(SavedConnection("Pinned", ("wss://chat.example:9443/r/team", SECOND)))
+    dialog = SavedConnectionsDialog(store, pins=pins)
+    qtbot.addWidget(dialog)
+    dialog.open()
+    qtbot.waitExposed(dialog)
+    dialog.show_options(True)
+    assert dialog.options.pin_label.text().replace("\n", ":") == fp
+    click(qtbot, dialog.options.forget_button)
+    assert pins.items() == []
+
+
+def test_the_options_follow_the_toggle_in_tab_order(qtbot: QtBot, store: SavedConnections) -> None:
+    dialog = open_dialog(qtbot, store)
+    dialog.show_options(True)
+    widgets = interactive(dialog)
+    for widget in widgets:
+        assert widget.accessibleName(), widget
+        assert widget.accessibleDescription(), widget
+    chain: list[QWidget] = []
+    current: QWidget | None = dialog.remember_box
+    for _ in range(200):
+        current = current.nextInFocusChain() if current is not None else None
+        if current is None or current is dialog.save_button:
+            break
+        if current in widgets and current.isEnabled() and current not in chain:
+            chain.append(current)
+    spins = (
+        dialog.options.open_timeout_spin,
+        dialog.options.ping_interval_spin,
+        dialog.options.ping_timeout_spin,
+    )
+    expected = [
+        dialog.options_toggle,
+        *(w for w in dialog.options.tab_order() if w.isEnabled()),
+    ]
+    # A spin box's line edit takes the focus for it: count the spin box.
+    assert [w.parentWidget() if w.parentWidget() in spins else w for w in chain] == expected

@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.export import Session, dump_row
 from desktop.rows import Direction, Row, RowKind, SendState
+from desktop.sending import SendMode
 from desktop.widgets.session_viewer import SessionViewer
 from tests.desktop.windows import connected, open_window, rows_of, type_and_send
 from tests.helpers import member, running_server, until
@@ -26,7 +27,7 @@ async def test_export_then_import_round_trips_every_row(qtbot: QtBot, tmp_path: 
             await type_and_send(qtbot, window, "hello bob")
             await bob.send({"type": "message", "content": "hi alice ✓\nsecond line", "id": "b1"})
             await bob.send("not json at all")  # a server error row for bob, nothing for us
-            window.composer_bar.raw_check.setChecked(True)
+            window.composer_bar.selector.set_mode(SendMode.JSON)
             await type_and_send(qtbot, window, '{"type": "typing"}')
             await until(lambda: len(rows_of(window, RowKind.CHAT)) == 2)
         await until(lambda: any("left" in r.text for r in rows_of(window, RowKind.SYSTEM)))
