@@ -74,7 +74,7 @@ FORCE:
 # ---- running ------------------------------------------------------------------
 
 system-deps-test:
-	@scripts/system-deps qt node desktop redis nginx
+	@scripts/system-deps qt node desktop redis nginx chromium
 
 system-deps-qt:
 	@scripts/system-deps qt

@@ -71,6 +71,16 @@ def invite_urls(settings: HostSettings, port: int, lan: list[str] | None = None)
     return [f"ws://{h}:{port}{room_path(settings.room)}" for h in hosts]
 
 
+def browser_link(address: str) -> str:
+    """The guest page of a join address: ``ws://H:P/r/ROOM`` → ``http://H:P/r/ROOM``
+    (``wss`` → ``https``). The room server serves its page there (PROTOCOL.md,
+    Transport: ``GET`` without an upgrade)."""
+    scheme, sep, rest = address.partition("://")
+    if not sep:
+        return address
+    return {"ws": "http", "wss": "https"}.get(scheme.lower(), scheme) + "://" + rest
+
+
 def _t(text: str) -> str:
     return client.translate("Hosting", text)
 

@@ -13,7 +13,9 @@ inspector on a foreign server: ``inspector-json.png`` (a JSON frame's tree
 in the detail pane, control frames shown), ``inspector-hex.png`` (a binary
 frame's hex and ASCII) and ``inspector-send.png`` (the send-mode selector on
 Binary, saved messages) and ``inspector-options.png`` (the connection
-options dialog).
+options dialog); and the browser guest page (Debian's chromium through
+Playwright) at a phone's size (``guest-phone.png``, dark) and a desktop's
+(``guest-desktop.png``, light), a conversation under way.
 """
 
 from __future__ import annotations
@@ -49,6 +51,8 @@ INSPECT_JSON = SHOTS / "inspector-json.png"
 INSPECT_HEX = SHOTS / "inspector-hex.png"
 INSPECT_SEND = SHOTS / "inspector-send.png"
 INSPECT_OPTIONS = SHOTS / "inspector-options.png"
+GUEST_PHONE = SHOTS / "guest-phone.png"
+GUEST_DESKTOP = SHOTS / "guest-desktop.png"
 
 
 async def until(predicate, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
@@ -135,7 +139,7 @@ async def host(app: QApplication) -> Path:
     window.connection_bar.name_edit.setText("alice")
     await session.host(HostSettings(room="team", host=ALL_NETWORKS, port=0), "alice")
     await until(lambda: session.status.state is ConnectionState.HOSTING)
-    async with connect(session.invite[0]) as bob:
+    async with connect(session.invite[0], subprotocols=[Subprotocol("roomcast.v1")]) as bob:
         await bob.send(json.dumps({"type": "hello", "name": "bob"}))
         await asyncio.sleep(0.2)
         await bob.send(json.dumps({"type": "message", "content": "Joined from the invite!"}))
@@ -355,6 +359,58 @@ async def inspector(app: QApplication) -> list[Path]:
     return [INSPECT_JSON, INSPECT_HEX, INSPECT_SEND, INSPECT_OPTIONS]
 
 
+async def guest() -> list[Path]:
+    """The guest page in headless Chromium, served by a room server."""
+    import shutil
+
+    from playwright.async_api import async_playwright
+
+    server = RoomServer(ServerConfig(host="127.0.0.1", port=0, db=":memory:"))
+    await server.start()
+    room = f"ws://127.0.0.1:{server.port}/r/team"
+    page_url = room.replace("ws://", "http://")
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    shots = [(GUEST_PHONE, 390, 844, "dark"), (GUEST_DESKTOP, 1200, 760, "light")]
+    try:
+        async with (
+            connect(room, subprotocols=[Subprotocol("roomcast.v1")]) as bob,
+            async_playwright() as pw,
+        ):
+            await bob.send(json.dumps({"type": "hello", "name": "bob"}))
+            for text in [
+                "Morning! The build is green again.",
+                "Joining from the browser works too: no install needed.",
+                "Link for the notes: https://example.com/notes",
+            ]:
+                await say(bob, text)
+            browser = await pw.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+            for path, width, height, scheme in shots:
+                context = await browser.new_context(
+                    viewport={"width": width, "height": height},
+                    color_scheme=scheme,  # type: ignore[arg-type]
+                    device_scale_factor=2 if width < 500 else 1,
+                )
+                page = await context.new_page()
+                await page.goto(page_url)
+                await page.wait_for_selector("#name", state="visible")
+                await page.fill("#name", "dana" if width < 500 else "erin")
+                await page.click("#join")
+                await page.wait_for_selector("#messages li.msg", state="attached")
+                await say(bob, "Welcome! Type below, Enter sends.")
+                hello = "Hi all, reading along on my phone" if width < 500 else "Hi from a laptop"
+                await page.fill("#composer", hello)
+                await page.click("#send")
+                await asyncio.sleep(0.6)
+                await page.fill("#composer", "Typing a reply…")
+                await asyncio.sleep(0.3)
+                await page.screenshot(path=str(path))
+                await context.close()
+            await browser.close()
+    finally:
+        await server.close()
+    return [GUEST_PHONE, GUEST_DESKTOP]
+
+
 def main() -> int:
     app = QApplication(sys.argv)
     app.setQuitOnLastWindowClosed(False)  # the coroutine decides when we are done
@@ -366,6 +422,7 @@ def main() -> int:
         paths.append(loop.run_until_complete(reset(app)))
         paths += loop.run_until_complete(rooms(app))
         paths += loop.run_until_complete(inspector(app))
+        paths += loop.run_until_complete(guest())
     finally:
         asyncio.set_event_loop(None)
         loop.close()

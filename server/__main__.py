@@ -309,6 +309,13 @@ def _announce(server: RoomServer) -> None:
     print(f"Roomcast server {__version__} listening on:", flush=False)
     for url in server.urls:
         print(f"  {url}", flush=False)
+    # Issue 17: the link to give someone without the app (http, or https with
+    # a certificate: the page's scheme matches the socket's).
+    if server.page_urls:
+        for url in server.page_urls:
+            print(f"Browser guests: {url} (the lobby) or {url}r/NAME", flush=False)
+    else:
+        print("Browser guests: the guest page is not installed (server/web/index.html)")
     db = server.config.db
     if server.config.redis:
         print(f"History: Redis at {server.config.redis} (rooms shared with other nodes)")

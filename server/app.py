@@ -47,6 +47,7 @@ from .errors import (
     SharedStateDown,
 )
 from .gate import Gate, own_hosts
+from .guest_page import WebFiles
 from .history import SQLiteHistory
 from .hub import Hub, Joined, LocalHub
 from .limits import AddressLimits
@@ -326,7 +327,9 @@ class RoomServer:
             page_bytes=min(PAGE_BYTES, cfg.max_buffer // 4),
             limits=self.limits,
         )
-        self._gate = Gate(cfg.allow_origins, self.health, limits=self.limits)
+        self._gate = Gate(
+            cfg.allow_origins, self.health, limits=self.limits, tls=bool(cfg.certfile)
+        )
         #: Connections per room name, counted once its room is open.
         self._attached: dict[str, int] = {}
         self._conns: set[_Conn] = set()
@@ -352,6 +355,8 @@ class RoomServer:
             raise RuntimeError("RoomServer.start() was called twice")
         cfg = self.config
         ssl_context = _ssl_context(cfg)
+        # The browser guest page (issue 17): read once, served from memory.
+        self._gate.web = WebFiles.load()
         self._hub = hub = self._make_hub()
         await hub.start()
         # permessage-deflate is never offered: it costs CPU per member and is
@@ -444,6 +449,19 @@ class RoomServer:
     @property
     def urls(self) -> list[str]:
         """Where clients can reach the lobby: every LAN address when bound to all."""
+        return [f"{self.scheme}://{h}/" for h in self._host_ports()]
+
+    @property
+    def page_urls(self) -> list[str]:
+        """Where a browser opens the guest page of the lobby (``/r/NAME`` for a
+        room): ``urls`` as http(s), the same hosts, so that the page's Origin
+        is one the server accepts. Empty when the page is not installed."""
+        if not self._gate.web.installed:
+            return []
+        scheme = "https" if self.config.certfile else "http"
+        return [f"{scheme}://{h}/" for h in self._host_ports()]
+
+    def _host_ports(self) -> list[str]:
         if self._wire is None:
             return []
         hosts: list[str] = []
@@ -454,7 +472,7 @@ class RoomServer:
                 host = sock.getsockname()[0]
                 hosts.append(f"[{host}]" if ":" in host else host)
         unique = list(dict.fromkeys(hosts))
-        return [f"{self.scheme}://{h}:{self.port}/" for h in unique]
+        return [f"{h}:{self.port}" for h in unique]
 
     @property
     def writes(self) -> int:

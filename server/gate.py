@@ -2,18 +2,37 @@
 
 * ``GET /healthz``: this node's view, 200, or 503 when its store is unreachable
   (a load balancer takes the node out of rotation);
+* ``GET /static/roomcast/FILE`` without an upgrade: the browser guest page's
+  files (``server/guest_page.py`` says which, with which headers), else 404;
+  ``HEAD`` as ``GET`` without the body, other methods 405;
 * a path that is not a room (``/`` or ``/r/NAME``): 404 with the rule;
-* a room path without ``Upgrade: websocket``: 426;
+* a room path without ``Upgrade: websocket``: the browser guest page (200,
+  or 304 on a matching ``If-None-Match``) when ``Accept`` names
+  ``text/html`` (a browser navigating there), else 426 (curl, API clients,
+  a WebSocket client that forgot to upgrade: they learn what the URL is);
 * a request with two ``Host``, ``Upgrade``, ``Origin``, ``Sec-WebSocket-Key``
   or ``Sec-WebSocket-Version`` headers: 400 (which one would we believe?);
-* a browser ``Origin`` that is not the server's own address nor on the
-  allowlist: 403, never upgraded (DNS rebinding included: "own address" is
-  the addresses the server is bound to, never the request's Host header);
+* a browser ``Origin`` on an upgrade that is not the server's own address
+  nor on the allowlist: 403, never upgraded (DNS rebinding included: "own
+  address" is the addresses the server is bound to, never the request's
+  Host header; the one exception is a server with a certificate, where an
+  ``https`` Origin equal to the Host is its own: the browser checked our
+  certificate for that name, which a rebinding page cannot pass). The guest
+  page opens its socket to the address it was loaded from, with that
+  address as its Origin, so it is accepted. Plain GETs of the page and its
+  files are not Origin-checked (a browser sends no Origin when it navigates);
 * past a per-address limit (connections, handshakes per second): 429 with
   ``Retry-After``; past the server's connection or room cap: 503 with
   ``Retry-After`` (:meth:`~server.limits.AddressLimits.admit`). The Origin
   check comes first, so that a hostile page in a browser cannot spend its
   visitor's handshakes.
+
+Every TCP connection counts against its address's cap (:meth:`Gate.connected`),
+page loads included. The page and its files do not spend the address's
+WebSocket handshakes (:meth:`~server.limits.AddressLimits.admit`): a page
+load is five requests, each answered from memory, and a visitor who
+reloads must still be able to open the socket; the per-address TCP cap
+bounds a flood of them.
 
 Everything else is accepted and upgraded by ``wire.py``. The gate only
 decides (the limits are sans I/O, asked with the loop's clock) and builds
@@ -42,6 +61,7 @@ from urllib.parse import urlsplit
 
 from websockets.http11 import Request, Response
 
+from .guest_page import Answer, WebFiles, static_name, wants_html
 from .limits import AddressLimits, Refusal, address_key, peer_host
 from .netinfo import is_loopback, is_wildcard, lan_ipv4_addresses
 from .protocol import dumps, room_from_path
@@ -52,6 +72,9 @@ log = logging.getLogger("roomcast.server")
 #: Headers a request may carry once at most (RFC 9112 3.2, RFC 6455 4.2.1,
 #: RFC 6454 7.3): two of them is 400, never a guess at which one counts.
 SINGLE_HEADERS: Final = ("Host", "Upgrade", "Origin", "Sec-WebSocket-Key", "Sec-WebSocket-Version")
+#: What the guest page and its files answer (RFC 9110 9.3.1, 9.3.2); other
+#: methods get 405 for a file, 426 (as before) at a room path.
+PAGE_METHODS: Final = ("GET", "HEAD")
 
 
 def loop_time() -> float:
@@ -85,9 +108,16 @@ class Gate:
         *,
         limits: AddressLimits | None = None,
         clock: Callable[[], float] = loop_time,
+        web: WebFiles | None = None,
+        tls: bool = False,
     ) -> None:
         self.allow = tuple(a.rstrip("/").lower() for a in allow_origins)
         self.health = health
+        #: The browser guest page's files (server/guest_page.py); None: none
+        #: served (a Gate of its own, in tests), as when the page is missing.
+        self.web = web if web is not None else WebFiles()
+        #: Does the server speak TLS? (The https-Origin-equals-Host rule.)
+        self.tls = tls
         #: Per-address limits; None: none (a Gate of its own, in tests).
         self.limits = limits
         self.clock = clock
@@ -104,6 +134,18 @@ class Gate:
             ok = health["status"] == "ok"
             status = http.HTTPStatus.OK if ok else http.HTTPStatus.SERVICE_UNAVAILABLE
             return json_response(ws, status, health)
+        upgrade = "websocket" in request.headers.get("Upgrade", "").lower()
+        method = request.method.upper()
+        name = static_name(path)
+        if name is not None and not upgrade:
+            if method not in PAGE_METHODS:
+                response = ws.respond(http.HTTPStatus.METHOD_NOT_ALLOWED, "Only GET here.\n")
+                response.headers["Allow"] = ", ".join(PAGE_METHODS)
+                return response
+            found = self.web.static_answer(name, request.headers.get("If-None-Match"))
+            if found is None:
+                return ws.respond(http.HTTPStatus.NOT_FOUND, f"No file at {path}.\n")
+            return page_response(ws, found, head=method == "HEAD")
         room = room_from_path(request.path)
         if room is None:
             return ws.respond(
@@ -111,7 +153,11 @@ class Gate:
                 f"No room at {path}: rooms are / (the lobby) and /r/NAME "
                 "(1-64 characters of A-Z a-z 0-9 _ . -).\n",
             )
-        if "websocket" not in request.headers.get("Upgrade", "").lower():
+        if not upgrade:
+            if method in PAGE_METHODS and wants_html(request.headers.get("Accept")):
+                # A browser navigating to a room: the guest page (issue 17).
+                answer = self.web.page_answer(request.headers.get("If-None-Match"))
+                return page_response(ws, answer, head=method == "HEAD")
             response = ws.respond(
                 http.HTTPStatus.UPGRADE_REQUIRED,
                 "This is a Roomcast room: connect with a WebSocket client or the Roomcast app.\n",
@@ -119,7 +165,7 @@ class Gate:
             response.headers["Upgrade"] = "websocket"
             return response
         origin = request.headers.get("Origin")
-        if origin is not None and not self.origin_allowed(origin):
+        if origin is not None and not self.origin_allowed(origin, request.headers.get("Host")):
             log.warning("refused a browser connection from origin %s", origin)
             return ws.respond(
                 http.HTTPStatus.FORBIDDEN,
@@ -170,22 +216,63 @@ class Gate:
         if self.limits is not None:
             self.limits.closed(ws)
 
-    def origin_allowed(self, origin: str) -> bool:
-        """PROTOCOL.md, Transport: the server's own address, or the allowlist."""
+    def origin_allowed(self, origin: str, host: str | None = None) -> bool:
+        """PROTOCOL.md, Transport: the server's own address, or the allowlist.
+
+        ``host``: the request's ``Host`` header. Only a server with TLS
+        reads it: an ``https`` Origin naming the Host (its port, or 443) is
+        then the page this server served under that name. The browser
+        verified our certificate for it, so a DNS-rebinding page, whose name
+        our certificate does not cover, never gets this far. Without TLS the
+        Host is the rebinding page's own name and is never trusted.
+        """
         normalized = origin.strip().rstrip("/").lower()
         if "*" in self.allow or normalized in self.allow:
             return True
-        try:
-            parts = urlsplit(normalized)
-            port = parts.port
-        except ValueError:
+        own = _host_port(normalized)
+        if own is None:
             return False
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            return False
-        if port is None:
-            port = 443 if parts.scheme == "https" else 80
-        host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
-        return f"{host}:{port}" in self.own_hosts
+        scheme, origin_host = own
+        if origin_host in self.own_hosts:
+            return True
+        if self.tls and scheme == "https" and host is not None:
+            named = _host_port("https://" + host.strip().lower())
+            return named is not None and named[1] == origin_host
+        return False
+
+
+def _host_port(url: str) -> tuple[str, str] | None:
+    """(scheme, ``host:port``) of an http(s) origin, the port defaulted
+    (80, 443) and an IPv6 host bracketed as :func:`own_hosts` writes it."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    if parts.path or parts.query or parts.fragment or parts.username is not None:
+        return None  # not an origin (RFC 6454 6.1): scheme, host and port only
+    if port is None:
+        port = 443 if parts.scheme == "https" else 80
+    hostname = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    return parts.scheme, f"{hostname}:{port}"
+
+
+def page_response(ws: Connection, answer: Answer, *, head: bool = False) -> Response:
+    """The guest page or one of its files (server/guest_page.py) as an HTTP
+    response; ``head``: the headers a GET would get, without the body
+    (RFC 9110 9.3.2)."""
+    response = ws.respond(answer.status, "")
+    del response.headers["Content-Type"]
+    del response.headers["Content-Length"]
+    for name, value in answer.headers:
+        response.headers[name] = value
+    if answer.status != http.HTTPStatus.NOT_MODIFIED:
+        # RFC 9110 8.6: a 304 has no content, and says nothing of its length.
+        response.headers["Content-Length"] = str(len(answer.body))
+    response.body = b"" if head else answer.body
+    return response
 
 
 def refuse(ws: Connection, refusal: Refusal) -> Response:

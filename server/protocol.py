@@ -46,6 +46,7 @@ __all__ = [
     "dumps",
     "parse_client_frame",
     "parse_server_frame",
+    "plain_post",
     "room_from_path",
 ]
 
@@ -597,17 +598,42 @@ def _printable_type(kind: str) -> str:
     return json.dumps(shown)  # escapes control characters and surrogates
 
 
-def parse_client_frame(data: str | bytes) -> ClientFrame:
-    """Parse one frame a client sent. Raises only :class:`ProtocolError`."""
-    kind, obj, ref = _decode_object(data)
-    parser = _CLIENT_TYPES.get(kind)
-    if parser is None:
-        raise UnknownType(f"unknown frame type {_printable_type(kind)}", ref=ref)
+def parse_client_frame(data: str | bytes, *, plain_text: bool = False) -> ClientFrame:
+    """Parse one frame a client sent. Raises only :class:`ProtocolError`.
+
+    ``plain_text``: the client offered no subprotocol, so it speaks like the
+    tutorial's client (PROTOCOL.md 1.1, Joining): a text frame that is not a
+    JSON object with a known ``type`` (plain text, a JSON array or number, an
+    object without ``type`` or with one we do not speak) is a ``message``
+    whose content is the frame's text (:func:`plain_post`). A frame *with* a
+    known type is parsed as usual, so its field errors are still answered.
+    Without ``plain_text`` (``roomcast.v1``) those frames are
+    ``invalid_json`` / ``invalid_frame`` / ``unknown_type``.
+    """
+    try:
+        kind, obj, ref = _decode_object(data)
+        parser = _CLIENT_TYPES.get(kind)
+        if parser is None:
+            raise UnknownType(f"unknown frame type {_printable_type(kind)}", ref=ref)
+    except ProtocolError:
+        # Every error up to here says "not a JSON object with a known type".
+        if plain_text and isinstance(data, str):
+            return plain_post(data)
+        raise
     try:
         return parser(_Fields(kind, obj, ref))
     except ProtocolError as exc:
         exc.frame_type = kind
         raise
+
+
+def plain_post(text: str) -> Post:
+    """A tutorial client's text frame as the ``message`` it posts (PROTOCOL.md
+    1.1, Joining): its content is the text, exactly, under the same limits as
+    ``message.content``: empty is ``invalid_frame``, more than
+    :data:`MAX_CONTENT_CHARS` code points is ``too_large`` (an ``error`` frame;
+    nothing is posted, the connection stays open)."""
+    return Post.from_fields(_Fields(Post.type, {"content": text}, None))
 
 
 def parse_server_frame(data: str | bytes) -> ServerFrame:

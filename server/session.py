@@ -25,6 +25,16 @@ The table :data:`RULES` maps (phase, kind of frame) to what happens. Kinds:
 ``hello``, a ``request`` (message, typing, history), ``binary``, ``bad`` (a
 frame that does not parse) and ``bad-hello`` (a hello that does not parse).
 
+What a text frame *is* depends on what the client offered, not on the phase
+(PROTOCOL.md 1.1, Joining), and is decided in one place, :meth:`Session.parse`:
+from a client that offered ``roomcast.v1`` every frame must be a JSON object
+with a known ``type`` (else ``invalid_json`` / ``invalid_frame`` /
+``unknown_type``); a client that offered none speaks like the tutorial's, and
+a text frame from it that is not a JSON object with a known ``type`` is a
+``request``: a ``message`` whose content is the frame's text
+(:func:`~server.protocol.plain_post`; the same content limits, the same rate).
+So the rule holds whichever hub stores the message, local or Redis.
+
 Orthogonal to the phase, a session may be *waiting* for one result (a join,
 a replay page, a history page, a stored copy, the socket to drain): frames
 that arrive meanwhile wait in an inbox and are handled in order once the
@@ -617,6 +627,11 @@ class Session:
             self.member = None
         return out
 
+    def parse(self, data: str | bytes) -> _Parsed:
+        """A frame's kind, and the frame or its error: the one place where what
+        the client offered decides how its text is read (see the module docstring)."""
+        return _parse(data, plain_text=not self.subprotocol)
+
     # -- internals ----------------------------------------------------------------
 
     def _next_page(self, after: int, upto: int) -> Replay:
@@ -664,7 +679,7 @@ class Session:
         if verdict is not Verdict.OK:
             self._rate_limited(verdict, data, out)
             return
-        parsed = _parse(data)
+        parsed = self.parse(data)
         rule = RULES[(self.phase, parsed.kind)]
         if rule is Rule.JOIN:
             assert isinstance(parsed.frame, Hello)
@@ -694,7 +709,7 @@ class Session:
         password, limits = self.rules.password, self.rules.limits
         assert password is not None
         self._stop_clock(out)
-        parsed = _parse(data)
+        parsed = self.parse(data)
         frame = parsed.frame
         if not isinstance(frame, Hello):
             out += self._refuse("this room needs a password: send hello with it first")
@@ -782,7 +797,7 @@ class Session:
         # The dropped message's id goes in ref, so that its sender can mark it
         # failed at once (PROTOCOL.md, error.ref). Parsing costs little here:
         # a peer that keeps flooding is closed after `abuse_after` of these.
-        parsed = _parse(data)
+        parsed = self.parse(data)
         ref = parsed.frame.id if isinstance(parsed.frame, Post) else None
         error = RateLimited(
             f"slow down: at most {rules.rate:g} frames per second (bursts of {rules.burst:g}); "
@@ -809,11 +824,11 @@ class _ResendMarker:
     seq: int
 
 
-def _parse(data: str | bytes) -> _Parsed:
+def _parse(data: str | bytes, *, plain_text: bool) -> _Parsed:
     if isinstance(data, bytes):
         return _Parsed("binary")
     try:
-        frame = parse_client_frame(data)
+        frame = parse_client_frame(data, plain_text=plain_text)
     except ProtocolError as exc:
         return _Parsed("bad-hello" if exc.frame_type == "hello" else "bad", error=exc)
     return _Parsed("hello" if isinstance(frame, Hello) else "request", frame=frame)

@@ -29,6 +29,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -43,7 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.hosting import ALL_NETWORKS, LOCAL_ONLY, HostSettings
+from desktop.hosting import ALL_NETWORKS, LOCAL_ONLY, HostSettings, browser_link
 from server.protocol import MAX_PASSWORD_CHARS, ROOM_NAME_RE
 
 from .feedback import ErrorLabel
@@ -406,7 +407,10 @@ def qr_pixmap(text: str, size: int = 180) -> QPixmap:
 
 
 class InvitePanel(QWidget):
-    """Join addresses, a Copy button and a QR code, for telling people how to join.
+    """How to join: the addresses for Roomcast (or any WebSocket client) and
+    the browser link (the room server's guest page), each with its Copy
+    button and its QR code (one shown at a time: the browser link's first,
+    a phone's camera opens it).
 
     No QR code when every address is loopback ("Only this computer"): a phone
     that scanned it would reach itself, not this computer.
@@ -442,6 +446,25 @@ class InvitePanel(QWidget):
         self.copy_button.setToolTip(copy_help)
         self.copy_button.setAccessibleDescription(copy_help)
         self.copy_button.clicked.connect(self._copy_first)
+        self.browser_label = QLabel(self.tr("In a browser, no install:"), self)
+        self.browser_label.setWordWrap(True)
+        self.browser_view = QLineEdit(self)
+        self.browser_view.setReadOnly(True)
+        self.browser_view.setAccessibleName(self.tr("Browser link"))
+        self.browser_view.setAccessibleDescription(
+            self.tr("The web page guests open in a browser to join this room")
+        )
+        self.browser_copy_button = QPushButton(self.tr("Copy link"), self)
+        self.browser_copy_button.setAccessibleName(self.tr("Copy browser link"))
+        link_help = self.tr("Copy the browser link; the password is never included")
+        self.browser_copy_button.setToolTip(link_help)
+        self.browser_copy_button.setAccessibleDescription(link_help)
+        self.browser_copy_button.clicked.connect(self._copy_link)
+        self.qr_choice = QComboBox(self)
+        self.qr_choice.addItem(self.tr("QR code: browser link"))
+        self.qr_choice.addItem(self.tr("QR code: app address"))
+        self.qr_choice.setAccessibleName(self.tr("Which address the QR code holds"))
+        self.qr_choice.currentIndexChanged.connect(lambda _: self._show_qr())
         self.password_note = QLabel(self.tr("Password required — tell people separately."), self)
         self.password_note.setWordWrap(True)
         self.qr_label = QLabel(self)
@@ -451,19 +474,22 @@ class InvitePanel(QWidget):
         self._feedback_timer = QTimer(self)
         self._feedback_timer.setSingleShot(True)
         self._feedback_timer.setInterval(COPIED_FEEDBACK_MS)
-        self._feedback_timer.timeout.connect(
-            lambda: self.copy_button.setText(self.tr("Copy address"))
-        )
+        self._feedback_timer.timeout.connect(self._reset_copy_texts)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
         layout.addWidget(self.address_view)
         layout.addWidget(self.copy_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.browser_label)
+        layout.addWidget(self.browser_view)
+        layout.addWidget(self.browser_copy_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.password_note)
+        layout.addWidget(self.qr_choice)
         layout.addWidget(self.qr_label)
         layout.addStretch(1)
         self._addresses: list[str] = []
+        self._link = ""
         self.clear()
 
     def set_invite(self, addresses: list[str], room_label: str, password_set: bool) -> None:
@@ -480,41 +506,83 @@ class InvitePanel(QWidget):
             int(lines * metrics.lineSpacing() + frame) + margins.top() + margins.bottom()
         )
         self._feedback_timer.stop()
-        self.copy_button.setText(self.tr("Copy address"))
+        self._reset_copy_texts()
         shareable = [a for a in self._addresses if not is_loopback_address(a)]
-        if shareable:
-            ratio = self.devicePixelRatioF()
-            pixmap = qr_pixmap(shareable[0], round(180 * ratio))
-            pixmap.setDevicePixelRatio(ratio)
-            self.qr_label.setPixmap(pixmap)
-            self.qr_label.setToolTip(shareable[0])
-        else:
-            self.qr_label.clear()
+        # The browser link of the first address a phone can reach (else the first).
+        first = (shareable or self._addresses or [""])[0]
+        self._link = browser_link(first) if first else ""
+        self.browser_view.setText(self._link)
+        self.browser_view.setCursorPosition(0)
         self.title.show()
         self.address_view.show()
         self.copy_button.setVisible(bool(self._addresses))
+        for widget in (self.browser_label, self.browser_view, self.browser_copy_button):
+            widget.setVisible(bool(self._link))
         self.password_note.setVisible(password_set)
-        self.qr_label.setVisible(bool(shareable))
+        self.qr_choice.setVisible(bool(shareable))
+        self._show_qr()
+
+    def qr_text(self) -> str | None:
+        """What the QR code shown holds (None: no QR code)."""
+        shareable = [a for a in self._addresses if not is_loopback_address(a)]
+        if not shareable:
+            return None
+        return browser_link(shareable[0]) if self.qr_choice.currentIndex() == 0 else shareable[0]
+
+    def _show_qr(self) -> None:
+        text = self.qr_text()
+        if text is None:
+            self.qr_label.clear()
+            self.qr_label.hide()
+            return
+        ratio = self.devicePixelRatioF()
+        pixmap = qr_pixmap(text, round(180 * ratio))
+        pixmap.setDevicePixelRatio(ratio)
+        self.qr_label.setPixmap(pixmap)
+        self.qr_label.setToolTip(text)
+        self.qr_label.setAccessibleDescription(text)
+        self.qr_label.show()
 
     def clear(self) -> None:
         """Not hosting: nothing to show (the panel itself stays where the window put it)."""
-        self._addresses = []
+        self._addresses, self._link = [], ""
         self._feedback_timer.stop()
-        self.copy_button.setText(self.tr("Copy address"))
+        self._reset_copy_texts()
         self.title.clear()
         self.address_view.clear()
+        self.browser_view.clear()
         self.qr_label.clear()
         for widget in (
             self.title,
             self.address_view,
             self.copy_button,
+            self.browser_label,
+            self.browser_view,
+            self.browser_copy_button,
             self.password_note,
+            self.qr_choice,
             self.qr_label,
         ):
             widget.hide()
 
     def addresses(self) -> list[str]:
         return list(self._addresses)
+
+    def link(self) -> str:
+        """The browser link shown ("" when not hosting)."""
+        return self._link
+
+    def _reset_copy_texts(self) -> None:
+        self.copy_button.setText(self.tr("Copy address"))
+        self.browser_copy_button.setText(self.tr("Copy link"))
+
+    def _copy_link(self) -> None:
+        if not self._link:
+            return
+        QGuiApplication.clipboard().setText(self._link)
+        self.browser_copy_button.setText(self.tr("Copied"))
+        self._feedback_timer.start()
+        self.copied.emit(self._link)
 
     def _copy_first(self) -> None:
         if not self._addresses:

@@ -1018,6 +1018,42 @@
         <translation>Die erste Adresse kopieren; das Passwort ist nie enthalten</translation>
     </message>
     <message>
+        <source>In a browser, no install:</source>
+        <translation>Im Browser, ohne Installation:</translation>
+    </message>
+    <message>
+        <source>Browser link</source>
+        <translation>Browser-Link</translation>
+    </message>
+    <message>
+        <source>The web page guests open in a browser to join this room</source>
+        <translation>Die Webseite, die Gäste im Browser öffnen, um diesem Raum beizutreten</translation>
+    </message>
+    <message>
+        <source>Copy link</source>
+        <translation>Link kopieren</translation>
+    </message>
+    <message>
+        <source>Copy browser link</source>
+        <translation>Browser-Link kopieren</translation>
+    </message>
+    <message>
+        <source>Copy the browser link; the password is never included</source>
+        <translation>Den Browser-Link kopieren; das Passwort ist nie enthalten</translation>
+    </message>
+    <message>
+        <source>QR code: browser link</source>
+        <translation>QR-Code: Browser-Link</translation>
+    </message>
+    <message>
+        <source>QR code: app address</source>
+        <translation>QR-Code: App-Adresse</translation>
+    </message>
+    <message>
+        <source>Which address the QR code holds</source>
+        <translation>Welche Adresse der QR-Code enthält</translation>
+    </message>
+    <message>
         <source>Password required — tell people separately.</source>
         <translation>Passwort erforderlich – teilen Sie es separat mit.</translation>
     </message>

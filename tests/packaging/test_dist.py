@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from server import __version__
-from tests.helpers import REQUIRE_ALL, ROOT, need
+from tests.helpers import REQUIRE_ALL, ROOT, need, read_banner
 from tests.packaging import load
 
 pytestmark = [
@@ -217,6 +217,32 @@ def test_bundle_links_resolve(bundle: Path) -> None:
 
 
 # ---- the .deb -------------------------------------------------------------------
+
+
+def test_bundle_server_serves_the_guest_page(bundle: Path, tmp_path: Path) -> None:
+    """server/web travels in the bundle: the bundled roomcast-server serves the
+    browser guest page (server/guest_page.py finds it with importlib.resources)."""
+    import urllib.request
+
+    proc = subprocess.Popen(
+        [str(bundle / "roomcast-server"), "--port", "0", "--db", ":memory:"],
+        env=_clean_env(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        banner = read_banner(proc, timeout=60).decode()
+        found = re.search(r"Browser guests: (http://\S+/)", banner)
+        assert found, f"no browser link in the banner: {banner!r}"
+        request = urllib.request.Request(found.group(1) + "r/team", headers={"Accept": "text/html"})
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            assert answer.status == 200
+            assert answer.headers["Content-Type"] == "text/html; charset=utf-8"
+            assert b"/static/roomcast/app.js" in answer.read()
+    finally:
+        proc.kill()
+        proc.communicate(timeout=30)
 
 
 def test_deb_self_test(deb_root: Path, tmp_path: Path) -> None:

@@ -176,7 +176,12 @@ async def test_startup_banner_and_healthz() -> None:
 async def test_all_interfaces_prints_urls_with_one_port() -> None:
     with server_process("--host", "0.0.0.0", "--db", ":memory:") as server:
         lines = server.banner
-        urls = [m.group(1) for line in lines if (m := re.search(r"(\S+://\S+)", line))]
+        # The indented lines under "listening on:" (the browser links follow them).
+        urls = [
+            m.group(1)
+            for line in lines
+            if line.startswith("  ") and (m := re.search(r"(\S+://\S+)", line))
+        ]
         assert urls, lines
         assert all(url.startswith("ws://") for url in urls), urls
         parsed = [re.fullmatch(r"ws://[^/]+:(\d+)/", url) for url in urls]
@@ -185,6 +190,10 @@ async def test_all_interfaces_prints_urls_with_one_port() -> None:
         port = ports.pop()
         assert urls[0] == f"ws://127.0.0.1:{port}/"
         assert len(set(urls)) == len(urls), urls
+        # Each address has its browser link (issue 17): the same host and port, http.
+        for url in urls:
+            page = "http" + url.removeprefix("ws")
+            assert f"Browser guests: {page} (the lobby) or {page}r/NAME" in lines, lines
         # The loopback URL it printed really serves.
         status, body = await asyncio.to_thread(get_json, f"http://127.0.0.1:{port}/healthz")
         assert (status, body["status"]) == (200, "ok")

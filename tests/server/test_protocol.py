@@ -27,6 +27,7 @@ from server.protocol import (
     check_name,
     parse_client_frame,
     parse_server_frame,
+    plain_post,
     room_from_path,
 )
 
@@ -448,6 +449,81 @@ def test_any_frame_like_object_parses_or_raises_protocol_error(obj: dict[str, ob
 def test_any_bytes_parse_or_raise_protocol_error(data: bytes) -> None:
     with contextlib.suppress(ProtocolError):
         parse_client_frame(data)
+
+
+# PROTOCOL.md 1.1, Joining: a client that offered no subprotocol speaks like the
+# tutorial's; parse_client_frame(plain_text=True) reads it.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hello, Server!",
+        "[1, 2]",
+        '"quoted"',
+        "42",
+        "null",
+        '{"content": "no type"}',
+        '{"type": 7}',
+        '{"type": "nope"}',
+        '{"type": "welcome", "room": "x"}',
+        "{nope",
+        " ",
+    ],
+)
+def test_plain_text_that_is_not_a_known_frame_is_a_message(text: str) -> None:
+    with pytest.raises(ProtocolError):
+        parse_client_frame(text)
+    assert parse_client_frame(text, plain_text=True) == Post(content=text)
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ('{"type": "message"}', InvalidFrame),  # a known type: its fields count
+        ('{"type": "message", "content": ""}', InvalidFrame),
+        ('{"type": "hello", "name": 5}', InvalidFrame),
+        ("", InvalidFrame),  # an empty message
+        ("x" * (MAX_CONTENT_CHARS + 1), TooLarge),  # the content limit
+    ],
+)
+def test_plain_text_keeps_the_limits_and_the_known_types(
+    text: str, error: type[ProtocolError]
+) -> None:
+    with pytest.raises(error):
+        parse_client_frame(text, plain_text=True)
+
+
+def test_plain_text_known_frames_parse_as_usual() -> None:
+    frame = '{"type": "message", "content": "hi", "id": "c1"}'
+    assert parse_client_frame(frame, plain_text=True) == Post(content="hi", id="c1")
+    assert parse_client_frame('{"type": "typing"}', plain_text=True) == Typing()
+
+
+def test_plain_post_limit_counts_code_points() -> None:
+    assert plain_post("\U0001f600" * MAX_CONTENT_CHARS).content == "\U0001f600" * MAX_CONTENT_CHARS
+    with pytest.raises(TooLarge, match="16385 characters, the limit is 16384"):
+        plain_post("é" * (MAX_CONTENT_CHARS + 1))
+
+
+def test_plain_text_does_not_apply_to_bytes() -> None:
+    with pytest.raises(InvalidJSON):
+        parse_client_frame(b"Hello, Server!", plain_text=True)
+
+
+@given(st.text())
+def test_any_plain_text_is_a_frame_a_message_or_a_protocol_error(text: str) -> None:
+    try:
+        frame = parse_client_frame(text, plain_text=True)
+    except ProtocolError as exc:
+        assert exc.code in ("invalid_frame", "too_large")
+        return
+    try:
+        strict = parse_client_frame(text)
+    except ProtocolError:
+        assert frame == Post(content=text)  # not a known frame: posted as it is
+    else:
+        assert frame == strict  # a known frame: read as roomcast.v1 reads it
 
 
 # PROTOCOL.md, Names: names compare by NFC, case folding and the UTS #39

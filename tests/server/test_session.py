@@ -764,3 +764,133 @@ def test_a_full_room_refuses_a_newcomer_but_not_a_held_name() -> None:
     assert newcomer.run(["open", hello(name="ann")]) == ["send:error/too_many", "close:1013"]
     held = Driver(rules=full, holders=["bob"])
     assert held.run(["open", hello(name="BOB")]) == ["join:BOB", "send:error/name_taken"]
+
+
+# -- tutorial clients: plain text is a message (PROTOCOL.md 1.1, Joining) ----------------
+
+HELLO_SERVER = "Hello, Server!"
+GUEST_IN = ["join:guest", WELCOME_GUEST, "live"]
+
+#: Frames that are not a JSON object with a known type, and what a roomcast.v1
+#: client gets for each: (id, frame, error code for roomcast.v1).
+NOT_ROOMCAST: list[tuple[str, str, str]] = [
+    ("plain text", HELLO_SERVER, "invalid_json"),
+    ("a JSON array", '["Hello", "Server"]', "invalid_frame"),
+    ("a JSON string", '"Hello, Server!"', "invalid_frame"),
+    ("a JSON number", "42", "invalid_frame"),
+    ("null", "null", "invalid_frame"),
+    ("an object without type", '{"content": "hi"}', "invalid_frame"),
+    ("an object whose type is not a string", '{"type": 7}', "invalid_frame"),
+    ("an object with an unknown type", '{"type": "chat", "text": "hi"}', "unknown_type"),
+    ("a server frame's type", '{"type": "welcome"}', "unknown_type"),
+    ("whitespace", "   ", "invalid_json"),
+    ("text with quotes and markup", '<img src=x onerror="alert(1)">', "invalid_json"),
+]
+
+
+@pytest.mark.parametrize(("frame", "code"), [pytest.param(*r[1:], id=r[0]) for r in NOT_ROOMCAST])
+def test_a_tutorial_clients_text_is_posted_as_a_message_with_that_content(
+    frame: str, code: str
+) -> None:
+    driver = Driver(subprotocol=False)
+    assert driver.run(["open", frame]) == [*GUEST_IN, f"submit:guest-1/{frame}"]
+    assert driver.session.phase is Phase.MEMBER
+
+
+@pytest.mark.parametrize(("frame", "code"), [pytest.param(*r[1:], id=r[0]) for r in NOT_ROOMCAST])
+def test_a_roomcast_v1_client_gets_an_error_for_the_same_frames(frame: str, code: str) -> None:
+    driver = Driver(subprotocol=True)
+    assert driver.run(["open", hello(name="ann"), frame]) == [
+        "join:ann",
+        WELCOME_ANN,
+        "live",
+        f"send:error/{code}",
+    ]
+
+
+def test_the_posted_message_is_exactly_the_frames_text() -> None:
+    driver = Driver(subprotocol=False, hold={Submit})
+    text = '  {"a": [1, 2]}\n'  # not trimmed, not re-encoded
+    driver.run(["open", text])
+    (submit,) = driver.pending
+    assert isinstance(submit, Submit)
+    assert (submit.post.content, submit.post.id) == (text, None)
+
+
+TUTORIAL: list[tuple[str, list[object], list[str]]] = [
+    (
+        "a known type is still parsed as one: a message frame",
+        ["open", post("hi", id="c1")],
+        [*GUEST_IN, "submit:guest-1/hi"],
+    ),
+    (
+        "typing is still typing",
+        ["open", TYPING],
+        [*GUEST_IN, "relay:typing/guest-1"],
+    ),
+    (
+        "a known type with a bad field is answered, not posted",
+        ["open", '{"type": "message"}', '{"type": "history", "limit": 0}'],
+        [*GUEST_IN, "send:error/invalid_frame", "send:error/invalid_frame"],
+    ),
+    (
+        "an empty text frame is not a message: invalid_frame",
+        ["open", ""],
+        [*GUEST_IN, "send:error/invalid_frame"],
+    ),
+    (
+        "text of exactly the content limit is posted",
+        ["open", "x" * 16_384],
+        [*GUEST_IN, "submit:guest-1/" + "x" * 16_384],
+    ),
+    (
+        "longer text is too_large, as a too-long message is; the connection stays open",
+        ["open", "x" * 16_385, HELLO_SERVER],
+        [*GUEST_IN, "send:error/too_large", f"submit:guest-1/{HELLO_SERVER}"],
+    ),
+    (
+        "binary is still unsupported_data, never posted",
+        ["open", b"Hello, Server!"],
+        [*GUEST_IN, "send:error/unsupported_data"],
+    ),
+    (
+        "after a hello the client keeps its dialect: text is posted under its name",
+        ["open", hello(name="ann"), HELLO_SERVER],
+        [*GUEST_IN, "join:ann~guest-1", WELCOME_ANN, "live", f"submit:ann/{HELLO_SERVER}"],
+    ),
+    (
+        "plain text ends the chance to send hello, like any other message",
+        ["open", HELLO_SERVER, hello(name="ann")],
+        [*GUEST_IN, f"submit:guest-1/{HELLO_SERVER}", "send:error/invalid_frame"],
+    ),
+    (
+        "text that waited for the room to open is posted once it is",
+        [HELLO_SERVER, "open"],
+        [*GUEST_IN, f"submit:guest-1/{HELLO_SERVER}"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("steps", "expected"), [pytest.param(*r[1:], id=r[0]) for r in TUTORIAL])
+def test_tutorial_client(steps: list[object], expected: list[str]) -> None:
+    assert Driver(subprotocol=False).run(steps) == expected
+
+
+def test_a_tutorial_clients_text_counts_against_the_same_rate() -> None:
+    driver = Driver(rules=SLOW, subprotocol=False)
+    log = driver.run(["open", "one", "two", "three", "four", "five", "six"])
+    assert log[:5] == [*GUEST_IN, "submit:guest-1/one", "submit:guest-1/two"]
+    assert log[5:] == ["send:error/rate_limited"] * 3 + ["close:1008+log"]
+
+
+def test_a_tutorial_client_in_a_password_room_must_still_hello_first() -> None:
+    driver = Driver(rules=LOCKED, subprotocol=False)
+    assert driver.run(["open", HELLO_SERVER]) == [
+        "timer:10",
+        "cancel-timer",
+        "send:error/unauthorized",
+        "close:1008",
+    ]
+    joined = Driver(rules=LOCKED, subprotocol=False)
+    log = joined.run(["open", hello(name="ann", password="s3cret"), HELLO_SERVER])
+    assert log[-1] == f"submit:ann/{HELLO_SERVER}"

@@ -352,6 +352,7 @@ def test_no_qr_code_when_only_this_computer_can_join(
 def test_the_qr_code_skips_a_loopback_address(panel: InvitePanel) -> None:
     panel.set_invite(["ws://127.0.0.1:8765/r/chat", SECOND], "chat", password_set=False)
     assert panel.qr_label.isVisible()
+    panel.qr_choice.setCurrentIndex(1)  # the app address
     expected = segno.make(SECOND, error="m", micro=False)
     modules = expected.symbol_size(scale=1, border=0)[0]
     matrix, _ = decode_matrix(panel.qr_label.pixmap(), modules)
@@ -442,7 +443,30 @@ def test_the_qr_code_reads_back_as_segnos_matrix(qtbot: QtBot, text: str, size: 
 
 def test_the_panel_qr_code_is_the_first_address(panel: InvitePanel) -> None:
     panel.set_invite([FIRST, SECOND], "chat", password_set=False)
+    panel.qr_choice.setCurrentIndex(1)  # the app address
     expected = segno.make(FIRST, error="m", micro=False)
     modules = expected.symbol_size(scale=1, border=0)[0]
     matrix, _ = decode_matrix(panel.qr_label.pixmap(), modules)
     assert matrix == [list(row) for row in expected.matrix]
+
+
+def test_the_browser_link_has_its_own_copy_and_qr_code(qtbot: QtBot, panel: InvitePanel) -> None:
+    panel.set_invite(["ws://127.0.0.1:8765/r/chat", SECOND], "chat", password_set=False)
+    link = "http://" + SECOND.split("://", 1)[1]  # the first address a phone reaches
+    assert panel.link() == link
+    assert panel.browser_view.text() == link and panel.browser_view.isVisible()
+    # The QR code holds the browser link first: a phone's camera opens it.
+    assert panel.qr_choice.currentIndex() == 0
+    assert panel.qr_text() == link
+    expected = segno.make(link, error="m", micro=False)
+    modules = expected.symbol_size(scale=1, border=0)[0]
+    matrix, _ = decode_matrix(panel.qr_label.pixmap(), modules)
+    assert matrix == [list(row) for row in expected.matrix]
+    with qtbot.waitSignal(panel.copied) as copied:
+        qtbot.mouseClick(panel.browser_copy_button, Qt.MouseButton.LeftButton)
+    assert copied.args == [link]
+    assert QGuiApplication.clipboard().text() == link
+    assert panel.browser_copy_button.text() == "Copied"
+    # wss:// rooms have an https:// page.
+    panel.set_invite(["wss://192.168.1.23:8765/r/chat"], "chat", password_set=False)
+    assert panel.link() == "https://192.168.1.23:8765/r/chat"
