@@ -54,7 +54,9 @@ def _ws_url(value: str) -> str:
     for url in urls:
         if not url.startswith(WS_SCHEMES):
             raise argparse.ArgumentTypeError(f"expected a ws:// or wss:// URL, got {url!r}")
-    return " ".join(urls)
+    # The words as given: a roomcasts:// invite keeps its #sha256= fingerprint,
+    # which the session pins before connecting (ChatSession._pin_invites).
+    return " ".join(value.replace(",", " ").split())
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -21,11 +21,14 @@ from server.defaults import HOST, PORT
 
 __all__ = [
     "EXAMPLE_URL",
+    "FINGERPRINT_PARAM",
     "LINK_SCHEMES",
     "WS_SCHEMES",
     "from_link",
     "host_port",
+    "invite_link",
     "join_urls",
+    "link_fingerprint",
     "room_key",
     "split_urls",
     "validate_url",
@@ -41,12 +44,46 @@ WS_SCHEMES: Final = ("ws://", "wss://")
 EXAMPLE_URL: Final = f"ws://{HOST}:{PORT}/r/team"
 
 
+#: An invite's fragment carries the host's certificate fingerprint:
+#: ``roomcasts://HOST:PORT/r/ROOM#sha256=HEX`` (never sent to the server: a
+#: fragment stays on the client, RFC 3986 3.5).
+FINGERPRINT_PARAM: Final = "sha256"
+
+
 def from_link(url: str) -> str:
     """``roomcast://HOST:PORT/r/ROOM`` → ``ws://HOST:PORT/r/ROOM`` (``roomcasts://``
-    → ``wss://``); any other URL is returned unchanged."""
+    → ``wss://``), without the link's ``#sha256=…`` (:func:`link_fingerprint`);
+    any other URL is returned unchanged."""
     scheme, sep, rest = url.partition("://")
     mapped = LINK_SCHEMES.get(scheme.lower()) if sep else None
-    return f"{mapped}://{rest}" if mapped else url
+    if not mapped:
+        return url
+    rest, _, fragment = rest.partition("#")
+    if fragment and not fragment.lower().startswith(FINGERPRINT_PARAM + "="):
+        rest += "#" + fragment  # not ours: left for validate_url to judge
+    return f"{mapped}://{rest}"
+
+
+def link_fingerprint(url: str) -> str | None:
+    """The certificate fingerprint a ``roomcasts://…#sha256=HEX`` invite carries
+    (as written; ``desktop.tls.parse_fingerprint`` checks it), else None."""
+    scheme, sep, rest = url.strip().partition("://")
+    if not sep or scheme.lower() not in LINK_SCHEMES:
+        return None
+    _, _, fragment = rest.partition("#")
+    name, eq, value = fragment.partition("=")
+    return value if eq and name.lower() == FINGERPRINT_PARAM and value else None
+
+
+def invite_link(url: str, fingerprint: str | None = None) -> str:
+    """A join address as an invite: ``wss://H:P/r/ROOM`` → ``roomcasts://H:P/r/ROOM``,
+    with ``#sha256=HEX`` (lower-case hex, no colons) when a fingerprint is given."""
+    scheme, sep, rest = url.partition("://")
+    schemes = {ws: link for link, ws in LINK_SCHEMES.items()}
+    link = f"{schemes.get(scheme.lower(), scheme)}{sep}{rest}"
+    if fingerprint:
+        link += f"#{FINGERPRINT_PARAM}=" + fingerprint.replace(":", "").lower()
+    return link
 
 
 def split_urls(text: str) -> list[str]:

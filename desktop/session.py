@@ -66,7 +66,7 @@ from .hosting import (
     hosted_db_path,
     invite_urls,
 )
-from .links import room_key, split_urls, validate_url
+from .links import from_link, link_fingerprint, room_key, split_urls, validate_url
 from .models import MessageListModel
 from .notifications import mentions
 from .rooms import RoomEntry, RoomList
@@ -221,6 +221,8 @@ class ChatSession(QObject):
         except ValueError as exc:
             self.report(Severity.WARNING, str(exc))
             return None
+        if not self._pin_invites(urls_text):
+            return None
         conversation = self._conversation(room_key(checked), tuple(checked))
         client, entry = conversation.client, conversation.entry
         changed = (client.name, client.password, client.options) != (
@@ -242,6 +244,43 @@ class ChatSession(QObject):
         elif entry.status.state is ConnectionState.RECONNECTING:
             client.retry_now()  # asked again: do not wait for the backoff
         return entry
+
+    def _pin_invites(self, urls_text: str) -> bool:
+        """An invite ``roomcasts://H:P/r/ROOM#sha256=HEX`` vouches for the host's
+        certificate: pin it for H:P (desktop/tls.py), so that the first
+        connection is already checked. A fingerprint that contradicts the one
+        trusted before is refused, loudly (False): which one is right is the
+        person's call (More… → Trusted certificate → Forget)."""
+        for word in urls_text.replace(",", " ").split():
+            fingerprint = link_fingerprint(word)
+            if fingerprint is None:
+                continue
+            url = from_link(word)
+            try:
+                host, port = tls.endpoint(url)
+                wanted = tls.parse_fingerprint(fingerprint)
+            except ValueError as exc:
+                self.report(
+                    Severity.ERROR,
+                    self.tr("The invite's certificate fingerprint is not valid: {error}").format(
+                        error=exc
+                    ),
+                )
+                return False
+            pinned = self.pins.get(host, port)
+            if pinned is not None and pinned != wanted:
+                self.report(
+                    Severity.ERROR,
+                    self.tr(
+                        "The invite names another certificate for {where} than the one "
+                        "trusted before (trusted SHA-256 {pinned}, invite {wanted}). "
+                        "Nothing was opened. If the host made a new certificate, forget the "
+                        "old one in More… → Trusted certificate, then open the invite again."
+                    ).format(where=f"{host}:{port}", pinned=pinned, wanted=wanted),
+                )
+                return False
+            self.pins.pin(host, port, wanted)
+        return True
 
     def _conversation(self, key: tuple[str, str], urls: tuple[str, ...]) -> Conversation:
         """The conversation of this room: the open one, or a new one listed last."""

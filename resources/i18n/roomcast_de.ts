@@ -9,6 +9,14 @@
         <translation>Geben Sie eine ws://- oder wss://-Adresse ein, um sich zu verbinden</translation>
     </message>
     <message>
+        <source>The invite&apos;s certificate fingerprint is not valid: {error}</source>
+        <translation>Der Zertifikats-Fingerabdruck der Einladung ist ungültig: {error}</translation>
+    </message>
+    <message>
+        <source>The invite names another certificate for {where} than the one trusted before (trusted SHA-256 {pinned}, invite {wanted}). Nothing was opened. If the host made a new certificate, forget the old one in More… → Trusted certificate, then open the invite again.</source>
+        <translation>Die Einladung nennt für {where} ein anderes Zertifikat als das bisher vertraute (vertraut SHA-256 {pinned}, Einladung {wanted}). Es wurde nichts geöffnet. Hat der Host ein neues Zertifikat erstellt, vergessen Sie das alte unter Mehr … → Vertrauenswürdiges Zertifikat und öffnen Sie die Einladung erneut.</translation>
+    </message>
+    <message>
         <source>Not connected: the message was not sent</source>
         <translation>Nicht verbunden: Die Nachricht wurde nicht gesendet</translation>
     </message>

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from desktop.app import NO_DISPLAY_MESSAGE, _os_user, _ws_url, build_parser
+from desktop.links import split_urls
 from server.protocol import MAX_NAME_CHARS
 from tests.helpers import ROOT, member, run_module, running_server
 
@@ -103,9 +104,13 @@ def test_bad_url_on_the_command_line_is_a_usage_error() -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_links_on_the_command_line_become_ws_urls() -> None:
-    args = build_parser().parse_args(["roomcast://a:8765/r/team", "roomcasts://b/r/team,ws://c/"])
-    assert args.url == ["ws://a:8765/r/team", "wss://b/r/team ws://c/"]
+def test_links_on_the_command_line_are_checked_and_kept_as_given() -> None:
+    """The session turns links into ws:// URLs (desktop/links.py): the command
+    line keeps them, so that an invite's #sha256= fingerprint reaches it."""
+    invite = "roomcasts://b/r/team#sha256=" + "ab" * 32
+    args = build_parser().parse_args(["roomcast://a:8765/r/team", f"{invite},ws://c/"])
+    assert args.url == ["roomcast://a:8765/r/team", f"{invite} ws://c/"]
+    assert split_urls(args.url[1]) == ["wss://b/r/team", "ws://c/"]
     assert _ws_url("ws://a/ ws://b/") == "ws://a/ ws://b/"
 
 

@@ -26,6 +26,7 @@ from desktop import tls
 from desktop.client import ConnectionState
 from desktop.connection_options import ConnectionOptions
 from desktop.inspector import PINS_KEY
+from desktop.links import invite_link
 from desktop.main_window import MainWindow
 from desktop.models import Roles
 from desktop.rows import Direction, Opcode, Row, RowKind
@@ -373,3 +374,41 @@ async def test_a_ca_file_in_the_options_trusts_its_certificates(
         window.connect_to(url, "alice")
         await until(lambda: window.session.status.roomcast, what="joined over TLS", timeout=WAIT)
         assert window.session.pins.get("127.0.0.1", server.port) is None  # verified, not pinned
+
+
+async def test_an_invite_with_the_fingerprint_connects_at_once_and_a_contradiction_is_refused(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    one, two = self_signed(tmp_path, "host"), self_signed(tmp_path, "impostor")
+    fingerprint, other = tls.fingerprint(one.der), tls.fingerprint(two.der)
+    async with open_window(qtbot, tmp_path) as window:
+        async with tls_server(one.pem) as server:
+            port = server.sockets[0].getsockname()[1]
+            url = f"wss://127.0.0.1:{port}/r/team"
+            # The invite vouches for the certificate: pinned, no question asked.
+            window.connect_to(invite_link(url, fingerprint), "alice")
+            await connected(window)
+            assert window.inspector.trust_box is None
+            assert window.session.pins.get("127.0.0.1", port) == fingerprint
+            window.session.disconnect_from_server()
+            await until(lambda: window.session.status.state is ConnectionState.DISCONNECTED)
+
+            # An invite naming another certificate than the one trusted: nothing
+            # is opened or pinned, and the window says why.
+            notices: list[str] = []
+            window.session.notice.connect(lambda n: notices.append(n.text))
+            bad = invite_link(f"wss://127.0.0.1:{port}/r/other", other)
+            window.connect_to(bad, "alice")
+            assert notices and notices[-1].startswith(
+                f"The invite names another certificate for 127.0.0.1:{port} than the one "
+                f"trusted before (trusted SHA-256 {fingerprint}, invite {other})."
+            )
+            assert window.session.pins.get("127.0.0.1", port) == fingerprint
+            assert len(window.session.rooms) == 1
+
+        # A first invite whose fingerprint is not the server's: refused loudly.
+        async with tls_server(one.pem) as server:
+            port = server.sockets[0].getsockname()[1]
+            window.connect_to(invite_link(f"wss://127.0.0.1:{port}/r/x", other), "alice")
+            changed = f"The certificate of 127.0.0.1:{port} has changed! Pinned SHA-256 {other}"
+            await until(lambda: window.session.status.detail.startswith(changed), what="refused")

@@ -8,7 +8,9 @@ from desktop.links import (
     EXAMPLE_URL,
     from_link,
     host_port,
+    invite_link,
     join_urls,
+    link_fingerprint,
     split_urls,
     validate_url,
 )
@@ -135,3 +137,31 @@ def test_importing_links_imports_neither_qt_nor_websockets() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+FP = "ab" * 32
+
+
+def test_an_invite_link_round_trips_the_fingerprint() -> None:
+    url = "wss://192.168.1.5:8765/r/team"
+    link = invite_link(url, ":".join(["AB"] * 32))
+    assert link == f"roomcasts://192.168.1.5:8765/r/team#sha256={FP}"
+    assert link_fingerprint(link) == FP
+    assert from_link(link) == url  # the fragment never reaches the server
+    assert validate_url(from_link(link)) == url
+    assert split_urls(f"{link}, ws://b:1/r/team") == [url, "ws://b:1/r/team"]
+    assert invite_link("ws://h:1/r/a") == "roomcast://h:1/r/a"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wss://h:1/r/a#sha256=" + FP,  # not a link: a ws URL keeps its fragment
+        "roomcasts://h:1/r/a",
+        "roomcasts://h:1/r/a#",
+        "roomcasts://h:1/r/a#sha1=" + FP,
+        "roomcasts://h:1/r/a#sha256=",
+    ],
+)
+def test_no_fingerprint_where_none_is_given(text: str) -> None:
+    assert link_fingerprint(text) is None
