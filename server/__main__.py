@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import logging
 import os
 import re
 import signal
+import socket
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -20,7 +22,9 @@ from typing import NoReturn
 
 from . import __version__, defaults
 from .app import RoomServer, ServerConfig
+from .certificates import SelfSigned, self_signed
 from .errors import ConfigError
+from .netinfo import is_wildcard, lan_ipv4_addresses
 
 log = logging.getLogger("roomcast.server")
 
@@ -205,6 +209,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--certfile", help="TLS certificate chain (PEM): serve wss://")
     p.add_argument("--keyfile", help="TLS private key (PEM), if not inside --certfile")
     p.add_argument(
+        "--self-signed",
+        action="store_true",
+        help="serve wss:// with a self-signed certificate of its own (made once, kept in "
+        "--self-signed-dir); prints its SHA-256 fingerprint and an invite that carries it",
+    )
+    p.add_argument(
+        "--self-signed-dir",
+        type=Path,
+        help="where the self-signed certificate is kept (default: the data folder's tls/)",
+    )
+    p.add_argument(
         "--rate",
         type=_bounded(float, 0.1),
         default=defaults.RATE,
@@ -252,6 +267,26 @@ def build_parser() -> argparse.ArgumentParser:
         help="(default: %(default)s)",
     )
     return p
+
+
+def certificate_hosts(host: str) -> list[str]:
+    """The names a self-signed certificate should carry for a server bound to
+    ``host``: that address, or for a wildcard every LAN address, loopback and
+    this machine's name."""
+    if not is_wildcard(host):
+        return [host]
+    return [*lan_ipv4_addresses(), "127.0.0.1", "localhost", socket.gethostname()]
+
+
+def own_certificate(args: argparse.Namespace) -> SelfSigned:
+    """--self-signed: the certificate kept in --self-signed-dir (made if needed)."""
+    folder = args.self_signed_dir or default_db_path().parent / "tls"
+    try:
+        return self_signed(folder, certificate_hosts(args.host))
+    except OSError as exc:
+        raise ConfigError(
+            f"--self-signed: cannot keep the certificate in {folder}: {exc.strerror or exc}"
+        ) from None
 
 
 def config_from_args(args: argparse.Namespace) -> ServerConfig:
@@ -305,7 +340,7 @@ def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
     return uvloop.new_event_loop
 
 
-def _announce(server: RoomServer) -> None:
+def _announce(server: RoomServer, fingerprint: str | None = None) -> None:
     print(f"Roomcast server {__version__} listening on:", flush=False)
     for url in server.urls:
         print(f"  {url}", flush=False)
@@ -321,6 +356,13 @@ def _announce(server: RoomServer) -> None:
         print(f"History: Redis at {server.config.redis} (rooms shared with other nodes)")
     else:
         print(f"History: {db}" if str(db) != ":memory:" else "History: in memory (lost at exit)")
+    if fingerprint:
+        # Issue 18: the invite carries what no CA vouches for (desktop/links.py).
+        print(f"Certificate: self-signed, SHA-256 {fingerprint}", flush=False)
+        tag = fingerprint.replace(":", "").lower()
+        for url in server.urls:
+            link = "roomcasts://" + url.split("://", 1)[1]
+            print(f"Invite: {link}#sha256={tag} (or {link}r/NAME#sha256=…)", flush=False)
     print("Rooms: / is the lobby, /r/NAME any other room. Press Ctrl+C to stop.", flush=True)
 
 
@@ -338,12 +380,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger("websockets").setLevel(logging.WARNING)
     if args.redis is not None and args.db is not None:
         parser.error("--db and --redis exclude each other: with --redis, history lives in Redis")
+    if args.self_signed and args.certfile:
+        parser.error("--self-signed and --certfile exclude each other: pick one certificate")
     if args.redis is not None and not args.redis.startswith(("redis://", "rediss://", "unix://")):
         parser.error(f"--redis {args.redis}: expected redis://HOST:PORT/DB (or rediss://, unix://)")
     try:
+        fingerprint = None
+        if args.self_signed:
+            made = own_certificate(args)
+            args.certfile, fingerprint = str(made.path), made.fingerprint
         config = config_from_args(args)
+        announce = functools.partial(_announce, fingerprint=fingerprint)
         with asyncio.Runner(loop_factory=_loop_factory()) as runner:
-            runner.run(serve_until_stopped(config, ready=_announce))
+            runner.run(serve_until_stopped(config, ready=announce))
     except ConfigError as exc:
         print(f"roomcast-server: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
