@@ -537,12 +537,13 @@ class _Connection(ClientConnection):
         self.owner._check_certificate(transport)
 
     def data_received(self, data: bytes) -> None:
-        self._answers, self._event = [], 0
+        # Only while recording: nothing is allocated per read otherwise.
+        self._answers, self._event = ([] if self.owner.record_control else None), 0
         try:
             super().data_received(data)
         finally:
             answers, self._answers = self._answers, None
-        for _, frame in answers:  # none left unless an event went unprocessed
+        for _, frame in answers or ():  # none left unless an event went unprocessed
             self._hold(frame)
 
     def process_event(self, event: Any) -> None:
@@ -809,8 +810,7 @@ class RoomClient:
         url = self._status.url or (self._urls[0] if self._urls else None)
         if url is None:
             return
-        parts = urlsplit(url)
-        self.pins.pin(parts.hostname or "", parts.port or 443, tls.parse_fingerprint(fingerprint))
+        self.pins.pin(*tls.endpoint(url), tls.parse_fingerprint(fingerprint))
         self._gave_up = False
         self.retry_now()
 
@@ -989,10 +989,9 @@ class RoomClient:
         options = self.options or ConnectionOptions(open_timeout=self._open_timeout)
         kwargs: dict[str, Any] = {}
         self._expected_pin, self._certificate_refusal = None, None
-        parts = urlsplit(url)
-        if parts.scheme.lower() == "wss":
+        if urlsplit(url).scheme.lower() == "wss":
             try:
-                kwargs["ssl"] = self._tls_context(parts.hostname or "", parts.port or 443, options)
+                kwargs["ssl"] = self._tls_context(*tls.endpoint(url), options)
             except ValueError as exc:  # tls.TlsSetupError: an unreadable CA file
                 return Failure(str(exc), Severity.ERROR, final=True), None
         if options.headers:
@@ -1102,8 +1101,7 @@ class RoomClient:
     ) -> Failure:
         """A certificate that failed verification: fetch it (no verification) to
         show its fingerprint, which the person may compare and pin."""
-        parts = urlsplit(url)
-        host, port = parts.hostname or "", parts.port or 443
+        host, port = tls.endpoint(url)
         try:
             der = await tls.peer_certificate(host, port, timeout=options.open_timeout)
         except Exception:

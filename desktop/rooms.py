@@ -35,10 +35,11 @@ from typing import Any, Protocol
 
 from .client import ConnectionState, Status
 from .connection_options import ConnectionOptions, from_settings, to_settings
+from .sending import BinaryFormat, SendMode
 
 #: The send modes and binary formats a saved room may name (desktop/sending.py).
-SEND_MODES = frozenset({"chat", "text", "json", "binary"})
-BINARY_FORMATS = frozenset({"hex", "base64", "file"})
+SEND_MODES = frozenset(mode.value for mode in SendMode)
+BINARY_FORMATS = frozenset(fmt.value for fmt in BinaryFormat)
 
 __all__ = [
     "TYPING_SHOWN",

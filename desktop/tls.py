@@ -31,7 +31,6 @@ import asyncio
 import base64
 import binascii
 import contextlib
-import hashlib
 import re
 import ssl
 from collections.abc import Callable, Iterable, Mapping
@@ -39,6 +38,7 @@ from typing import Final
 from urllib.parse import urlsplit
 
 from desktop.texts import QT_TRANSLATE_NOOP, untranslated
+from server.certificates import fingerprint  # one definition: the server pins nothing, it prints it
 
 __all__ = [
     "CLOSE_TIMEOUT",
@@ -130,11 +130,6 @@ class UntrustedCertificate(TrustError):
 
 
 # -- fingerprints ----------------------------------------------------------------------
-
-
-def fingerprint(der: bytes) -> str:
-    """The SHA-256 of a DER certificate as ``AB:CD:…`` (95 characters)."""
-    return ":".join(f"{b:02X}" for b in hashlib.sha256(der).digest())
 
 
 def parse_fingerprint(text: str) -> str:

@@ -32,75 +32,91 @@ from desktop.sending import (
     format_size,
     mode_label,
 )
+from desktop.texts import QT_TRANSLATE_NOOP
 
 __all__ = ["SendModeSelector", "format_tooltip", "mode_tooltip", "placeholder_for"]
 
 
+_CONTEXT = "SendModeSelector"
+
+#: What each mode sends, exactly (its tooltip).
+_MODE_TIPS = {
+    SendMode.CHAT: QT_TRANSLATE_NOOP(
+        "SendModeSelector",
+        "Chat: a chat message; a Roomcast server gets a Roomcast message, "
+        'others {"type":"message","content":…}',
+    ),
+    SendMode.TEXT: QT_TRANSLATE_NOOP("SendModeSelector", "Text: one text frame, exactly as typed"),
+    SendMode.JSON: QT_TRANSLATE_NOOP(
+        "SendModeSelector", "JSON: one text frame, exactly as typed, once it parses as JSON"
+    ),
+    SendMode.BINARY: QT_TRANSLATE_NOOP(
+        "SendModeSelector", "Binary: one binary frame of the bytes given as hex, base64 or a file"
+    ),
+}
+#: How bytes are given in each binary format (its tooltip); {limit}: the file limit.
+_FORMAT_TIPS = {
+    BinaryFormat.HEX: QT_TRANSLATE_NOOP(
+        "SendModeSelector",
+        "Hex: two digits a byte; spaces, colons, commas and 0x are allowed "
+        "(de ad be ef, 0xde,0xad)",
+    ),
+    BinaryFormat.BASE64: QT_TRANSLATE_NOOP(
+        "SendModeSelector",
+        "Base64: standard or URL-safe alphabet; padding optional, spaces ignored",
+    ),
+    BinaryFormat.FILE: QT_TRANSLATE_NOOP(
+        "SendModeSelector", "File: the text is a file's path; its bytes are sent (up to {limit})"
+    ),
+}
+#: The composer's placeholder in each mode; Binary's depends on the format.
+_PLACEHOLDERS = {
+    SendMode.CHAT: QT_TRANSLATE_NOOP(
+        "SendModeSelector", "Message — Enter sends, Shift+Enter adds a line"
+    ),
+    SendMode.TEXT: QT_TRANSLATE_NOOP(
+        "SendModeSelector", "Text frame — Enter sends it exactly as typed"
+    ),
+    SendMode.JSON: QT_TRANSLATE_NOOP(
+        "SendModeSelector", "JSON frame — Enter sends it as typed, once it parses"
+    ),
+}
+_BINARY_PLACEHOLDERS = {
+    BinaryFormat.HEX: QT_TRANSLATE_NOOP(
+        "SendModeSelector", "Hex, e.g. de ad be ef — Enter sends the bytes as one binary frame"
+    ),
+    BinaryFormat.BASE64: QT_TRANSLATE_NOOP(
+        "SendModeSelector", "Base64, e.g. 3q2+7w== — Enter sends the bytes as one binary frame"
+    ),
+    BinaryFormat.FILE: QT_TRANSLATE_NOOP(
+        "SendModeSelector",
+        "Path of a file (up to {limit}) — Enter sends its bytes as one binary frame",
+    ),
+}
+
+
+def _shown(text: str) -> str:
+    """A marked text in the user's language, with the file limit filled in."""
+    shown = QCoreApplication.translate(_CONTEXT, text)
+    # Only the file texts have a field (Chat's shows literal JSON braces).
+    return shown.replace("{limit}", format_size(MAX_FILE_BYTES))
+
+
 def mode_tooltip(mode: SendMode) -> str:
     """What ``mode`` sends, exactly."""
-    if mode is SendMode.CHAT:
-        return QCoreApplication.translate(
-            "SendModeSelector",
-            "Chat: a chat message; a Roomcast server gets a Roomcast message, "
-            'others {"type":"message","content":…}',
-        )
-    if mode is SendMode.TEXT:
-        return QCoreApplication.translate(
-            "SendModeSelector", "Text: one text frame, exactly as typed"
-        )
-    if mode is SendMode.JSON:
-        return QCoreApplication.translate(
-            "SendModeSelector", "JSON: one text frame, exactly as typed, once it parses as JSON"
-        )
-    return QCoreApplication.translate(
-        "SendModeSelector", "Binary: one binary frame of the bytes given as hex, base64 or a file"
-    )
+    return _shown(_MODE_TIPS[mode])
 
 
 def format_tooltip(binary_format: BinaryFormat) -> str:
     """How bytes are given in ``binary_format``."""
-    if binary_format is BinaryFormat.HEX:
-        return QCoreApplication.translate(
-            "SendModeSelector",
-            "Hex: two digits a byte; spaces, colons, commas and 0x are allowed "
-            "(de ad be ef, 0xde,0xad)",
-        )
-    if binary_format is BinaryFormat.BASE64:
-        return QCoreApplication.translate(
-            "SendModeSelector",
-            "Base64: standard or URL-safe alphabet; padding optional, spaces ignored",
-        )
-    return QCoreApplication.translate(
-        "SendModeSelector", "File: the text is a file's path; its bytes are sent (up to {limit})"
-    ).format(limit=format_size(MAX_FILE_BYTES))
+    return _shown(_FORMAT_TIPS[binary_format])
 
 
 def placeholder_for(mode: SendMode, binary_format: BinaryFormat = BinaryFormat.HEX) -> str:
     """The composer's placeholder text in ``mode`` (and ``binary_format`` for Binary)."""
-    if mode is SendMode.CHAT:
-        return QCoreApplication.translate(
-            "SendModeSelector", "Message — Enter sends, Shift+Enter adds a line"
-        )
-    if mode is SendMode.TEXT:
-        return QCoreApplication.translate(
-            "SendModeSelector", "Text frame — Enter sends it exactly as typed"
-        )
-    if mode is SendMode.JSON:
-        return QCoreApplication.translate(
-            "SendModeSelector", "JSON frame — Enter sends it as typed, once it parses"
-        )
-    if binary_format is BinaryFormat.BASE64:
-        return QCoreApplication.translate(
-            "SendModeSelector", "Base64, e.g. 3q2+7w== — Enter sends the bytes as one binary frame"
-        )
-    if binary_format is BinaryFormat.FILE:
-        return QCoreApplication.translate(
-            "SendModeSelector",
-            "Path of a file (up to {limit}) — Enter sends its bytes as one binary frame",
-        ).format(limit=format_size(MAX_FILE_BYTES))
-    return QCoreApplication.translate(
-        "SendModeSelector", "Hex, e.g. de ad be ef — Enter sends the bytes as one binary frame"
-    )
+    if mode is SendMode.BINARY:
+        return _shown(_BINARY_PLACEHOLDERS[binary_format])
+    return _shown(_PLACEHOLDERS[mode])
 
 
 class SendModeSelector(QWidget):

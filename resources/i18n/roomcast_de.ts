@@ -2449,6 +2449,7 @@
     <name>SendModeSelector</name>
     <message>
         <source>Chat: a chat message; a Roomcast server gets a Roomcast message, others {&quot;type&quot;:&quot;message&quot;,&quot;content&quot;:…}</source>
+        <extracomment>What each mode sends, exactly (its tooltip).</extracomment>
         <translation>Chat: eine Chatnachricht; ein Roomcast-Server erhält eine Roomcast-Nachricht, andere {&quot;type&quot;:&quot;message&quot;,&quot;content&quot;:…}</translation>
     </message>
     <message>
@@ -2465,6 +2466,7 @@
     </message>
     <message>
         <source>Hex: two digits a byte; spaces, colons, commas and 0x are allowed (de ad be ef, 0xde,0xad)</source>
+        <extracomment>How bytes are given in each binary format (its tooltip); {limit}: the file limit.</extracomment>
         <translation>Hex: zwei Ziffern pro Byte; Leerzeichen, Doppelpunkte, Kommas und 0x sind erlaubt (de ad be ef, 0xde,0xad)</translation>
     </message>
     <message>
@@ -2477,6 +2479,7 @@
     </message>
     <message>
         <source>Message — Enter sends, Shift+Enter adds a line</source>
+        <extracomment>The composer&apos;s placeholder in each mode; Binary&apos;s depends on the format.</extracomment>
         <translation>Nachricht – Eingabetaste sendet, Umschalt+Eingabe fügt eine Zeile hinzu</translation>
     </message>
     <message>

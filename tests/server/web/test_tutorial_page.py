@@ -9,7 +9,6 @@ browser's foreign Origin is refused otherwise (PROTOCOL.md, Transport).
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import socket
@@ -154,4 +153,3 @@ async def test_two_tutorial_pages_see_each_others_hello_and_the_desktop_sees_bot
                 assert all(r.text == "Hello, Server!" for r in rows_of(window, RowKind.CHAT))
                 for page in pages:
                     await page.close()
-                await asyncio.sleep(0)
