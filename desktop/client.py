@@ -720,6 +720,8 @@ class RoomClient:
         self._pin_where = ""
         self._certificate_refusal: Failure | None = None
         self._ws: _Connection | None = None
+        # The entry the writer is writing (see _unwritten).
+        self._in_flight: OutboxEntry | None = None
 
     # -- public state ------------------------------------------------------
 
@@ -1194,9 +1196,13 @@ class RoomClient:
 
     def _unwritten(self, queue: asyncio.Queue[tuple[str | bytes, OutboxEntry | None]]) -> None:
         """The connection ended: frames sent as they are and not written yet
-        failed (chat messages stay PENDING in the outbox, to be resent)."""
+        (queued, or being written when it ended) failed; chat messages stay
+        PENDING in the outbox, to be resent."""
+        left = [self._in_flight]
+        self._in_flight = None
         while not queue.empty():
-            _, entry = queue.get_nowait()
+            left.append(queue.get_nowait()[1])
+        for entry in left:
             if entry is not None and entry.frame is not None:
                 self._outbox[entry.id] = entry  # so that retry() finds it
                 self._mark(
@@ -1225,7 +1231,10 @@ class RoomClient:
         try:
             while True:
                 text, entry = await queue.get()
+                # Being written: if the connection ends now, _unwritten says so.
+                self._in_flight = entry
                 await ws.send(text)
+                self._in_flight = None
                 if entry is not None and (entry.frame is not None or not self._roomcast):
                     self._mark(entry, SendState.SENT)
         except ConnectionClosed:

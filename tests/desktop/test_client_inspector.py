@@ -16,6 +16,7 @@ from websockets.typing import Subprotocol
 
 from desktop.client import Backoff, ConnectionState, ControlFrame, Incoming, RoomClient
 from desktop.connection_options import ConnectionOptions
+from desktop.rows import SendState
 from server.protocol import SUBPROTOCOL
 from tests.helpers import member, running_server, until
 from tests.peers import ws_server
@@ -233,3 +234,54 @@ async def test_a_roomcast_server_is_also_found_by_its_unprompted_welcome(
         assert [getattr(f, "you", None) for f in shown] == ["alice"]
         # Known now: a reconnect offers roomcast.v1.
         assert t.client.offered(url) == (SUBPROTOCOL,)
+
+
+async def test_frames_a_dead_connection_did_not_write_fail_and_a_retry_sends_each_once(
+    tapes: list[Tape],
+) -> None:
+    """A server that stops reading, then drops the connection without a close
+    (as a kill -9 does): the frames still queued or being written are FAILED,
+    none stays "sending", none is resent by the reconnect; Retry sends each of
+    them once, on the next connection."""
+    received: list[bytes] = []
+    stall = asyncio.Event()
+    connections = 0
+
+    async def server(ws: ServerConnection) -> None:
+        nonlocal connections
+        connections += 1
+        if connections == 1:
+            ws.transport.pause_reading()  # a stalled peer: buffers fill up
+            await stall.wait()
+            ws.transport.abort()  # gone, no close frame
+            return
+        async for message in ws:
+            assert isinstance(message, bytes)
+            received.append(message)
+
+    async with ws_server(server, max_size=None) as url:
+        t = tape(tapes)
+        t.client.start([url])
+        await until(t.connected, what="CONNECTED")
+        frames = [bytes([i]) + b"\x00" * (2**20 - 1) for i in range(24)]  # 24 MiB
+        entries = [t.client.send_raw(frame) for frame in frames]
+        assert all(e is not None for e in entries)
+        # The first go into the socket buffers; then the writer waits.
+        await until(lambda: any(e and e.state is SendState.SENT for e in entries), what="a write")
+        stall.set()
+        await until(
+            lambda: all(e is not None and e.state is not SendState.PENDING for e in entries),
+            what="every frame settled",
+        )
+        failed = [e for e in entries if e is not None and e.state is SendState.FAILED]
+        assert failed, "a stalled 24 MiB cannot all have been written"
+        assert all(e.error == "the connection closed before it was sent" for e in failed)
+        await until(lambda: connections == 2 and t.connected(), what="reconnected")
+        await asyncio.sleep(0.3)
+        assert received == [], "nothing is resent by itself"
+        for entry in failed:
+            t.client.retry(entry.id)
+        await until(lambda: len(received) == len(failed), what="the retried frames")
+        await asyncio.sleep(0.3)
+        assert received == [e.frame for e in failed]  # each once, in order
+        assert all(e.state is SendState.SENT for e in failed)

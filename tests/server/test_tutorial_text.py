@@ -11,11 +11,15 @@ frame from a roomcast.v1 client is ``invalid_json`` and relays nothing.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
 
 from server.protocol import MAX_CONTENT_CHARS
-from tests.helpers import member, peer, redis_server, running_server
+from tests.helpers import member, peer, redis_server, running_server, server_process
+from tests.hostile.harness import status_kib
 
 HELLO_SERVER = "Hello, Server!"
 
@@ -82,3 +86,34 @@ async def test_a_roomcast_v1_client_sending_plain_text_gets_invalid_json(
             error = await bob.until("error")
             assert error["code"] == "invalid_json"
             assert all(frame["type"] != "message" for frame in await alice.quiet())
+
+
+async def test_a_plain_text_flood_is_closed_and_holds_no_memory_and_the_room_sees_each_once(
+    tmp_path: Path,
+) -> None:
+    """The tutorial rule makes plain text a `message`: a subprotocol-less client
+    that floods it meets the same rate limit and abuse close (1008) as any
+    other, the members see what was posted once each, in order, and the server
+    (a real process: its RSS from /proc) holds nothing for it."""
+    text = "x" * 16_000  # near the content limit: each refused frame is big
+    with server_process("--db", str(tmp_path / "h.sqlite3")) as server:
+        pid = server.proc.pid
+        room = server.url.rstrip("/") + "/r/flood"
+        before = status_kib(pid, "VmRSS")
+        async with member(room, "watcher") as (watcher, _):
+            async with connect(room, max_size=None) as flooder:  # no subprotocol
+                try:
+                    for _ in range(2_000):
+                        await flooder.send(text)
+                except ConnectionClosed:
+                    pass
+                await flooder.wait_closed()
+                assert flooder.close_code == 1008
+            posted = [f for f in await watcher.quiet(1.0) if f.get("type") == "message"]
+        after = status_kib(pid, "VmRSS")
+    seqs = [f["seq"] for f in posted]
+    assert seqs == sorted(set(seqs)), "each message once, in order"
+    assert all(f["content"] == text for f in posted)
+    # The burst (60) and the rate, not 2,000 frames of 16 KB.
+    assert 0 < len(posted) <= 200
+    assert after - before < 64 * 1024, f"the server grew {after - before} KiB"
