@@ -30,6 +30,7 @@ log = logging.getLogger("roomcast.server")
 
 EXIT_OK = 0
 EXIT_USAGE = 2
+MIN_ADMIN_TOKEN = defaults.MIN_ADMIN_TOKEN
 
 
 def default_db_path() -> Path:
@@ -206,6 +207,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="a browser origin allowed besides the server's own, "
         "e.g. https://chat.example.com; repeatable; * allows any",
     )
+    p.add_argument(
+        "--admin-token-file",
+        metavar="FILE",
+        help="turn on the admin endpoint /admin/… (members, kick, ban, password; "
+        "docs/operating.md): requests need 'Authorization: Bearer TOKEN', TOKEN being "
+        f"this file's content (at least {MIN_ADMIN_TOKEN} characters; or set "
+        "ROOMCAST_ADMIN_TOKEN)",
+    )
     p.add_argument("--certfile", help="TLS certificate chain (PEM): serve wss://")
     p.add_argument("--keyfile", help="TLS private key (PEM), if not inside --certfile")
     p.add_argument(
@@ -289,6 +298,28 @@ def own_certificate(args: argparse.Namespace) -> SelfSigned:
         ) from None
 
 
+def admin_token(args: argparse.Namespace) -> str | None:
+    """The admin endpoint's token: --admin-token-file's content, else
+    ROOMCAST_ADMIN_TOKEN, else None (no endpoint). ConfigError when unreadable
+    or too short to resist guessing."""
+    if args.admin_token_file:
+        try:
+            token = Path(args.admin_token_file).read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            why = getattr(exc, "strerror", None) or exc
+            raise ConfigError(f"--admin-token-file {args.admin_token_file}: {why}") from None
+    else:
+        token = os.environ.get("ROOMCAST_ADMIN_TOKEN", "").strip()
+        if not token:
+            return None
+    if len(token) < MIN_ADMIN_TOKEN or any(c.isspace() for c in token):
+        raise ConfigError(
+            f"the admin token must be at least {MIN_ADMIN_TOKEN} characters without spaces "
+            "(e.g. made with: python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
+        )
+    return token
+
+
 def config_from_args(args: argparse.Namespace) -> ServerConfig:
     password = args.password if args.password is not None else os.environ.get("ROOMCAST_PASSWORD")
     return ServerConfig(
@@ -306,6 +337,7 @@ def config_from_args(args: argparse.Namespace) -> ServerConfig:
         burst=args.burst,
         max_buffer=args.max_buffer,
         hello_timeout=args.hello_timeout,
+        admin_token=admin_token(args),
         **{field: getattr(args, field) for _, field, *_ in _LIMIT_FLAGS},
     )
 
@@ -363,6 +395,9 @@ def _announce(server: RoomServer, fingerprint: str | None = None) -> None:
         for url in server.urls:
             link = "roomcasts://" + url.split("://", 1)[1]
             print(f"Invite: {link}#sha256={tag} (or {link}r/NAME#sha256=…)", flush=False)
+    if server.config.admin_token:
+        base = server.page_urls[0] if server.page_urls else server.urls[0]
+        print(f"Admin: {base}admin/members (Authorization: Bearer <token>)", flush=False)
     print("Rooms: / is the lobby, /r/NAME any other room. Press Ctrl+C to stop.", flush=True)
 
 

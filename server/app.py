@@ -25,11 +25,13 @@ Lifecycle::
 from __future__ import annotations
 
 import asyncio
+import http
 import logging
 import os
 import ssl
+import time
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -38,6 +40,21 @@ from websockets.server import ServerProtocol
 from websockets.typing import Subprotocol
 
 from . import __version__, defaults
+from .admin import (
+    BANNED_NAME_REASON,
+    AdminAnswer,
+    Ban,
+    Bans,
+    Command,
+    Kick,
+    ListMembers,
+    MemberInfo,
+    SetPassword,
+    Unban,
+    authorized,
+    kick_reason,
+    route,
+)
 from .errors import (
     ConfigError,
     HistoryError,
@@ -46,15 +63,17 @@ from .errors import (
     ServerError,
     SharedStateDown,
 )
-from .gate import Gate, own_hosts
+from .gate import Gate, json_response, loop_time, own_hosts
 from .guest_page import WebFiles
 from .history import SQLiteHistory
 from .hub import Hub, Joined, LocalHub
-from .limits import AddressLimits
+from .limits import AddressLimits, address_key, peer_host
+from .names import name_key
 from .netinfo import is_wildcard, lan_ipv4_addresses
 from .notices import Notices
 from .protocol import (
     MAX_FRAME_BYTES,
+    MAX_PASSWORD_CHARS,
     SUBPROTOCOL,
     ChatMessage,
     Error,
@@ -146,6 +165,9 @@ class ServerConfig:
     password_backoff: float = defaults.PASSWORD_BACKOFF
     password_backoff_max: float = defaults.PASSWORD_BACKOFF_MAX
     password_window: float = defaults.PASSWORD_WINDOW
+    #: The admin endpoint's bearer token (server/admin.py); None: no endpoint
+    #: (``/admin/…`` is 404 like any other unknown path).
+    admin_token: str | None = None
 
 
 class _Conn:
@@ -181,6 +203,7 @@ class _Conn:
                     server.send(room, others, encode_text(frame.serialize().encode()))
                 case Submit(member, post):
                     assert room is not None
+                    member.sent += 1
                     if server.closing:
                         error = ServerError(
                             "the server is shutting down; resend after reconnecting", ref=post.id
@@ -190,6 +213,9 @@ class _Conn:
                         hub.submit(room, member, post, self)
                 case Join(hello, replacing):
                     assert room is not None
+                    if server.bans.name_banned(hello.name):
+                        self.run(session.refuse(BANNED_NAME_REASON))
+                        continue
                     try:
                         joining = hub.claim(room, self, hello.name, hello.token, replacing)
                     except RoomcastError as exc:  # NameTaken: the client may try another
@@ -291,6 +317,7 @@ class _Conn:
     def _joined(self, joined: Joined) -> None:
         if joined.replaced is not None:
             self.server.replaced(joined.replaced)
+        joined.member.since = time.time()
         self.run(self.session.joined(joined.member, joined.members))
 
     def _timed_out(self) -> None:
@@ -327,8 +354,15 @@ class RoomServer:
             page_bytes=min(PAGE_BYTES, cfg.max_buffer // 4),
             limits=self.limits,
         )
+        #: Names and addresses the host banned (server/admin.py).
+        self.bans = Bans()
         self._gate = Gate(
-            cfg.allow_origins, self.health, limits=self.limits, tls=bool(cfg.certfile)
+            cfg.allow_origins,
+            self.health,
+            limits=self.limits,
+            tls=bool(cfg.certfile),
+            bans=self.bans,
+            admin=self._admin_request if cfg.admin_token else None,
         )
         #: Connections per room name, counted once its room is open.
         self._attached: dict[str, int] = {}
@@ -576,6 +610,150 @@ class RoomServer:
         if room.name not in self._attached and room.idle and self.rooms.get(room.name) is room:
             del self.rooms[room.name]
             self.hub.close_room(room)
+
+    # -- the host's controls (server/admin.py) --------------------------------------
+
+    @property
+    def password(self) -> str | None:
+        return self._rules.password
+
+    def members(self, room: str | None = None) -> list[MemberInfo]:
+        """Every joined connection on this server (or of ``room``), oldest first."""
+        out: list[MemberInfo] = []
+        for conn in self._conns:
+            member, joined_to = conn.session.member, conn.room
+            if member is None or joined_to is None or (room and joined_to.name != room):
+                continue
+            wire = conn.wire
+            out.append(
+                MemberInfo(
+                    room=joined_to.name,
+                    name=member.name,
+                    address=peer_host(wire.remote),
+                    since=member.since,
+                    rtt=wire.rtt,
+                    waiting=wire.waiting,
+                    unsent=wire.unsent + member.backlog_bytes,
+                    sent=member.sent,
+                )
+            )
+        out.sort(key=lambda info: (info.room, info.since, info.name))
+        return out
+
+    def measure_rtt(self) -> None:
+        """Ping every member that has no ping out (their pongs update ``rtt``)."""
+        for conn in self._conns:
+            if conn.session.member is not None:
+                conn.wire.ping()
+
+    def kick(self, room: str, name: str, reason: str = "") -> bool:
+        """Close ``name``'s connection to ``room`` with 1008 and the host's
+        reason; False when no such member is here."""
+        for conn in list(self._conns):
+            member, joined_to = conn.session.member, conn.room
+            if member is not None and joined_to is not None and joined_to.name == room:
+                if member.name != name:
+                    continue
+                conn.run(conn.session.close(1008, kick_reason(reason)))
+                self.notices.info(f"removed {name!r} from room {room!r}")
+                return True
+        return False
+
+    def ban_name(self, name: str) -> int:
+        """Ban ``name`` (as PROTOCOL.md, Names compares names) for the life of
+        this process; members holding it are removed. How many were."""
+        self.bans.ban_name(name)
+        key = name_key(name)
+        hit = [c for c in self._conns if c.session.member and c.session.member.key == key]
+        self._close_all(hit, 1008, BANNED_NAME_REASON)
+        return len(hit)
+
+    def unban_name(self, name: str) -> bool:
+        return self.bans.unban_name(name)
+
+    def ban_address(self, address: str) -> int:
+        """Ban an IP address (an IPv6 one by its /64, as the limits count);
+        its connections, joined or not, are closed. ValueError: not an IP."""
+        key = address_key(address)
+        self.bans.ban_address(key)
+        hit = [c for c in self._conns if c.session.address == key]
+        self._close_all(hit, 1008, BANNED_NAME_REASON)
+        return len(hit)
+
+    def unban_address(self, address: str) -> bool:
+        return self.bans.unban_address(address_key(address))
+
+    def set_password(self, password: str | None) -> None:
+        """Set, change or clear the password of every room, at once. Members
+        stay; a connection that has not joined yet is closed (1008) when a
+        password is set, so that nobody joins past it."""
+        if password is not None and not password:
+            password = None
+        self._rules = replace(self._rules, password=password)
+        waiting: list[_Conn] = []
+        for conn in self._conns:
+            conn.session.rules = self._rules
+            if password is not None and conn.session.member is None:
+                waiting.append(conn)
+        self._close_all(waiting, 1008, "the host set a password: reconnect with it")
+        self.notices.info("room password " + ("set" if password else "cleared"))
+
+    def _admin_request(self, ws: Connection, request: Request) -> Response:
+        """The admin endpoint (server/admin.py): bearer token first; wrong
+        tokens are slowed per address like wrong room passwords."""
+        token = self.config.admin_token
+        assert token is not None
+        address = self._gate.address(ws)
+        now = loop_time()
+        limits = self.limits
+        if not authorized(request.headers.get("Authorization"), token):
+            why = limits.password_refusal(address, now)
+            if why is None:
+                limits.password_failed(address, now)
+                why = "a valid admin token is needed: Authorization: Bearer TOKEN"
+            answer = AdminAnswer(401, {"error": why})
+            response = json_response(ws, http.HTTPStatus(answer.status), dict(answer.body))
+            response.headers["WWW-Authenticate"] = 'Bearer realm="roomcast-admin"'
+            return response
+        command = route(request.method, request.path, request.headers.raw_items())
+        answer = command if isinstance(command, AdminAnswer) else self.admin(command)
+        return json_response(ws, http.HTTPStatus(answer.status), dict(answer.body))
+
+    def admin(self, command: Command) -> AdminAnswer:
+        """Carry out one admin command (the endpoint's, or a test's)."""
+        match command:
+            case ListMembers(room):
+                members = [m.as_json() for m in self.members(room)]
+                self.measure_rtt()  # fresh round trips for the next look
+                return AdminAnswer(
+                    200,
+                    {
+                        "members": members,
+                        "bans": self.bans.as_json(),
+                        "password": self.password is not None,
+                    },
+                )
+            case Kick(room, name, reason):
+                if self.kick(room, name, reason):
+                    return AdminAnswer(200, {"kicked": True})
+                return AdminAnswer(404, {"error": f"no member {name!r} in room {room!r} here"})
+            case Ban(kind, value):
+                try:
+                    kicked = self.ban_name(value) if kind == "name" else self.ban_address(value)
+                except ValueError as exc:
+                    return AdminAnswer(400, {"error": str(exc)})
+                return AdminAnswer(200, {"banned": {kind: value}, "kicked": kicked})
+            case Unban(kind, value):
+                done = self.unban_name(value) if kind == "name" else self.unban_address(value)
+                return AdminAnswer(200, {"unbanned": done})
+            case SetPassword(password):
+                if password is not None and len(password) > MAX_PASSWORD_CHARS:
+                    return AdminAnswer(
+                        400, {"error": f"a password has at most {MAX_PASSWORD_CHARS} characters"}
+                    )
+                self.set_password(password)
+                return AdminAnswer(200, {"password": self.password is not None})
+        raise AssertionError(command)  # pragma: no cover - route() builds only these
 
     # -- hub.HubEvents: what the hub reports ----------------------------------------
 

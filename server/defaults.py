@@ -106,3 +106,7 @@ CAP_RETRY_AFTER: Final = 10
 #: least recently seen are forgotten first, so that a spray of addresses costs
 #: a bounded amount of memory.
 LIMITS_TRACKED: Final = 10_000
+
+#: The admin endpoint's bearer token (server/admin.py, --admin-token-file):
+#: fewer characters than this are refused at start, as guessable.
+MIN_ADMIN_TOKEN: Final = 16

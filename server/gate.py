@@ -10,6 +10,10 @@
   or 304 on a matching ``If-None-Match``) when ``Accept`` names
   ``text/html`` (a browser navigating there), else 426 (curl, API clients,
   a WebSocket client that forgot to upgrade: they learn what the URL is);
+* ``/admin/…`` when the operator gave an admin token: the admin endpoint
+  (server/admin.py; 404 like any unknown path otherwise);
+* a connection from an address the host banned: 403 at once, before any
+  request is read (server/admin.py);
 * a request with two ``Host``, ``Upgrade``, ``Origin``, ``Sec-WebSocket-Key``
   or ``Sec-WebSocket-Version`` headers: 400 (which one would we believe?);
 * a browser ``Origin`` on an upgrade that is not the server's own address
@@ -61,6 +65,7 @@ from urllib.parse import urlsplit
 
 from websockets.http11 import Request, Response
 
+from .admin import ADMIN_PREFIX, Bans
 from .guest_page import Answer, WebFiles, static_name, wants_html
 from .limits import AddressLimits, Refusal, address_key, peer_host
 from .netinfo import is_loopback, is_wildcard, lan_ipv4_addresses
@@ -110,6 +115,8 @@ class Gate:
         clock: Callable[[], float] = loop_time,
         web: WebFiles | None = None,
         tls: bool = False,
+        bans: Bans | None = None,
+        admin: Callable[[Connection, Request], Response] | None = None,
     ) -> None:
         self.allow = tuple(a.rstrip("/").lower() for a in allow_origins)
         self.health = health
@@ -121,6 +128,10 @@ class Gate:
         #: Per-address limits; None: none (a Gate of its own, in tests).
         self.limits = limits
         self.clock = clock
+        #: Addresses the host banned (server/admin.py): 403 before any request.
+        self.bans = bans
+        #: The admin endpoint (``/admin/…``); None: those paths are 404.
+        self.admin = admin
         #: Set once the server listens (see :func:`own_hosts`).
         self.own_hosts: set[str] = set()
 
@@ -129,6 +140,8 @@ class Gate:
             if len(request.headers.get_all(header)) > 1:
                 return ws.respond(http.HTTPStatus.BAD_REQUEST, f"duplicate {header} header\n")
         path = request.path.split("?", 1)[0]
+        if self.admin is not None and path.startswith(ADMIN_PREFIX):
+            return self.admin(ws, request)
         if path == "/healthz":
             health = self.health()
             ok = health["status"] == "ok"
@@ -187,6 +200,12 @@ class Gate:
         once when its address holds its cap of TCP connections, handshaking or
         open (half-open handshakes included), else None: it is counted until
         :meth:`disconnected`. For ``wire.Connection.connection_made``."""
+        if self.bans:
+            address = self.address(ws)
+            if self.bans.address_banned(address):
+                return ws.respond(
+                    http.HTTPStatus.FORBIDDEN, "This address is banned by the server's host.\n"
+                )
         if self.limits is None:
             return None
         refusal = self.limits.connected(ws, self.address(ws))

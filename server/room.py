@@ -170,6 +170,10 @@ class Member:
     #: in Redis, unique to this connection, so that a late release of an
     #: older connection can never delete a newer claim of the same name).
     claim: str = ""
+    #: For the host's view (server/admin.py): when it joined (Unix time) and
+    #: how many messages it posted on this connection.
+    since: float = 0.0
+    sent: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -616,6 +616,10 @@ class Session:
         """The server closes this connection (e.g. the room could not be opened)."""
         return self._close(Close(code, reason))
 
+    def refuse(self, why: str) -> list[Action]:
+        """Refused by the host (a banned name): ``unauthorized``, then 1008."""
+        return self._refuse(why)
+
     def connection_lost(self) -> list[Action]:
         """The TCP connection ended: the member leaves."""
         out: list[Action] = []
@@ -707,12 +711,17 @@ class Session:
         is even compared; reconnecting does not reset that.
         """
         password, limits = self.rules.password, self.rules.limits
-        assert password is not None
         self._stop_clock(out)
         parsed = self.parse(data)
         frame = parsed.frame
         if not isinstance(frame, Hello):
             out += self._refuse("this room needs a password: send hello with it first")
+            return
+        if password is None:
+            # The host cleared the password while this client was asked for
+            # it (RoomServer.set_password): its hello joins as in an open room.
+            self.phase = Phase.OPEN
+            self._begin_join(frame, None, then=Phase.MEMBER, pending=None, out=out)
             return
         if frame.password is None:
             out += self._refuse("password required")

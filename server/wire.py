@@ -54,6 +54,11 @@ Flow control (what no peer can make the server hold):
   is told (``Handler.drained``), so it can send the next page of a replay.
 * Control frames count: the pongs and closes websockets writes for us are
   in the same transport buffer, checked after every read.
+* Round trip: our pings (keepalive, and :meth:`Connection.ping` when the
+  host's view asks) carry :data:`PING_PAYLOAD`; the pong that echoes it
+  (RFC 6455 5.5.3) gives :attr:`Connection.rtt`. Until it comes,
+  :attr:`Connection.waiting` grows: a peer that stopped reading shows that,
+  not a stale round trip. One ping is out at a time.
 * Pings from the peer: ``ping_rate`` per second, bursts of ``ping_burst``;
   beyond, 1008 (each costs a parse and a pong, and no client needs more).
 * A fragmented message may have at most ``max_fragments`` frames (empty
@@ -84,6 +89,9 @@ log = logging.getLogger("roomcast.wire")
 
 OP_TEXT, OP_BINARY, OP_CONT = Opcode.TEXT, Opcode.BINARY, Opcode.CONT
 OP_PING, OP_PONG = Opcode.PING, Opcode.PONG
+#: What our pings carry, so that an unsolicited pong (RFC 6455 5.5.3 allows
+#: them as heartbeats) is not taken for the answer.
+PING_PAYLOAD = b"rc"
 
 #: websockets logs "connection open/closed" at INFO for every connection; a
 #: room server with thousands of them keeps that at WARNING unless debugging.
@@ -161,6 +169,7 @@ class Connection(asyncio.Protocol):
         "_lazy",
         "_over",
         "_paused_by",
+        "_ping_at",
         "_ping_stamp",
         "_ping_tokens",
         "_pinged",
@@ -172,6 +181,7 @@ class Connection(asyncio.Protocol):
         "context",
         "path",
         "protocol",
+        "rtt",
         "server",
         "subprotocol",
         "transport",
@@ -209,6 +219,10 @@ class Connection(asyncio.Protocol):
         self._fragment_text = False
         self._heard = True
         self._pinged = False
+        #: Loop time our ping went out; 0.0 when none is waiting for its pong.
+        self._ping_at = 0.0
+        #: The last round trip (seconds) of a ping of ours; None before one.
+        self.rtt: float | None = None
         self._timer: asyncio.TimerHandle | None = None
 
     # -- what the application calls ----------------------------------------
@@ -273,6 +287,18 @@ class Connection(asyncio.Protocol):
         if self.protocol.state is OPEN:
             self.protocol.fail(code, close_reason(reason))
             self._write_protocol_output()
+
+    def ping(self) -> None:
+        """Send a ping to measure the round trip, unless one is out already."""
+        if self.protocol.state is OPEN and not self._ping_at and self.transport is not None:
+            self.protocol.send_ping(PING_PAYLOAD)
+            self._write_protocol_output()
+            self._ping_at = self.server.loop.time()
+
+    @property
+    def waiting(self) -> float:
+        """Seconds our ping has waited for its pong (0.0 when none is out)."""
+        return self.server.loop.time() - self._ping_at if self._ping_at else 0.0
 
     def pause_reading(self, why: str = "app") -> None:
         if not self._paused_by and self.transport is not None and not self.transport.is_closing():
@@ -435,6 +461,9 @@ class Connection(asyncio.Protocol):
                 self._message(self._fragment_text, b"".join(fragments))
         elif opcode is OP_PONG:
             self._pinged = False
+            if self._ping_at and frame.data == PING_PAYLOAD:
+                self.rtt = self.server.loop.time() - self._ping_at
+                self._ping_at = 0.0
 
     def _message(self, text: bool, data: BytesLike) -> None:
         if self.protocol.state is not OPEN:
@@ -637,8 +666,7 @@ class WireServer:
                 conn._heard = False
             elif conn.protocol.state is OPEN and not conn._pinged:
                 conn._pinged = True
-                conn.protocol.send_ping(b"")
-                conn._write_protocol_output()
+                conn.ping()  # none if the host's view has one out: that one counts
                 pinged.append(conn)
         if pinged and self.ping_timeout is not None:
             self.loop.call_later(self.ping_timeout, self._ping_deadline, pinged)

@@ -108,7 +108,11 @@ async def test_a_plain_text_flood_is_closed_and_holds_no_memory_and_the_room_see
                 except ConnectionClosed:
                     pass
                 await flooder.wait_closed()
-                assert flooder.close_code == 1008
+                # 1008 is what the server sends; a flooder still writing when
+                # the server gives up waiting for its close reply (close_timeout,
+                # slow under a loaded CI) sees the reset first: 1006.
+                assert flooder.close_code in (1008, 1006)
+                assert server.proc.poll() is None, "the server survived the flood"
             posted = [f for f in await watcher.quiet(1.0) if f.get("type") == "message"]
         after = status_kib(pid, "VmRSS")
     seqs = [f["seq"] for f in posted]
