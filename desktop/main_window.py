@@ -45,6 +45,7 @@ from .client import ConnectionState, Status
 from .connection_options import ConnectionOptions
 from .export import SessionFileError, read_session, write_session
 from .filtering import MessageFilterModel
+from .host_controls import HostControls
 from .hosting import HostSettings
 from .inspector import Inspector
 from .notifications import Notifier
@@ -184,6 +185,9 @@ class MainWindow(QMainWindow):
         self.center = QSplitter(Qt.Orientation.Vertical, self)
         self.center.addWidget(self.view)
         self.center.addWidget(self.inspector.detail)
+        # The host's view of the hosted room (desktop/host_controls.py).
+        self.host_controls = HostControls(self)
+        self.center.addWidget(self.host_controls.panel)
         self.center.setCollapsible(0, False)
         self.center.setStretchFactor(0, 3)
         self.center.setStretchFactor(1, 2)
@@ -209,6 +213,13 @@ class MainWindow(QMainWindow):
         )
         self.host_button.clicked.connect(self._host_clicked)
         toolbar.addWidget(self.host_button)
+        self.network_button = QPushButton(self.tr("Rooms on your network…"), self)
+        self.network_button.setAccessibleName(self.tr("Rooms on your network"))
+        self.network_button.setAccessibleDescription(
+            self.tr("Rooms hosted with Roomcast on this network, to join with a click")
+        )
+        self.network_button.clicked.connect(self.host_controls.open_network_rooms)
+        toolbar.addWidget(self.network_button)
         self.addToolBar(toolbar)
         self.host_dialog: HostDialog | None = None
         self.confirm_box: QMessageBox | None = None
@@ -358,6 +369,7 @@ class MainWindow(QMainWindow):
         self.focus_url_action.setShortcut(QKeySequence("Ctrl+L"))
         self.focus_url_action.triggered.connect(self._go_to_address)
         room.addAction(self.focus_url_action)
+        room.addAction(self.host_controls.network_action)
         self.saved_action = QAction(self.tr("&Saved connections…"), self)
         self.saved_action.setShortcut(QKeySequence("Ctrl+Shift+O"))
         self.saved_action.triggered.connect(self.open_saved_connections)
@@ -386,6 +398,7 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         for action in self.inspector.menu_actions():
             view.addAction(action)
+        view.addAction(self.host_controls.people_action)
         view.addSeparator()
         self.dnd_action = QAction(self.tr("&Do not disturb"), self)
         self.dnd_action.setCheckable(True)
@@ -734,6 +747,7 @@ class MainWindow(QMainWindow):
             host=cast(str, s.value("host/host", HostSettings.host, str)) or HostSettings.host,
             # An ini file gives the port back as a string.
             port=int(cast(str | int, s.value("host/port", HostSettings.port)) or HostSettings.port),
+            advertise=cast(bool, s.value("host/advertise", HostSettings.advertise, bool)),
         )
         dialog = self.host_dialog = HostDialog(self, previous=last)
         dialog.accepted.connect(lambda: self._start_hosting(dialog.settings()))
@@ -744,6 +758,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("host/room", chosen.room)
         self.settings.setValue("host/host", chosen.host)
         self.settings.setValue("host/port", chosen.port)
+        self.settings.setValue("host/advertise", chosen.advertise)
         name = self.connection_bar.name_edit.text().strip() or None
         self.session.spawn(self.session.host(chosen, name), "starting to host")
 
@@ -934,6 +949,7 @@ class MainWindow(QMainWindow):
         invite = self.session.hosting is not None and current is not None and current.hosted
         self.inspector.update_panes()
         self.invite_panel.setVisible(invite)
+        self.host_controls.update(invite)
         self.members.setVisible(status.roomcast)
         saved = self.inspector.panel.isVisibleTo(self.side)
         self.side.setVisible(invite or status.roomcast or saved)

@@ -22,6 +22,8 @@ from PySide6.QtCore import (
 
 from .client import ConnectionState
 from .rooms import RoomEntry, RoomList
+from .row_roles import ROW_FLAGS
+from .texts import QT_TRANSLATE_NOOP
 
 _ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -33,11 +35,6 @@ class RoomRoles(IntEnum):
     UnreadRole = EntryRole + 3  # int
     MentionsRole = EntryRole + 4  # int
     HostedRole = EntryRole + 5  # bool
-
-
-def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
-    """Marks ``text`` for pyside6-lupdate (it looks for this name); typed."""
-    return text
 
 
 def _t(text: str) -> str:
@@ -117,11 +114,7 @@ class RoomListModel(QAbstractListModel):
     def flags(self, index: _ModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+        return ROW_FLAGS
 
     def index_of(self, entry: RoomEntry | None) -> QModelIndex:
         if entry is None or self.rooms.get(entry.key) is not entry:

@@ -24,20 +24,23 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import socket
 import time
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
 from server.app import RoomServer, ServerConfig
 from server.defaults import HOST_STOPPED_REASON
 from server.errors import ConfigError, ListenError
-from server.netinfo import is_wildcard, lan_ipv4_addresses
+from server.names import name_key
+from server.netinfo import is_loopback, is_wildcard, lan_ipv4_addresses
 from server.notices import Notice, Notices, Severity
 from server.protocol import (
+    MAX_PASSWORD_CHARS,
     ChatMessage,
     Error,
     HistoryPage,
@@ -58,13 +61,18 @@ from .client import (
     classify,
 )
 from .connection_options import ConnectionOptions
+from .discovery import Advert, Advertiser, Browser, DiscoveredRoom, discovery_error_text
 from .frames import control_text
 from .hosting import (
     LOCAL_ONLY,
     HostSettings,
+    certificate_error_text,
     host_error_text,
+    hosted_certificate,
     hosted_db_path,
+    hosted_tls_dir,
     invite_urls,
+    room_path,
 )
 from .links import from_link, link_fingerprint, room_key, split_urls, validate_url
 from .models import MessageListModel
@@ -73,6 +81,9 @@ from .rooms import RoomEntry, RoomList
 from .rows import Direction, Row, RowKind, SendState, binary_summary, parse_ts, pretty_json
 from .sending import Outgoing, SendMode
 from .timeline import Timeline, reset_text
+
+if TYPE_CHECKING:
+    from server.admin import MemberInfo
 
 log = logging.getLogger("roomcast.session")
 
@@ -132,10 +143,14 @@ class ChatSession(QObject):
         hosted_db: str | Path | None = None,
         backoff: Callable[[], Backoff] = Backoff,
         pins: tls.PinStore | None = None,
+        tls_dir: str | Path | None = None,
     ) -> None:
         """``backoff`` makes each room client's reconnect schedule (tests
         shorten it; the default is RoomClient's). ``pins``: the certificates
-        trusted by fingerprint, shared by every room's client."""
+        trusted by fingerprint, shared by every room's client. ``hosted_db``:
+        the history of hosted rooms; ``tls_dir``: where the certificate of
+        rooms hosted for the network is kept (default: beside ``hosted_db``,
+        ``desktop.hosting.hosted_tls_dir``)."""
         super().__init__(parent)
         self.model = model
         self._backoff = backoff
@@ -144,8 +159,19 @@ class ChatSession(QObject):
         #: The embedded room server while hosting (same loop, no thread).
         self.server: RoomServer | None = None
         self.hosting: HostSettings | None = None
+        #: What to give people while hosting (``invite_urls``): roomcasts://
+        #: invites with the certificate's fingerprint for the network, ws://
+        #: addresses for this computer only.
         self.invite: list[str] = []
+        #: The SHA-256 fingerprint (``AB:CD:…``) of the certificate the hosted
+        #: room is served with; None when not hosting or hosting unencrypted.
+        self.hosted_fingerprint: str | None = None
+        #: The hosted room's mDNS advert (desktop/discovery.py) while advertised.
+        self._advertiser: Advertiser | None = None
+        #: Looking for rooms on the network (the "Rooms on your network" dialog).
+        self._browser: Browser | None = None
         self._hosted_db = hosted_db
+        self.tls_dir = Path(tls_dir) if tls_dir is not None else hosted_tls_dir(hosted_db)
         self._tasks: set[asyncio.Task[Any]] = set()
         self._status = Status(state=ConnectionState.DISCONNECTED)
         #: The open rooms, in the user's order (what the room list shows).
@@ -444,6 +470,7 @@ class ChatSession(QObject):
             *(c.client.stop() for c in self.conversations.values()), return_exceptions=True
         )
         await self.stop_hosting()
+        self.stop_browsing()
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
         self.model.flush()
@@ -453,18 +480,34 @@ class ChatSession(QObject):
     async def host(self, settings: HostSettings, name: str | None) -> bool:
         """Run a RoomServer on this loop, then join it like any member.
 
+        A room others can reach (``settings.encrypted``) is served over
+        ``wss://`` with the certificate kept in :attr:`tls_dir` (made the
+        first time, ``desktop.hosting.hosted_certificate``); our own client
+        pins it for the loopback address it joins by, so it asks nothing.
         False (and an error notice) when it cannot start: port in use,
-        permission denied, a database that cannot be opened.
+        permission denied, a database that cannot be opened, a certificate
+        that cannot be kept.
         """
         if self.server is not None:
             self.report(Severity.WARNING, self.tr("Already hosting: stop hosting first"))
             return False
+        lan = lan_ipv4_addresses() if is_wildcard(settings.host) else []
+        certificate = None
+        if settings.encrypted:
+            try:
+                certificate = hosted_certificate(
+                    self.tls_dir, lan if is_wildcard(settings.host) else [settings.host]
+                )
+            except OSError as exc:
+                self.report(Severity.ERROR, certificate_error_text(self.tls_dir, exc))
+                return False
         config = ServerConfig(
             host=settings.host,
             port=settings.port,
             db=self._hosted_db if self._hosted_db is not None else hosted_db_path(),
             password=settings.password,
             shutdown_reason=HOST_STOPPED_REASON,
+            certfile=str(certificate.path) if certificate is not None else None,
         )
         notices = Notices(logging.getLogger("roomcast.host"))
         notices.subscribe(self._on_server_notice)
@@ -479,9 +522,14 @@ class ChatSession(QObject):
             return False
         self.server = server
         self.hosting = settings
-        lan = lan_ipv4_addresses() if is_wildcard(settings.host) else []
-        self.invite = invite_urls(settings, server.port, lan)
-        own = f"ws://{LOCAL_ONLY}:{server.port}/r/{settings.room}"
+        fingerprint = certificate.fingerprint if certificate is not None else None
+        self.hosted_fingerprint = fingerprint
+        self.invite = invite_urls(settings, server.port, lan, fingerprint)
+        scheme = "wss" if fingerprint else "ws"
+        own = f"{scheme}://{LOCAL_ONLY}:{server.port}{room_path(settings.room)}"
+        if fingerprint:
+            # Our own certificate, reached over loopback: trusted without a question.
+            self.pins.pin(LOCAL_ONLY, server.port, fingerprint)
         self._hosted_key = room_key([own])
         previous = self.conversations.get(self._hosted_key)
         if previous is not None and previous.client.running:
@@ -506,7 +554,107 @@ class ChatSession(QObject):
             ),
             Severity.INFO,
         )
+        if fingerprint:
+            _system_row(
+                hosted.timeline,
+                self.tr("Encrypted with this computer's certificate, SHA-256 {fingerprint}").format(
+                    fingerprint=fingerprint
+                ),
+                Severity.INFO,
+            )
+        if settings.advertised and lan:
+            self._advertiser = Advertiser()
+            self.spawn(self._advertise(self._advertiser, name), "announcing the room")
         return True
+
+    def _advert(self, name: str | None) -> Advert | None:
+        """What the hosted room tells the network (room, our name, password yes
+        or no, the certificate's fingerprint); None when it is not advertised."""
+        server, hosting = self.server, self.hosting
+        if server is None or hosting is None or not hosting.advertised:
+            return None
+        lan = tuple(lan_ipv4_addresses())
+        if not lan or self.hosted_fingerprint is None:
+            return None
+        return Advert(
+            room=hosting.room,
+            host_name=name or socket.gethostname(),
+            port=server.port,
+            addresses=lan,
+            password=hosting.password is not None,
+            fingerprint=self.hosted_fingerprint,
+            secure=True,
+        )
+
+    async def _advertise(self, advertiser: Advertiser, name: str | None) -> None:
+        try:
+            advert = self._advert(name)
+            if advert is None:
+                return
+            await advertiser.start(advert)
+        except (OSError, ValueError) as exc:  # no multicast; a name DNS-SD cannot carry
+            if self._advertiser is advertiser:
+                self._advertiser = None
+            self.report(
+                Severity.WARNING,
+                self.tr("The room is not announced on the network: {reason}").format(
+                    reason=discovery_error_text(exc)
+                ),
+            )
+            return
+        if self._advertiser is not advertiser:  # hosting stopped meanwhile
+            await advertiser.close()
+
+    async def _readvertise(self) -> None:
+        advertiser = self._advertiser
+        hosted = self._hosted()
+        if advertiser is None or advertiser.advert is None:
+            return
+        advert = self._advert(hosted.client.name if hosted is not None else None)
+        if advert is not None:
+            await advertiser.update(advert)
+
+    # -- rooms on the network ------------------------------------------------
+
+    def browse(
+        self,
+        on_change: Callable[[list[DiscoveredRoom]], None],
+        on_error: Callable[[str], None] | None = None,
+    ) -> None:
+        """Look for rooms on the network until :meth:`stop_browsing`;
+        ``on_change`` gets the whole list at each change. A failure to start
+        is one warning notice, also given to ``on_error``."""
+        if self._browser is not None:
+            return
+        browser = self._browser = Browser(on_change)
+        self.spawn(self._browse(browser, on_error), "looking for rooms on the network")
+
+    async def _browse(self, browser: Browser, on_error: Callable[[str], None] | None) -> None:
+        try:
+            await browser.start()
+        except OSError as exc:
+            if self._browser is browser:
+                self._browser = None
+            text = discovery_error_text(exc)
+            self.report(Severity.WARNING, text)
+            if on_error is not None:
+                on_error(text)
+            return
+        if self._browser is not browser:  # stopped while it started
+            await browser.close()
+
+    def stop_browsing(self) -> None:
+        browser, self._browser = self._browser, None
+        if browser is not None and browser.running:
+            self.spawn(browser.close(), "no longer looking for rooms")
+
+    def join_discovered(self, room: DiscoveredRoom, name: str | None) -> RoomEntry | None:
+        """Open a room found on the network through its invite, which carries
+        the advertised fingerprint: pinned for that address when nothing is
+        pinned there yet. A different pin there is never replaced by an advert
+        (anyone on the network can advertise): the invite is refused with the
+        message that says how to accept a new certificate deliberately."""
+        return self.open_room(room.invite, name)
 
     async def stop_hosting(self) -> None:
         """Our client leaves (1000), then everyone else gets 1001 "host stopped
@@ -516,12 +664,16 @@ class ChatSession(QObject):
         if server is None:
             return
         hosted = self._hosted()
+        advertiser, self._advertiser = self._advertiser, None
+        if advertiser is not None:
+            await advertiser.close()  # goodbye: the room leaves others' lists at once
         if hosted is not None:
             await hosted.client.stop()
         await server.close()
         await server.wait_closed()
         self.hosting = None
         self.invite = []
+        self.hosted_fingerprint = None
         if hosted is not None:
             hosted.entry.hosted = False
             self.rooms.changed(hosted.entry)
@@ -539,6 +691,155 @@ class ChatSession(QObject):
         hosted = self._hosted()
         ours = hosted is not None and hosted.status.state in _LIVE
         return max(0, connections - (1 if ours else 0))
+
+    @property
+    def hosted_port(self) -> int | None:
+        """The port the hosted room listens on (the one chosen, or the one the
+        system gave for port 0); None when not hosting."""
+        return self.server.port if self.server is not None else None
+
+    # -- host controls (issue 18: the host's view of the room) ----------------------
+
+    def hosted_members(self, *, measure: bool = True) -> list[MemberInfo]:
+        """Everyone joined to the hosted server, ourselves included; [] when not
+        hosting. ``measure``: then ping them, so the next look has fresh round trips."""
+        server = self.server
+        if server is None:
+            return []
+        members = server.members()
+        if measure:
+            server.measure_rtt()
+        return members
+
+    def hosted_name(self) -> str | None:
+        """The name our own client holds in the hosted room (None before its welcome)."""
+        hosted = self._hosted() if self.server is not None else None
+        return hosted.status.you if hosted is not None else None
+
+    def kick_member(self, room: str, name: str, reason: str = "") -> bool:
+        """Close ``name``'s connection to ``room`` with 1008 and the host's
+        ``reason`` (server/admin.py, ``kick_reason``); they may come back
+        unless banned. False (and a warning) when they are not there, or
+        when ``name`` is the host's own."""
+        server = self._hosting_server()
+        if server is None or self._is_own_name(name):
+            return False
+        if not server.kick(room, name, reason):
+            self.report(
+                Severity.WARNING,
+                self.tr("{name} is not in {room} any more").format(name=name, room=room),
+            )
+            return False
+        self.report(
+            Severity.INFO, self.tr("Removed {name} from {room}").format(name=name, room=room)
+        )
+        return True
+
+    def ban(self, kind: str, value: str) -> bool:
+        """Refuse a name (``kind`` "name") or an address ("address") until
+        hosting stops; members that match are removed. False (and a warning)
+        for a value that cannot be banned: an empty name, not an IP address,
+        the host's own name, or loopback (the host's own client joins by it)."""
+        if kind not in _BAN_KINDS:
+            raise ValueError(f"a ban is by name or address, not {kind!r}")
+        server = self._hosting_server()
+        if server is None:
+            return False
+        try:
+            if kind == "name":
+                if self._is_own_name(value):
+                    return False
+                removed = server.ban_name(value)
+                text = self.tr("Banned the name {value} until you stop hosting")
+            else:
+                if is_loopback(value.strip().strip("[]")):
+                    raise ValueError(
+                        self.tr("it is this computer, and your own connection comes from it")
+                    )
+                removed = server.ban_address(value)
+                text = self.tr("Banned the address {value} until you stop hosting")
+        except ValueError as exc:
+            self.report(
+                Severity.WARNING,
+                self.tr("Cannot ban {value}: {error}").format(value=value, error=exc),
+            )
+            return False
+        if removed:
+            text += " " + self.tr("({count} removed)").format(count=removed)
+        self.report(Severity.INFO, text.format(value=value))
+        return True
+
+    def unban(self, kind: str, value: str) -> bool:
+        """Let a banned name or address join again; False when it was not banned."""
+        if kind not in _BAN_KINDS:
+            raise ValueError(f"a ban is by name or address, not {kind!r}")
+        server = self._hosting_server()
+        if server is None:
+            return False
+        lifted = server.unban_name(value) if kind == "name" else server.unban_address(value)
+        if lifted:
+            self.report(Severity.INFO, self.tr("{value} may join again").format(value=value))
+        else:
+            self.report(Severity.WARNING, self.tr("{value} was not banned").format(value=value))
+        return lifted
+
+    def hosted_bans(self) -> tuple[list[str], list[str]]:
+        """The banned (names, addresses); both empty when not hosting."""
+        if self.server is None:
+            return [], []
+        bans = self.server.bans
+        return list(bans.names), list(bans.addresses)
+
+    def set_hosted_password(self, password: str | None) -> bool:
+        """Set, change or (None or "") clear the hosted room's password at
+        once. Members already in stay; the next joins need it. The invite
+        panel's "password required" note follows (hostingChanged and
+        inviteChanged are emitted; the invites themselves never carry it)."""
+        server, hosting = self.server, self.hosting
+        if server is None or hosting is None:
+            self.report(Severity.WARNING, self.tr("Not hosting: there is no room to change"))
+            return False
+        password = password or None
+        if password is not None and len(password) > MAX_PASSWORD_CHARS:
+            self.report(
+                Severity.WARNING,
+                self.tr("The password was not changed: it has at most {limit} characters").format(
+                    limit=MAX_PASSWORD_CHARS
+                ),
+            )
+            return False
+        server.set_password(password)
+        self.hosting = dataclasses.replace(hosting, password=password)
+        hosted = self._hosted()
+        if hosted is not None:
+            hosted.client.password = password  # our own reconnects need the new one
+        self.spawn(self._readvertise(), "announcing the room")  # "password: yes/no"
+        self.hostingChanged.emit(self.hosting)
+        self.inviteChanged.emit(list(self.invite))
+        if password is None:
+            text = self.tr("The room has no password now: anyone with the invite can join")
+        else:
+            text = self.tr("The room's password is set: people already in stay, new ones need it")
+        self.report(Severity.INFO, text)
+        return True
+
+    def _is_own_name(self, name: str) -> bool:
+        """Is ``name`` the host's own in the hosted room (as PROTOCOL.md, Names
+        compares names)? Said as a warning: the host does not remove itself."""
+        hosted = self._hosted()
+        you = hosted.status.you if hosted is not None else None
+        if you is None or name_key(you) != name_key(name):
+            return False
+        self.report(
+            Severity.WARNING,
+            self.tr("{name} is you: stop hosting to leave the room").format(name=name),
+        )
+        return True
+
+    def _hosting_server(self) -> RoomServer | None:
+        if self.server is None:
+            self.report(Severity.WARNING, self.tr("Not hosting: there is no room to change"))
+        return self.server
 
     def _hosted(self) -> Conversation | None:
         """The conversation of the room we host (or hosted last)."""
@@ -574,7 +875,7 @@ class ChatSession(QObject):
             and status.state is ConnectionState.CONNECTED
         ):
             # PROTOCOL-wise a member like any other; to the person, the host.
-            url = self.invite[0] if self.invite else status.url
+            url = from_link(self.invite[0]) if self.invite else status.url
             status = dataclasses.replace(status, state=ConnectionState.HOSTING, url=url)
         entry = conversation.entry
         previous, entry.status = entry.status, status
@@ -776,6 +1077,8 @@ class ChatSession(QObject):
         self.notice.emit(Notice(severity, text))
 
 
+#: What a host can ban by (ChatSession.ban; server/admin.py, Bans).
+_BAN_KINDS = ("name", "address")
 #: States in which a room is joined (or, for a foreign server, open).
 _LIVE = (ConnectionState.CONNECTED, ConnectionState.HOSTING)
 

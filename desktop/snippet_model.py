@@ -25,8 +25,10 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QKeySequence
 
+from .row_roles import ROW_FLAGS
 from .sending import mode_label
 from .snippets import SavedMessage, SavedMessages, preview
+from .texts import QT_TRANSLATE_NOOP
 
 __all__ = ["SHORTCUT_COUNT", "SavedMessagesModel", "SavedMessagesRoles", "shortcut_for"]
 
@@ -44,11 +46,6 @@ class SavedMessagesRoles(IntEnum):
     PreviewRole = MessageRole + 2  # str: the payload's first line
     RoomOnlyRole = MessageRole + 3  # bool: for this room only
     ShortcutRole = MessageRole + 4  # QKeySequence, empty after the ninth
-
-
-def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
-    """Marks ``text`` for pyside6-lupdate (it looks for this name); typed."""
-    return text
 
 
 def _t(text: str) -> str:
@@ -158,11 +155,7 @@ class SavedMessagesModel(QAbstractListModel):
     def flags(self, index: _ModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+        return ROW_FLAGS
 
     # -- words ----------------------------------------------------------------------
 

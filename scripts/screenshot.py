@@ -3,10 +3,13 @@
 Runs under a real X server (``xvfb-run``): a room server on the app's own
 qasync loop, the real main window connected to it as "alice", and two more
 members (plain websockets clients) chatting. Saves the screen around the
-window to ``docs/screenshots/``: ``conversation.png``, ``hosting.png``,
-``light.png`` / ``dark.png`` (the same conversation with the find bar open,
-in each theme), ``reset.png`` (the room's server restarted without its
-history: the one system row, then the new history), ``rooms.png`` (three
+window to ``docs/screenshots/``: ``conversation.png``, ``hosting.png``
+(hosting for the network: the invite with the certificate's fingerprint,
+the member table), ``host-kick.png`` (the kick dialog), ``network-rooms.png``
+(rooms others host on the network, found by mDNS), ``light.png`` /
+``dark.png`` (the same conversation with the find bar open, in each theme),
+``reset.png`` (the room's server restarted without its history: the one
+system row, then the new history), ``rooms.png`` (three
 rooms open at once, one of them hosted, unread counts on the others),
 ``quit-hosting.png`` (quitting while guests are in the hosted room) and the
 inspector on a foreign server: ``inspector-json.png`` (a JSON frame's tree
@@ -53,6 +56,8 @@ INSPECT_SEND = SHOTS / "inspector-send.png"
 INSPECT_OPTIONS = SHOTS / "inspector-options.png"
 GUEST_PHONE = SHOTS / "guest-phone.png"
 GUEST_DESKTOP = SHOTS / "guest-desktop.png"
+NETWORK_ROOMS = SHOTS / "network-rooms.png"
+KICK = SHOTS / "host-kick.png"
 
 
 async def until(predicate, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
@@ -131,25 +136,87 @@ def grab_widget(widget: QWidget, path: Path) -> None:
     shot.save(str(path))
 
 
-async def host(app: QApplication) -> Path:
-    """The window hosting a room for the network, with the invite shown."""
+async def host(app: QApplication) -> list[Path]:
+    """The window hosting a room for the network: the invite panel with the
+    certificate's fingerprint, the member table under the conversation; then
+    the kick dialog for one of them."""
+    from desktop import tls
     from desktop.hosting import ALL_NETWORKS, HostSettings
+    from desktop.links import from_link
 
-    window, session = new_window(980, 660)
+    window, session = new_window(1180, 880)
     window.connection_bar.name_edit.setText("alice")
     await session.host(HostSettings(room="team", host=ALL_NETWORKS, port=0), "alice")
     await until(lambda: session.status.state is ConnectionState.HOSTING)
-    async with connect(session.invite[0], subprotocols=[Subprotocol("roomcast.v1")]) as bob:
-        await bob.send(json.dumps({"type": "hello", "name": "bob"}))
+    url = from_link(session.invite[0])
+    pinned = tls.client_context(pinned=True)  # we compared the fingerprint ourselves
+    proto = [Subprotocol("roomcast.v1")]
+    async with (
+        connect(url, subprotocols=proto, ssl=pinned) as bob,
+        connect(url, subprotocols=proto, ssl=pinned) as carol,
+    ):
+        for name, ws in (("bob", bob), ("carol", carol)):
+            await ws.send(json.dumps({"type": "hello", "name": name}))
         await asyncio.sleep(0.2)
         await bob.send(json.dumps({"type": "message", "content": "Joined from the invite!"}))
-        await asyncio.sleep(0.5)
+        await carol.send(json.dumps({"type": "message", "content": "Same here, over wss."}))
+        await bob.send(json.dumps({"type": "message", "content": "Fingerprint matches."}))
+        await asyncio.sleep(2.5)  # a refresh or two: round trips measured
         session.model.flush()
         app.processEvents()
         grab(window, HOSTING)
+        panel = window.host_controls.panel
+        panel.select_member("team", "bob")
+        dialog = panel.open_kick_dialog()
+        assert dialog is not None
+        dialog.reason_edit.setText("please keep it on topic")
+        dialog.ban_name_box.setChecked(True)
+        await asyncio.sleep(0.3)
+        app.processEvents()
+        grab_widget(dialog, KICK)
+        dialog.reject()
     await session.aclose()
     window.close()
-    return HOSTING
+    return [HOSTING, KICK]
+
+
+async def network_rooms(app: QApplication) -> Path:
+    """Rooms on your network: two rooms others host (one with a password),
+    listed in the dialog of a third window."""
+    from desktop.discovery import Advert, Advertiser
+    from desktop.hosting import ALL_NETWORKS, HostSettings
+
+    hosting, hosting_session = new_window(900, 600)
+    await hosting_session.host(HostSettings(room="team", host=ALL_NETWORKS, port=0), "alice")
+    other = Advertiser()
+    lan = hosting_session._advert("alice")
+    assert lan is not None
+    await other.start(
+        Advert(
+            room="design-review",
+            host_name="Carol's laptop",
+            port=8765,
+            addresses=lan.addresses,
+            password=True,
+            fingerprint=lan.fingerprint,
+            secure=True,
+        )
+    )
+    window, session = new_window(980, 620)
+    dialog = window.host_controls.open_network_rooms()
+    dialog.resize(560, 340)
+    await until(lambda: dialog.model.rowCount() >= 2, timeout=15.0)
+    dialog.view.setCurrentIndex(dialog.model.index(1, 0))
+    await asyncio.sleep(0.3)
+    app.processEvents()
+    grab_widget(dialog, NETWORK_ROOMS)
+    dialog.close()
+    await other.close()
+    await session.aclose()
+    await hosting_session.aclose()
+    window.close()
+    hosting.close()
+    return NETWORK_ROOMS
 
 
 async def themes(app: QApplication) -> list[Path]:
@@ -417,7 +484,9 @@ def main() -> int:
     loop = QEventLoop(app)
     asyncio.set_event_loop(loop)
     try:
-        paths = [loop.run_until_complete(converse(app)), loop.run_until_complete(host(app))]
+        paths = [loop.run_until_complete(converse(app))]
+        paths += loop.run_until_complete(host(app))
+        paths.append(loop.run_until_complete(network_rooms(app)))
         paths += loop.run_until_complete(themes(app))
         paths.append(loop.run_until_complete(reset(app)))
         paths += loop.run_until_complete(rooms(app))

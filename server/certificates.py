@@ -76,7 +76,10 @@ def self_signed(folder: Path, hosts: Iterable[str]) -> SelfSigned:
     pem, der = _make(wanted)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     temp = path.with_suffix(".tmp")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    # A stale temp file keeps its old mode through O_CREAT: remove it first,
+    # and O_EXCL makes sure the key goes into a file made here, 0600 from birth.
+    temp.unlink(missing_ok=True)
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as out:
         out.write(pem)
     os.replace(temp, path)

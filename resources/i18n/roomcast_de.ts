@@ -2,10 +2,65 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de" sourcelanguage="en">
 <context>
+    <name>BanDialog</name>
+    <message>
+        <source>Ban {name}</source>
+        <translation>{name} sperren</translation>
+    </message>
+    <message>
+        <source>Whoever matches is removed at once and cannot join again until you stop hosting. You can unban them below the member list.</source>
+        <translation>Wer passt, wird sofort entfernt und kann nicht wieder beitreten, bis Sie das Hosten beenden. Unter der Mitgliederliste können Sie die Sperre aufheben.</translation>
+    </message>
+    <message>
+        <source>Ban the &amp;name “{name}”</source>
+        <translation>Den &amp;Namen „{name}“ sperren</translation>
+    </message>
+    <message>
+        <source>Ban the name</source>
+        <translation>Den Namen sperren</translation>
+    </message>
+    <message>
+        <source>Nobody can join as {name} until you stop hosting</source>
+        <translation>Niemand kann als {name} beitreten, bis Sie das Hosten beenden</translation>
+    </message>
+    <message>
+        <source>Ban the &amp;address {address}</source>
+        <translation>Die &amp;Adresse {address} sperren</translation>
+    </message>
+    <message>
+        <source>Ban the address</source>
+        <translation>Die Adresse sperren</translation>
+    </message>
+    <message>
+        <source>Nobody from {address} can join until you stop hosting, whatever their name; people who share that address are kept out too</source>
+        <translation>Niemand von {address} kann beitreten, bis Sie das Hosten beenden, unter welchem Namen auch immer; wer diese Adresse teilt, bleibt ebenfalls draußen</translation>
+    </message>
+    <message>
+        <source>You connect from {address} too: banning it would shut you out</source>
+        <translation>Sie verbinden sich auch von {address}: eine Sperre würde Sie selbst aussperren</translation>
+    </message>
+    <message>
+        <source>&amp;Ban</source>
+        <translation>&amp;Sperren</translation>
+    </message>
+    <message>
+        <source>Ban</source>
+        <translation>Sperren</translation>
+    </message>
+    <message>
+        <source>Ban what is ticked for this session</source>
+        <translation>Das Angekreuzte für diese Sitzung sperren</translation>
+    </message>
+    <message>
+        <source>Close without banning</source>
+        <translation>Schließen, ohne zu sperren</translation>
+    </message>
+</context>
+<context>
     <name>ChatSession</name>
     <message>
         <source>Enter a ws:// or wss:// address to connect to</source>
-        <extracomment>A history request is on its way (one at a time). The room was CONNECTED at least once since it was opened. Disconnect was asked: the client is closing (it still runs a moment). A chat message from someone else that counts as unread (desktop/rooms.py, the unread rule): (RoomEntry, Row). The room shown is about to change (RoomEntry or None): save its draft now. A room reached CONNECTED for the first time since it was opened. A page of older messages landed in a room. The embedded room server while hosting (same loop, no thread). The open rooms, in the user&apos;s order (what the room list shows). Every open room, by ``room_key``. The room the window shows (its timeline is the model&apos;s). Is the window looked at (active, not minimised)? Set by the window; the unread rule needs it.</extracomment>
+        <extracomment>A history request is on its way (one at a time). The room was CONNECTED at least once since it was opened. Disconnect was asked: the client is closing (it still runs a moment). A chat message from someone else that counts as unread (desktop/rooms.py, the unread rule): (RoomEntry, Row). The room shown is about to change (RoomEntry or None): save its draft now. A room reached CONNECTED for the first time since it was opened. A page of older messages landed in a room. The embedded room server while hosting (same loop, no thread). What to give people while hosting (``invite_urls``): roomcasts:// invites with the certificate&apos;s fingerprint for the network, ws:// addresses for this computer only. The SHA-256 fingerprint (``AB:CD:…``) of the certificate the hosted room is served with; None when not hosting or hosting unencrypted. The hosted room&apos;s mDNS advert (desktop/discovery.py) while advertised. Looking for rooms on the network (the &quot;Rooms on your network&quot; dialog). The open rooms, in the user&apos;s order (what the room list shows). Every open room, by ``room_key``. The room the window shows (its timeline is the model&apos;s). Is the window looked at (active, not minimised)? Set by the window; the unread rule needs it.</extracomment>
         <translation>Geben Sie eine ws://- oder wss://-Adresse ein, um sich zu verbinden</translation>
     </message>
     <message>
@@ -41,8 +96,72 @@
         <translation>Raum {room} wird gehostet: Einladung {address}</translation>
     </message>
     <message>
+        <source>Encrypted with this computer&apos;s certificate, SHA-256 {fingerprint}</source>
+        <translation>Verschlüsselt mit dem Zertifikat dieses Computers, SHA-256 {fingerprint}</translation>
+    </message>
+    <message>
+        <source>The room is not announced on the network: {reason}</source>
+        <translation>Der Raum wird im Netzwerk nicht angekündigt: {reason}</translation>
+    </message>
+    <message>
         <source>Stopped hosting</source>
         <translation>Hosten beendet</translation>
+    </message>
+    <message>
+        <source>{name} is not in {room} any more</source>
+        <translation>{name} ist nicht mehr in {room}</translation>
+    </message>
+    <message>
+        <source>Removed {name} from {room}</source>
+        <translation>{name} aus {room} entfernt</translation>
+    </message>
+    <message>
+        <source>Banned the name {value} until you stop hosting</source>
+        <translation>Der Name {value} ist gesperrt, bis Sie das Hosten beenden</translation>
+    </message>
+    <message>
+        <source>it is this computer, and your own connection comes from it</source>
+        <translation>das ist dieser Computer, und Ihre eigene Verbindung kommt von dort</translation>
+    </message>
+    <message>
+        <source>Banned the address {value} until you stop hosting</source>
+        <translation>Die Adresse {value} ist gesperrt, bis Sie das Hosten beenden</translation>
+    </message>
+    <message>
+        <source>Cannot ban {value}: {error}</source>
+        <translation>{value} kann nicht gesperrt werden: {error}</translation>
+    </message>
+    <message>
+        <source>({count} removed)</source>
+        <translation>({count} entfernt)</translation>
+    </message>
+    <message>
+        <source>{value} may join again</source>
+        <translation>{value} darf wieder beitreten</translation>
+    </message>
+    <message>
+        <source>{value} was not banned</source>
+        <translation>{value} war nicht gesperrt</translation>
+    </message>
+    <message>
+        <source>Not hosting: there is no room to change</source>
+        <translation>Kein Raum wird gehostet: es gibt nichts zu ändern</translation>
+    </message>
+    <message>
+        <source>The password was not changed: it has at most {limit} characters</source>
+        <translation>Das Passwort wurde nicht geändert: es hat höchstens {limit} Zeichen</translation>
+    </message>
+    <message>
+        <source>The room has no password now: anyone with the invite can join</source>
+        <translation>Der Raum hat jetzt kein Passwort: alle mit der Einladung können beitreten</translation>
+    </message>
+    <message>
+        <source>The room&apos;s password is set: people already in stay, new ones need it</source>
+        <translation>Das Passwort des Raums ist gesetzt: wer schon drin ist, bleibt; neue Personen brauchen es</translation>
+    </message>
+    <message>
+        <source>{name} is you: stop hosting to leave the room</source>
+        <translation>{name} sind Sie: beenden Sie das Hosten, um den Raum zu verlassen</translation>
     </message>
     <message>
         <source>Host: {text}</source>
@@ -435,6 +554,46 @@
     </message>
 </context>
 <context>
+    <name>DiscoveredRoomsModel</name>
+    <message>
+        <source>{room} — {host}</source>
+        <extracomment>Hex pairs of the fingerprint the details show (the tooltip shows all 32).</extracomment>
+        <translation>{room} — {host}</translation>
+    </message>
+    <message>
+        <source>password</source>
+        <translation>Passwort</translation>
+    </message>
+    <message>
+        <source>SHA-256 {fingerprint}</source>
+        <translation>SHA-256 {fingerprint}</translation>
+    </message>
+    <message>
+        <source>not encrypted</source>
+        <translation>nicht verschlüsselt</translation>
+    </message>
+    <message>
+        <source>Needs a password</source>
+        <translation>Braucht ein Passwort</translation>
+    </message>
+    <message>
+        <source>Certificate SHA-256 fingerprint: {fingerprint}</source>
+        <translation>SHA-256-Fingerabdruck des Zertifikats: {fingerprint}</translation>
+    </message>
+    <message>
+        <source>Not encrypted: others on the network can read it</source>
+        <translation>Nicht verschlüsselt: andere im Netzwerk können mitlesen</translation>
+    </message>
+</context>
+<context>
+    <name>Discovery</name>
+    <message>
+        <source>Looking for rooms on this network is not possible: {reason}. Rooms can still be joined by their address.</source>
+        <extracomment>Where zeroconf listens and answers: an InterfaceChoice, or IP addresses. The DNS-SD service type (RFC 6763, 7: ``_name._tcp``; the name is at most 15 characters). The TXT record&apos;s version (``v``, RFC 6763 6.7). Another value is another format: ignored. RFC 6763 6.1: each TXT string (``key=value``) is at most 255 bytes. RFC 6763 4.1.1: the instance name is one DNS label, at most 63 bytes. Bytes left free in the instance name for the &quot;-N&quot; zeroconf appends on a conflict. Rooms a Browser keeps at most (resolving ones included); more are ignored. Seconds a Browser waits for a service&apos;s SRV, TXT and A records. Seconds :meth:`Advertiser.close` waits for its goodbyes (RFC 6762 10.1) to be sent. What a dot in the instance name is shown as (U+2024 ONE DOT LEADER). The TXT keys of version 1. The host&apos;s display name, as others see it in the list. The host&apos;s IPv4 addresses, as strings; at least one. The certificate&apos;s SHA-256 fingerprint (any form parse_fingerprint reads), kept as ``AB:CD:…``; None for a plain ws:// room. wss://; exactly when there is a fingerprint. The service instance&apos;s full name in lower case (DNS names compare without case, RFC 6762 16): what the Browser files it under. The first usable IPv4 address the advert gave. ``AB:CD:…``; None for a plain ws:// room. Every usable IPv4 address the advert gave, ``address`` first.</extracomment>
+        <translation>Die Suche nach Räumen in diesem Netzwerk ist nicht möglich: {reason}. Räume lassen sich weiterhin über ihre Adresse betreten.</translation>
+    </message>
+</context>
+<context>
     <name>FilterBar</name>
     <message>
         <source>Search messages and authors</source>
@@ -784,10 +943,20 @@
     </message>
 </context>
 <context>
+    <name>HostControls</name>
+    <message>
+        <source>People in the &amp;hosted room</source>
+        <translation>&amp;Personen im gehosteten Raum</translation>
+    </message>
+    <message>
+        <source>Rooms on &amp;your network…</source>
+        <translation>Räume in Ihrem Net&amp;zwerk …</translation>
+    </message>
+</context>
+<context>
     <name>HostDialog</name>
     <message>
         <source>A room needs a name.</source>
-        <extracomment>&quot;Only this computer&quot;: nobody else can even reach the port. &quot;People on my network&quot;: every IPv4 interface. How far above a busy port we look for a free one to suggest. Typing &quot;8766&quot; in the spin box must not bind four times. Modules of white around a QR symbol; scanners need at least 4 (ISO/IEC 18004).</extracomment>
         <translation>Ein Raum braucht einen Namen.</translation>
     </message>
     <message>
@@ -853,6 +1022,18 @@
     <message>
         <source>Listen on {host}: anyone who can reach this computer</source>
         <translation>Auf {host} lauschen: alle, die diesen Computer erreichen können</translation>
+    </message>
+    <message>
+        <source>&amp;Let people on this network find the room</source>
+        <translation>Den Raum im Netzwerk au&amp;ffindbar machen</translation>
+    </message>
+    <message>
+        <source>Let people on this network find the room</source>
+        <translation>Den Raum im Netzwerk auffindbar machen</translation>
+    </message>
+    <message>
+        <source>Announce the room on the local network, so that Roomcast lists it in Connect</source>
+        <translation>Den Raum im lokalen Netzwerk ankündigen, damit Roomcast ihn unter „Räume in Ihrem Netzwerk“ auflistet</translation>
     </message>
     <message>
         <source>Port</source>
@@ -935,7 +1116,7 @@
     <name>Hosting</name>
     <message>
         <source>Port {port} is in use by another program; choose another port to host on.</source>
-        <extracomment>LOCAL_ONLY (&quot;Only this computer&quot;) or ALL_NETWORKS (&quot;People on my network&quot;). roomcast-server&apos;s default port, so a hosted room is where people expect one.</extracomment>
+        <extracomment>LOCAL_ONLY (&quot;Only this computer&quot;) or ALL_NETWORKS (&quot;People on my network&quot;). roomcast-server&apos;s default port, so a hosted room is where people expect one. Let people on this network find the room (mDNS, ``_roomcast._tcp``); only ever for a room others can reach (:attr:`advertised`). Remembered as it was chosen, also while &quot;Only this computer&quot; is. The folder next to the hosted database that keeps the hosting certificate (``server.certificates.CERT_FILE``). Not ``roomcast-server``&apos;s ``tls/``: a headless server started with another ``--host`` would make that one again, and the app&apos;s fingerprint, which guests pinned, would change. The names a kept certificate must carry to be kept: the host&apos;s own client connects over loopback. LAN addresses are not asked for, so that a new Wi-Fi does not change the fingerprint (module docstring). A host name as a certificate can carry it (RFC 1123 labels; IDNA is not ours to guess).</extracomment>
         <translation>Port {port} wird von einem anderen Programm verwendet; wählen Sie einen anderen Port zum Hosten.</translation>
     </message>
     <message>
@@ -949,6 +1130,10 @@
     <message>
         <source>Cannot host on port {port}: {error}</source>
         <translation>Hosten auf Port {port} nicht möglich: {error}</translation>
+    </message>
+    <message>
+        <source>Cannot host for the network: the encryption certificate cannot be kept in {folder} ({reason}).</source>
+        <translation>Hosten für das Netzwerk nicht möglich: das Verschlüsselungszertifikat kann nicht in {folder} gespeichert werden ({reason}).</translation>
     </message>
 </context>
 <context>
@@ -1030,6 +1215,23 @@
         <translation>Im Browser, ohne Installation:</translation>
     </message>
     <message>
+        <source>Browsers warn first: the certificate is this computer&apos;s own. Open the browser&apos;s certificate viewer (left of the address); if its SHA-256 is the one above, continue.</source>
+        <extracomment>&quot;Only this computer&quot;: nobody else can even reach the port. &quot;People on my network&quot;: every IPv4 interface. How far above a busy port we look for a free one to suggest. Typing &quot;8766&quot; in the spin box must not bind four times. Modules of white around a QR symbol; scanners need at least 4 (ISO/IEC 18004). A SHA-256 fingerprint (32 pairs) is shown as two lines of 16 pairs, or four of 8 where the panel is narrower (the window&apos;s side column is). The invite view grows with its (wrapped) lines up to this many, then scrolls. Below this the invite panel scrolls rather than shrink further. What a browser guest of an encrypted room sees, and how to check it (the module docstring says why browsers get TLS too). The certificate viewer is behind the icon left of the address in Firefox, Chrome, Edge and Safari.</extracomment>
+        <translation>Browser warnen zuerst: das Zertifikat ist das eigene dieses Computers. Öffnen Sie die Zertifikatsanzeige des Browsers (links neben der Adresse); ist ihr SHA-256 der obige, fahren Sie fort.</translation>
+    </message>
+    <message>
+        <source>Certificate fingerprint (SHA-256):</source>
+        <translation>Fingerabdruck des Zertifikats (SHA-256):</translation>
+    </message>
+    <message>
+        <source>Certificate fingerprint</source>
+        <translation>Fingerabdruck des Zertifikats</translation>
+    </message>
+    <message>
+        <source>The SHA-256 fingerprint of this computer&apos;s certificate: guests compare it with the one their app or browser shows</source>
+        <translation>Der SHA-256-Fingerabdruck des Zertifikats dieses Computers: Gäste vergleichen ihn mit dem, den ihre App oder ihr Browser zeigt</translation>
+    </message>
+    <message>
         <source>Browser link</source>
         <translation>Browser-Link</translation>
     </message>
@@ -1074,6 +1276,22 @@
         <translation>Personen in {room} einladen</translation>
     </message>
     <message>
+        <source>Copy invite</source>
+        <translation>Einladung kopieren</translation>
+    </message>
+    <message>
+        <source>Invites</source>
+        <translation>Einladungen</translation>
+    </message>
+    <message>
+        <source>The invites others open in Roomcast to join this room, one per line; each carries the certificate&apos;s fingerprint</source>
+        <translation>Die Einladungen, die andere in Roomcast öffnen, um diesem Raum beizutreten, eine pro Zeile; jede trägt den Fingerabdruck des Zertifikats</translation>
+    </message>
+    <message>
+        <source>Copy the first invite, with the certificate&apos;s fingerprint; the password is never included</source>
+        <translation>Die erste Einladung mit dem Fingerabdruck des Zertifikats kopieren; das Passwort ist nie enthalten</translation>
+    </message>
+    <message>
         <source>Copied</source>
         <translation>Kopiert</translation>
     </message>
@@ -1088,6 +1306,81 @@
     <message>
         <source>Value</source>
         <translation>Wert</translation>
+    </message>
+</context>
+<context>
+    <name>KickDialog</name>
+    <message>
+        <source>Remove {name}</source>
+        <translation>{name} entfernen</translation>
+    </message>
+    <message>
+        <source>Remove {name} ({address}) from the room “{room}”?</source>
+        <translation>{name} ({address}) aus dem Raum „{room}“ entfernen?</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>optional</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Grund</translation>
+    </message>
+    <message>
+        <source>Why the member is removed; they read it when their connection closes</source>
+        <translation>Warum das Mitglied entfernt wird; es liest das, wenn seine Verbindung schließt</translation>
+    </message>
+    <message>
+        <source>&amp;Reason:</source>
+        <translation>&amp;Grund:</translation>
+    </message>
+    <message>
+        <source>Also ban this &amp;name</source>
+        <translation>Auch diesen &amp;Namen sperren</translation>
+    </message>
+    <message>
+        <source>Also ban this name</source>
+        <translation>Auch diesen Namen sperren</translation>
+    </message>
+    <message>
+        <source>Nobody can join as {name} again until you stop hosting</source>
+        <translation>Niemand kann wieder als {name} beitreten, bis Sie das Hosten beenden</translation>
+    </message>
+    <message>
+        <source>Also ban this a&amp;ddress for this session</source>
+        <translation>Auch diese &amp;Adresse für diese Sitzung sperren</translation>
+    </message>
+    <message>
+        <source>Also ban this address for this session</source>
+        <translation>Auch diese Adresse für diese Sitzung sperren</translation>
+    </message>
+    <message>
+        <source>Nobody from {address} can join until you stop hosting; people who share that address (one home or office network) are kept out too</source>
+        <translation>Niemand von {address} kann beitreten, bis Sie das Hosten beenden; wer diese Adresse teilt (ein Heim- oder Büronetz), bleibt ebenfalls draußen</translation>
+    </message>
+    <message>
+        <source>You connect from {address} too: banning it would shut you out</source>
+        <translation>Sie verbinden sich auch von {address}: eine Sperre würde Sie selbst aussperren</translation>
+    </message>
+    <message>
+        <source>&amp;Kick</source>
+        <translation>&amp;Entfernen</translation>
+    </message>
+    <message>
+        <source>Kick</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source>Close the member&apos;s connection with this reason</source>
+        <translation>Die Verbindung des Mitglieds mit diesem Grund schließen</translation>
+    </message>
+    <message>
+        <source>Close without removing anyone</source>
+        <translation>Schließen, ohne jemanden zu entfernen</translation>
+    </message>
+    <message>
+        <source>The member sees: {reason}</source>
+        <translation>Das Mitglied sieht: {reason}</translation>
     </message>
 </context>
 <context>
@@ -1170,6 +1463,18 @@
     <message>
         <source>Hosting</source>
         <translation>Hosten</translation>
+    </message>
+    <message>
+        <source>Rooms on your network…</source>
+        <translation>Räume in Ihrem Netzwerk …</translation>
+    </message>
+    <message>
+        <source>Rooms on your network</source>
+        <translation>Räume in Ihrem Netzwerk</translation>
+    </message>
+    <message>
+        <source>Rooms hosted with Roomcast on this network, to join with a click</source>
+        <translation>Mit Roomcast gehostete Räume in diesem Netzwerk, mit einem Klick zu betreten</translation>
     </message>
     <message>
         <source>Connection state</source>
@@ -1397,6 +1702,280 @@
     </message>
 </context>
 <context>
+    <name>Members</name>
+    <message>
+        <source>Room</source>
+        <extracomment>A ping that has waited this long (seconds) shows as &quot;no answer for N s&quot; instead of the last round trip. The server pings every 20 s and gives up after 20 more (server.defaults.PING_INTERVAL, PING_TIMEOUT); a healthy member answers in milliseconds, so 5 s is a connection in trouble. Unsent bytes from which a queue that is not going down is flagged. The server drops a member at 4 MiB (server.defaults.MAX_BUFFER); 64 KiB is twice websockets&apos; write high-water mark, so a busy but reading member does not trip it. RTT below this many seconds is shown in milliseconds. A row&apos;s identity: (room, name). Names are unique in a room (server.names). Right-aligned: numbers, so that their digits line up.</extracomment>
+        <translation>Raum</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
+        <source>Connected since</source>
+        <translation>Verbunden seit</translation>
+    </message>
+    <message>
+        <source>Round trip</source>
+        <translation>Umlaufzeit</translation>
+    </message>
+    <message>
+        <source>Unsent</source>
+        <translation>Ungesendet</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>Nachrichten</translation>
+    </message>
+    <message>
+        <source>The room the member joined</source>
+        <translation>Der Raum, dem das Mitglied beigetreten ist</translation>
+    </message>
+    <message>
+        <source>The member&apos;s name</source>
+        <translation>Der Name des Mitglieds</translation>
+    </message>
+    <message>
+        <source>The IP address the member connects from</source>
+        <translation>Die IP-Adresse, von der sich das Mitglied verbindet</translation>
+    </message>
+    <message>
+        <source>When the member joined, and for how long</source>
+        <translation>Wann das Mitglied beitrat, und seit wann</translation>
+    </message>
+    <message>
+        <source>How long the member&apos;s last answer to a ping took to arrive</source>
+        <translation>Wie lange die letzte Antwort des Mitglieds auf einen Ping brauchte</translation>
+    </message>
+    <message>
+        <source>Bytes waiting to be sent to the member: it grows when the member stops reading</source>
+        <translation>Bytes, die auf das Senden an das Mitglied warten: wächst, wenn das Mitglied nicht mehr liest</translation>
+    </message>
+    <message>
+        <source>Messages the member posted since joining</source>
+        <translation>Nachrichten, die das Mitglied seit dem Beitritt gesendet hat</translation>
+    </message>
+    <message>
+        <source>no answer for {seconds} s</source>
+        <translation>keine Antwort seit {seconds} s</translation>
+    </message>
+    <message>
+        <source>under 1 ms</source>
+        <translation>unter 1 ms</translation>
+    </message>
+    <message>
+        <source>{ms} ms</source>
+        <translation>{ms} ms</translation>
+    </message>
+    <message>
+        <source>{seconds} s</source>
+        <translation>{seconds} s</translation>
+    </message>
+    <message>
+        <source>No answer to a ping yet</source>
+        <translation>Noch keine Antwort auf einen Ping</translation>
+    </message>
+    <message>
+        <source>Last round trip: {ms} ms</source>
+        <translation>Letzte Umlaufzeit: {ms} ms</translation>
+    </message>
+    <message>
+        <source>A ping has waited {seconds} s for its answer</source>
+        <translation>Ein Ping wartet seit {seconds} s auf seine Antwort</translation>
+    </message>
+    <message>
+        <source>{count} bytes not yet taken by the member&apos;s connection</source>
+        <translation>{count} Bytes noch nicht von der Verbindung des Mitglieds übernommen</translation>
+    </message>
+    <message>
+        <source>for less than a minute</source>
+        <translation>seit weniger als einer Minute</translation>
+    </message>
+    <message>
+        <source>for {minutes} min</source>
+        <translation>seit {minutes} min</translation>
+    </message>
+    <message>
+        <source>for {hours} h</source>
+        <translation>seit {hours} h</translation>
+    </message>
+    <message>
+        <source>for {hours} h {minutes} min</source>
+        <translation>seit {hours} h {minutes} min</translation>
+    </message>
+    <message>
+        <source>for {days} d</source>
+        <translation>seit {days} T</translation>
+    </message>
+    <message>
+        <source>for {days} d {hours} h</source>
+        <translation>seit {days} T {hours} h</translation>
+    </message>
+    <message>
+        <source>{time}, {duration}</source>
+        <translation>{time}, {duration}</translation>
+    </message>
+    <message>
+        <source>Joined {time}</source>
+        <translation>Beigetreten {time}</translation>
+    </message>
+    <message>
+        <source>{name} (you)</source>
+        <translation>{name} (Sie)</translation>
+    </message>
+    <message>
+        <source>No answer to a ping for {seconds} s: the connection may be stuck</source>
+        <extracomment>The current ping has waited ``no_answer_after`` seconds or more. ``unsent_warning`` bytes or more wait, and fewer did not the last time. When the row was read (Unix time): &quot;for 3 min&quot; counts to it. The ``no_answer_after`` the row was made with (its RTT text uses it).</extracomment>
+        <translation>Seit {seconds} s keine Antwort auf einen Ping: die Verbindung hängt vielleicht</translation>
+    </message>
+    <message>
+        <source>{size} waiting to be sent and not going down: the member may not be reading</source>
+        <translation>{size} warten auf das Senden und werden nicht weniger: das Mitglied liest vielleicht nicht</translation>
+    </message>
+    <message>
+        <source>You host this room: you cannot remove yourself</source>
+        <translation>Sie hosten diesen Raum: Sie können sich nicht selbst entfernen</translation>
+    </message>
+    <message>
+        <source>{count} messages posted since joining</source>
+        <translation>{count} Nachrichten seit dem Beitritt gesendet</translation>
+    </message>
+</context>
+<context>
+    <name>MembersPanel</name>
+    <message>
+        <source>Cancel</source>
+        <extracomment>How often the panel asks for fresh member data while it is visible. A dialog&apos;s minimum width, in average characters of its font. The banned list&apos;s height at most, in lines: the member table gets the rest. The ``kind`` of banRequested and unbanRequested.</extracomment>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>People in this room</source>
+        <extracomment>The dialogs open now (None once closed: they delete themselves).</extracomment>
+        <translation>Personen in diesem Raum</translation>
+    </message>
+    <message>
+        <source>Each member&apos;s address, when they joined, round trip, unsent bytes and messages; select one to kick or ban them, or press Delete to kick</source>
+        <translation>Adresse, Beitritt, Umlaufzeit, ungesendete Bytes und Nachrichten jedes Mitglieds; wählen Sie eines aus, um es zu entfernen oder zu sperren, oder drücken Sie Entf zum Entfernen</translation>
+    </message>
+    <message>
+        <source>Kick…</source>
+        <translation>Entfernen …</translation>
+    </message>
+    <message>
+        <source>Kick</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source>Remove the selected member, with a reason they read (Delete in the table)</source>
+        <translation>Das ausgewählte Mitglied entfernen, mit einem Grund, den es liest (Entf in der Tabelle)</translation>
+    </message>
+    <message>
+        <source>Ban…</source>
+        <translation>Sperren …</translation>
+    </message>
+    <message>
+        <source>Ban</source>
+        <translation>Sperren</translation>
+    </message>
+    <message>
+        <source>Keep the selected member&apos;s name or address out until you stop hosting</source>
+        <translation>Name oder Adresse des ausgewählten Mitglieds aussperren, bis Sie das Hosten beenden</translation>
+    </message>
+    <message>
+        <source>Room &amp;password…</source>
+        <translation>Raum&amp;passwort …</translation>
+    </message>
+    <message>
+        <source>Room password</source>
+        <translation>Raumpasswort</translation>
+    </message>
+    <message>
+        <source>Set, change or clear the password people need to join</source>
+        <translation>Das Passwort zum Beitreten setzen, ändern oder entfernen</translation>
+    </message>
+    <message>
+        <source>Banned</source>
+        <translation>Gesperrt</translation>
+    </message>
+    <message>
+        <source>Names and addresses kept out until you stop hosting</source>
+        <translation>Namen und Adressen, die ausgesperrt sind, bis Sie das Hosten beenden</translation>
+    </message>
+    <message>
+        <source>Unban</source>
+        <translation>Entsperren</translation>
+    </message>
+    <message>
+        <source>Let the selected name or address join again</source>
+        <translation>Den ausgewählten Namen oder die Adresse wieder beitreten lassen</translation>
+    </message>
+    <message>
+        <source>Name: {name}</source>
+        <translation>Name: {name}</translation>
+    </message>
+    <message>
+        <source>Address: {address}</source>
+        <translation>Adresse: {address}</translation>
+    </message>
+    <message>
+        <source>Banned until you stop hosting:</source>
+        <translation>Gesperrt, bis Sie das Hosten beenden:</translation>
+    </message>
+    <message>
+        <source>Nobody is banned.</source>
+        <translation>Niemand ist gesperrt.</translation>
+    </message>
+    <message>
+        <source>Password: on</source>
+        <translation>Passwort: an</translation>
+    </message>
+    <message>
+        <source>Password: off</source>
+        <translation>Passwort: aus</translation>
+    </message>
+    <message>
+        <source>People who join need the room&apos;s password</source>
+        <translation>Wer beitritt, braucht das Passwort des Raums</translation>
+    </message>
+    <message>
+        <source>Anyone who can reach the room can join</source>
+        <translation>Alle, die den Raum erreichen, können beitreten</translation>
+    </message>
+    <message>
+        <source>&amp;Kick…</source>
+        <translation>&amp;Entfernen …</translation>
+    </message>
+    <message>
+        <source>Ban &amp;name</source>
+        <translation>&amp;Namen sperren</translation>
+    </message>
+    <message>
+        <source>Ban &amp;address</source>
+        <translation>&amp;Adresse sperren</translation>
+    </message>
+    <message>
+        <source>&amp;Copy address</source>
+        <translation>Adresse &amp;kopieren</translation>
+    </message>
+    <message>
+        <source>People in {rooms} rooms ({count})</source>
+        <translation>Personen in {rooms} Räumen ({count})</translation>
+    </message>
+    <message>
+        <source>People in this room ({count})</source>
+        <translation>Personen in diesem Raum ({count})</translation>
+    </message>
+    <message>
+        <source>You cannot remove yourself from the room you host</source>
+        <translation>Sie können sich nicht aus dem Raum entfernen, den Sie hosten</translation>
+    </message>
+</context>
+<context>
     <name>MessageDelegate</name>
     <message>
         <source>sending…</source>
@@ -1575,6 +2154,70 @@
     </message>
 </context>
 <context>
+    <name>NetworkRoomsDialog</name>
+    <message>
+        <source>Rooms on your network</source>
+        <extracomment>Seconds of finding nothing after which &quot;looking&quot; becomes &quot;nothing found yet&quot;. The lock&apos;s size in pixels. The DiscoveredRoom to join.</extracomment>
+        <translation>Räume in Ihrem Netzwerk</translation>
+    </message>
+    <message>
+        <source>Rooms hosted with Roomcast on this network, found by themselves; pick one and press Join</source>
+        <translation>Mit Roomcast gehostete Räume in diesem Netzwerk, von selbst gefunden; wählen Sie einen und drücken Sie Beitreten</translation>
+    </message>
+    <message>
+        <source>Rooms found</source>
+        <translation>Gefundene Räume</translation>
+    </message>
+    <message>
+        <source>Enter or a double click joins the selected room</source>
+        <translation>Eingabe oder ein Doppelklick betritt den ausgewählten Raum</translation>
+    </message>
+    <message>
+        <source>Search status</source>
+        <translation>Stand der Suche</translation>
+    </message>
+    <message>
+        <source>Whether rooms were found on this network</source>
+        <translation>Ob in diesem Netzwerk Räume gefunden wurden</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <source>Why rooms cannot be looked for</source>
+        <translation>Warum nicht nach Räumen gesucht werden kann</translation>
+    </message>
+    <message>
+        <source>&amp;Join</source>
+        <translation>&amp;Beitreten</translation>
+    </message>
+    <message>
+        <source>Join</source>
+        <translation>Beitreten</translation>
+    </message>
+    <message>
+        <source>Join the selected room, trusting the certificate it announces</source>
+        <translation>Dem ausgewählten Raum beitreten und dem angekündigten Zertifikat vertrauen</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>Close this list; rooms can be joined later</source>
+        <translation>Diese Liste schließen; Räume lassen sich später betreten</translation>
+    </message>
+    <message>
+        <source>Looking for rooms on this network…</source>
+        <translation>Suche nach Räumen in diesem Netzwerk …</translation>
+    </message>
+    <message>
+        <source>No rooms found yet. Rooms hosted with Roomcast on this network appear here by themselves.</source>
+        <translation>Noch keine Räume gefunden. Mit Roomcast gehostete Räume in diesem Netzwerk erscheinen hier von selbst.</translation>
+    </message>
+</context>
+<context>
     <name>Notifier</name>
     <message>
         <source>someone</source>
@@ -1600,6 +2243,101 @@
     <message>
         <source>({unread}, {mentions} @) </source>
         <translation>({unread}, {mentions} @) </translation>
+    </message>
+</context>
+<context>
+    <name>PasswordDialog</name>
+    <message>
+        <source>Room password</source>
+        <translation>Raumpasswort</translation>
+    </message>
+    <message>
+        <source>The room has a password.</source>
+        <translation>Der Raum hat ein Passwort.</translation>
+    </message>
+    <message>
+        <source>The room has no password: anyone who can reach it can join.</source>
+        <translation>Der Raum hat kein Passwort: alle, die ihn erreichen, können beitreten.</translation>
+    </message>
+    <message>
+        <source>Members already in the room stay. Everyone who joins from now on needs the password, reconnecting members included. Invites never carry it: tell it to people yourself.</source>
+        <translation>Mitglieder, die schon im Raum sind, bleiben. Alle, die ab jetzt beitreten, brauchen das Passwort, auch Mitglieder, die sich neu verbinden. Einladungen enthalten es nie: sagen Sie es den Leuten selbst.</translation>
+    </message>
+    <message>
+        <source>New password</source>
+        <translation>Neues Passwort</translation>
+    </message>
+    <message>
+        <source>The password people must give to join from now on</source>
+        <translation>Das Passwort, das ab jetzt zum Beitreten nötig ist</translation>
+    </message>
+    <message>
+        <source>Confirm the password</source>
+        <translation>Passwort bestätigen</translation>
+    </message>
+    <message>
+        <source>The same password again, to catch a typing mistake</source>
+        <translation>Dasselbe Passwort noch einmal, um Tippfehler zu erkennen</translation>
+    </message>
+    <message>
+        <source>&amp;New password:</source>
+        <translation>&amp;Neues Passwort:</translation>
+    </message>
+    <message>
+        <source>Con&amp;firm:</source>
+        <translation>&amp;Bestätigen:</translation>
+    </message>
+    <message>
+        <source>&amp;Show the password</source>
+        <translation>Passwort &amp;zeigen</translation>
+    </message>
+    <message>
+        <source>Show the password</source>
+        <translation>Passwort zeigen</translation>
+    </message>
+    <message>
+        <source>Show what is typed in both password fields</source>
+        <translation>Zeigen, was in beiden Passwortfeldern steht</translation>
+    </message>
+    <message>
+        <source>The two passwords differ.</source>
+        <translation>Die beiden Passwörter unterscheiden sich.</translation>
+    </message>
+    <message>
+        <source>Change &amp;password</source>
+        <translation>&amp;Passwort ändern</translation>
+    </message>
+    <message>
+        <source>Change password</source>
+        <translation>Passwort ändern</translation>
+    </message>
+    <message>
+        <source>Set &amp;password</source>
+        <translation>&amp;Passwort setzen</translation>
+    </message>
+    <message>
+        <source>Set password</source>
+        <translation>Passwort setzen</translation>
+    </message>
+    <message>
+        <source>Require this password from everyone who joins from now on</source>
+        <translation>Dieses Passwort ab jetzt von allen verlangen, die beitreten</translation>
+    </message>
+    <message>
+        <source>C&amp;lear password</source>
+        <translation>Passwort &amp;entfernen</translation>
+    </message>
+    <message>
+        <source>Clear password</source>
+        <translation>Passwort entfernen</translation>
+    </message>
+    <message>
+        <source>Open the room: anyone who can reach it can join without a password</source>
+        <translation>Den Raum öffnen: alle, die ihn erreichen, können ohne Passwort beitreten</translation>
+    </message>
+    <message>
+        <source>Close and keep the password as it is</source>
+        <translation>Schließen und das Passwort unverändert lassen</translation>
     </message>
 </context>
 <context>

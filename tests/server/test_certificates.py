@@ -94,3 +94,15 @@ def test_an_unwritable_folder_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert one_error_line(result.stderr).startswith(
         f"roomcast-server: error: --self-signed: cannot keep the certificate in {blocker / 'tls'}"
     )
+
+
+def test_a_stale_loose_temp_file_does_not_leak_its_mode_to_the_key(tmp_path: Path) -> None:
+    made = self_signed(tmp_path, ["127.0.0.1"])
+    stale = made.path.with_suffix(".tmp")
+    stale.write_bytes(b"left over")
+    stale.chmod(0o644)
+    made.path.unlink()
+    again = self_signed(tmp_path, ["127.0.0.1"])
+    assert again.made
+    assert again.path.stat().st_mode & 0o777 == 0o600
+    assert not stale.exists()

@@ -19,21 +19,31 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from desktop.links import invite_link
 from desktop.widgets.hosting import (
     DEFAULT_PORT,
     LOCAL_HOST,
+    MAX_INVITE_LINES,
     NETWORK_HOST,
     HostDialog,
     HostSettings,
     InvitePanel,
+    fingerprint_lines,
     is_loopback_address,
     qr_pixmap,
 )
+from server.certificates import fingerprint
 from tests.desktop.mnemonics import mnemonics, repeated, stray_ampersands
 from tests.helpers import need, run_unprivileged
 
 FIRST = "ws://192.168.1.23:8765/r/chat"
 SECOND = "ws://10.0.0.7:8765/r/chat"
+#: A certificate's fingerprint, and the invites of a room served with it.
+FP = fingerprint(b"a certificate's DER bytes")
+INVITES = [
+    invite_link("wss://192.168.1.23:8765/r/chat", FP),
+    invite_link("wss://10.0.0.7:8765/r/chat", FP),
+]
 
 
 @pytest.fixture
@@ -147,6 +157,35 @@ def test_prefilled_from_the_last_settings(qtbot: QtBot) -> None:
     assert dialog.settings() == previous
     assert HostDialog(None, previous).settings() == previous
     assert HostDialog(previous=HostSettings(room="x")).settings().host == NETWORK_HOST
+
+
+def test_finding_the_room_is_a_choice_for_the_network_only(
+    qtbot: QtBot, dialog: HostDialog
+) -> None:
+    box = dialog.advertise
+    assert box.text() == "&Let people on this network find the room"
+    assert box.isChecked() and box.isEnabled()  # on by default for "People on my network"
+    assert dialog.settings().advertise and dialog.settings().advertised
+    qtbot.mouseClick(dialog.local_only, Qt.MouseButton.LeftButton)
+    # Nothing is announced for "Only this computer"; the choice is kept for next time.
+    assert not box.isEnabled() and box.isChecked()
+    assert dialog.settings().advertise and not dialog.settings().advertised
+    qtbot.mouseClick(dialog.all_networks, Qt.MouseButton.LeftButton)
+    assert box.isEnabled()
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton)
+    assert not box.isChecked()
+    assert dialog.settings() == HostSettings(
+        room="chat", host=NETWORK_HOST, port=dialog.port.value(), advertise=False
+    )
+
+
+@pytest.mark.parametrize(("host", "enabled"), [(NETWORK_HOST, True), (LOCAL_HOST, False)])
+def test_the_find_choice_is_prefilled(qtbot: QtBot, host: str, enabled: bool) -> None:
+    dialog = HostDialog(previous=HostSettings(room="x", host=host, advertise=False))
+    qtbot.addWidget(dialog)
+    assert not dialog.advertise.isChecked()
+    assert dialog.advertise.isEnabled() is enabled
+    assert dialog.settings().advertise is False
 
 
 def in_use(port: int, free: int) -> str:
@@ -269,7 +308,7 @@ def test_the_port_label_is_a_mnemonic_for_the_port_box(qtbot: QtBot, dialog: Hos
 def test_no_mnemonic_is_taken_twice(dialog: HostDialog) -> None:
     found = mnemonics(dialog)
     assert repeated(found) == {}
-    assert sorted(found) == ["O", "R", "W"]
+    assert sorted(found) == ["L", "O", "R", "W"]
 
 
 def test_a_privileged_port_needs_administrator_rights() -> None:
@@ -470,3 +509,92 @@ def test_the_browser_link_has_its_own_copy_and_qr_code(qtbot: QtBot, panel: Invi
     # wss:// rooms have an https:// page.
     panel.set_invite(["wss://192.168.1.23:8765/r/chat"], "chat", password_set=False)
     assert panel.link() == "https://192.168.1.23:8765/r/chat"
+
+
+# --- encrypted rooms: fingerprint and browser note ----------------------------------
+
+
+def test_fingerprint_lines() -> None:
+    pairs = FP.split(":")
+    assert fingerprint_lines(FP) == ":".join(pairs[:16]) + "\n" + ":".join(pairs[16:])
+    assert fingerprint_lines(FP.replace(":", "").lower()) == fingerprint_lines(FP)
+    assert fingerprint_lines(FP, per_line=8).count("\n") == 3
+
+
+def test_an_encrypted_invite_shows_its_fingerprint_to_compare(
+    qtbot: QtBot, panel: InvitePanel
+) -> None:
+    assert INVITES[0].startswith("roomcasts://192.168.1.23:8765/r/chat#sha256=")
+    panel.resize(600, 900)
+    panel.set_invite(INVITES, "chat", password_set=True)
+    assert panel.addresses() == INVITES
+    assert panel.address_view.toPlainText().splitlines() == INVITES
+    assert panel.fingerprint() == FP
+    assert panel.fingerprint_label.isVisible()
+    assert panel.fingerprint_label.text() == "Certificate fingerprint (SHA-256):"
+    view = panel.fingerprint_view
+    assert view.isVisible()
+    # Two lines of 16 pairs where they fit; four of 8 in a narrow panel, never cut.
+    qtbot.waitUntil(lambda: [len(line.split(":")) for line in view.text().split("\n")] == [16, 16])
+    assert ":".join(view.text().split("\n")) == FP
+    assert view.width() >= view.fontMetrics().horizontalAdvance(view.text().split("\n")[0])
+    panel.resize(250, 900)
+    qtbot.waitUntil(lambda: [len(line.split(":")) for line in view.text().split("\n")] == [8] * 4)
+    assert ":".join(view.text().split("\n")) == FP
+    assert view.width() >= view.fontMetrics().horizontalAdvance(view.text().split("\n")[0])
+    flags = view.textInteractionFlags()
+    assert flags & Qt.TextInteractionFlag.TextSelectableByMouse
+    assert flags & Qt.TextInteractionFlag.TextSelectableByKeyboard
+    assert view.accessibleName() == "Certificate fingerprint"
+    # Copy invite: the first invite, fingerprint and all; the password is never in it.
+    assert panel.copy_button.text() == "Copy invite"
+    assert panel.copy_button.accessibleName() == "Copy invite"
+    assert panel.address_view.accessibleName() == "Invites"
+    with qtbot.waitSignal(panel.copied) as copied:
+        qtbot.mouseClick(panel.copy_button, Qt.MouseButton.LeftButton)
+    assert copied.args == [INVITES[0]]
+    assert QGuiApplication.clipboard().text() == INVITES[0]
+    qtbot.waitUntil(lambda: panel.copy_button.text() == "Copy invite", timeout=3000)
+    assert panel.password_note.isVisible()
+    # The app address of the QR code is the invite too.
+    panel.qr_choice.setCurrentIndex(1)
+    assert panel.qr_text() == INVITES[0]
+    assert all(w.accessibleName() for w in interactive_children(panel))
+
+
+def test_browser_guests_of_an_encrypted_room_are_told_what_they_see(panel: InvitePanel) -> None:
+    panel.set_invite(INVITES, "chat", password_set=False)
+    assert panel.link() == "https://192.168.1.23:8765/r/chat"  # TLS for the browser too
+    assert panel.browser_view.text() == panel.link()
+    note = panel.browser_note
+    assert note.isVisible() and note.wordWrap()
+    # What the guest sees, where the fingerprint is, what to do: two short sentences.
+    assert note.text() == (
+        "Browsers warn first: the certificate is this computer's own. Open the browser's "
+        "certificate viewer (left of the address); if its SHA-256 is the one above, continue."
+    )
+    # A plain room (only this computer): no fingerprint, no warning to explain.
+    panel.set_invite(["ws://127.0.0.1:8765/r/chat"], "chat", password_set=False)
+    assert panel.fingerprint() is None
+    assert panel.link() == "http://127.0.0.1:8765/r/chat"
+    hidden = (panel.fingerprint_label, panel.fingerprint_view, panel.browser_note)
+    assert not any(w.isVisible() for w in hidden)
+    assert panel.copy_button.text() == "Copy address"
+    assert panel.address_view.accessibleName() == "Join addresses"
+    panel.set_invite(INVITES, "chat", password_set=False)
+    panel.clear()
+    assert panel.fingerprint() is None
+    assert not any(w.isVisible() for w in hidden)
+
+
+def test_every_invite_is_shown_whole_in_a_narrow_panel(qtbot: QtBot, panel: InvitePanel) -> None:
+    panel.resize(240, 700)
+    panel.set_invite(INVITES, "chat", password_set=False)
+    view = panel.address_view
+    qtbot.waitUntil(lambda: view.verticalScrollBar().maximum() == 0)
+    spacing = view.fontMetrics().lineSpacing()
+    wrapped = view.height() // spacing
+    assert 2 < wrapped <= MAX_INVITE_LINES + 1  # two invites, each wrapped
+    panel.resize(2000, 700)
+    qtbot.waitUntil(lambda: view.height() // spacing < wrapped)  # refitted: fewer lines
+    assert view.verticalScrollBar().maximum() == 0
