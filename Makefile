@@ -9,7 +9,7 @@ VENV       := .venv
 VENV_BIN   := $(VENV)/bin
 VENV_PY    := $(VENV_BIN)/python
 STAMP      := $(VENV)/.roomcast-installed
-EXTRAS     := test,fast
+EXTRAS     := desktop,redis,self-signed,test,fast
 
 ARGS        ?=
 PYTEST_ARGS ?=
@@ -24,7 +24,7 @@ endif
 VENV_OK := $(shell $(VENV_PY) -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] < (3, 14))' >/dev/null 2>&1 && echo yes)
 
 .PHONY: help venv .venv run server lint format test clean distclean bench bench-scale-out dist screenshot i18n \
-        system-deps-qt system-deps-test FORCE
+        system-deps-qt system-deps-test typecheck-tree wheel FORCE
 
 help:
 	@echo "Roomcast make targets:"
@@ -33,7 +33,8 @@ help:
 	@echo "  make test         lint, then run pytest offscreen (PYTEST_ARGS=... to narrow)"
 	@echo "  make lint         ruff check, ruff format --check, translations, mypy, import contracts"
 	@echo "  make format       ruff check --fix, ruff format"
-	@echo "  make venv         create .venv and install .[test,fast] (PYTHON=... to choose)"
+	@echo "  make venv         create .venv and install .[$(EXTRAS)] (PYTHON=... to choose)"
+	@echo "  make wheel        build/wheel/: the sdist and the wheel, checked with twine"
 	@echo "  make clean        remove build/, dist/ and caches (keeps .venv)"
 	@echo "  make distclean    clean, and remove .venv too"
 	@echo "  make bench        benchmarks: the server vs Node.js ws, the window, the find bar (ARGS=--full)"
@@ -99,9 +100,22 @@ lint: venv
 	@echo "==> translations up to date"
 	@$(VENV_PY) scripts/i18n.py check
 	@echo "==> mypy"
+	@$(MAKE) --no-print-directory typecheck-tree
 	@$(VENV_BIN)/mypy
 	@echo "==> import contracts"
 	@$(VENV_BIN)/lint-imports --no-cache
+
+# mypy cannot follow setuptools' editable import hook: it reads the namespace
+# roomcast.server / roomcast.desktop through links to the folders.
+typecheck-tree:
+	@mkdir -p build/typecheck/roomcast
+	@ln -sfn ../../../server build/typecheck/roomcast/server
+	@ln -sfn ../../../desktop build/typecheck/roomcast/desktop
+
+# The sdist and the wheel (dist/), with the translations compiled first.
+wheel: venv i18n
+	@rm -rf build/wheel && $(VENV_PY) -m build --outdir build/wheel .
+	@$(VENV_BIN)/twine check --strict build/wheel/*
 
 format: venv
 	@$(VENV_BIN)/ruff check --fix .

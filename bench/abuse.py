@@ -10,7 +10,7 @@ A benchmark, not a timed test (the hostile suite, ``tests/hostile``, holds
 the assertions): it prints what the server did under a mixed siege and
 refuses to report a run that other work on the machine disturbed.
 
-The scene: ``python -m server`` with its DEFAULT limits and buffer, a
+The scene: ``python -m roomcast.server`` with its DEFAULT limits and buffer, a
 password (so that guessing means something), and a SQLite file whose room
 ``busy`` already holds 200 messages of 16,384 four-byte characters (12.5 MiB:
 what history and replay floods ask for). 100 honest clients (real

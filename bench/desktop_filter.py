@@ -45,11 +45,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QEventLoop, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel
 from PySide6.QtWidgets import QApplication
+from roomcast.desktop.filtering import MessageFilterModel, RowFilter
+from roomcast.desktop.models import MessageListModel
+from roomcast.desktop.rows import Direction, Row, RowKind, SendState, binary_summary, pretty_json
 
 from bench.desktop_ingest import PaintCounter, wait_until
-from desktop.filtering import MessageFilterModel, RowFilter
-from desktop.models import MessageListModel
-from desktop.rows import Direction, Row, RowKind, SendState, binary_summary, pretty_json
 
 TARGET_KEYSTROKE_MS = 100.0
 
@@ -135,7 +135,7 @@ def step(
     app: QApplication, view: object, proxy: MessageFilterModel, counter: PaintCounter, f: RowFilter
 ) -> float:
     """Apply ``f`` and wait for the paint; the wall time in ms."""
-    from desktop.widgets.message_view import MessageView
+    from roomcast.desktop.widgets.message_view import MessageView
 
     assert isinstance(view, MessageView)
     painted = counter.count
@@ -191,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
     args = parser.parse_args(argv)
 
-    from desktop.widgets.message_view import MessageView
+    from roomcast.desktop.widgets.message_view import MessageView
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)

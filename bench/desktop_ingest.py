@@ -82,12 +82,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication
-
-from desktop.models import MessageListModel
-from desktop.rows import Direction, Row, RowKind, SendState
-from desktop.timeline import Timeline
-from desktop.widgets.message_view import MessageView
-from server.protocol import ChatMessage
+from roomcast.desktop.models import MessageListModel
+from roomcast.desktop.rows import Direction, Row, RowKind, SendState
+from roomcast.desktop.timeline import Timeline
+from roomcast.desktop.widgets.message_view import MessageView
+from roomcast.server.protocol import ChatMessage
 
 SCENARIOS = {"three-rooms": 3, "one-room": 1}
 #: How often the room shown changes in each phase of the three-room scenario.
@@ -170,10 +169,10 @@ def make_frames(count: int, start_seq: int = 1, seed: int = 7) -> list[Row]:
     UTF-8 (8–256 bytes: hex preview), 5 % pings and pongs (control rows).
     Built as the session builds them: ``frame_row(classify(raw))``.
     """
-    from desktop.client import classify
-    from desktop.frames import control_text
-    from desktop.rows import Opcode
-    from desktop.session import frame_row
+    from roomcast.desktop.client import classify
+    from roomcast.desktop.frames import control_text
+    from roomcast.desktop.rows import Opcode
+    from roomcast.desktop.session import frame_row
 
     rng = random.Random(seed)
     base = datetime(2025, 1, 1, tzinfo=UTC)
@@ -523,7 +522,7 @@ class GcPauses:
 
 
 def cold_start(runs: int = 5) -> list[float]:
-    """Seconds from starting ``python -m desktop`` to its exit after showing the window."""
+    """Seconds from starting ``python -m roomcast.desktop`` to its exit after showing the window."""
     times = []
     for _ in range(runs):
         with tempfile.TemporaryDirectory(prefix="roomcast-cold-") as home:
@@ -531,7 +530,7 @@ def cold_start(runs: int = 5) -> list[float]:
             env.update(HOME=home, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
             started = time.perf_counter()
             subprocess.run(
-                [sys.executable, "-m", "desktop", "--quit-after", "0", "--name", "bench"],
+                [sys.executable, "-m", "roomcast.desktop", "--quit-after", "0", "--name", "bench"],
                 env=env,
                 check=True,
                 timeout=60,

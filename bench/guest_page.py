@@ -45,7 +45,7 @@ MESSAGES = 30
 
 def start_server() -> tuple[subprocess.Popen[str], str]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "server", "--port", "0", "--db", ":memory:"],
+        [sys.executable, "-m", "roomcast.server", "--port", "0", "--db", ":memory:"],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,

@@ -84,7 +84,7 @@ def redis(work: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
 
 
 def start_node(work: Path, redis_url: str, tag: str) -> tuple[Child, str]:
-    argv = [sys.executable, "-m", "server", "--port", "0", "--redis", redis_url]
+    argv = [sys.executable, "-m", "roomcast.server", "--port", "0", "--redis", redis_url]
     argv += ["--rate", "1000000", "--burst", "1000000", "--max-buffer", "64M"]
     argv += ["--log-level", "warning", *NO_LIMITS]
     child = Child(tag, pinned(SERVER_CORE, argv), work)

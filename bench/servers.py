@@ -10,7 +10,7 @@ Two servers (three with history off) take turns, A B A B…, under the same
 load generator, ``bench/node/loadgen.js``: one Node.js process holding every
 client connection, pinned to another core than the server (``taskset``).
 
-- **roomcast**: ``python -m server`` with its history in a SQLite file (the
+- **roomcast**: ``python -m roomcast.server`` with its history in a SQLite file (the
   default set-up), rate limits raised out of the way.
 - **roomcast-mem**: the same with ``--db :memory:`` (history on vs off).
 - **node**: ``bench/node/reference-server.js``, the tutorial's ``ws`` server:

@@ -1,8 +1,8 @@
-"""``python -m desktop``: the same as the ``roomcast`` command."""
+"""``python -m roomcast.desktop``: the same as the ``roomcast`` command."""
 
 import sys
 
-from desktop.app import main
+from roomcast.desktop.launch import main
 
 if __name__ == "__main__":
     sys.exit(main())

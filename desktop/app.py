@@ -28,7 +28,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from server import __version__
+from roomcast.server import __version__
 
 from .links import EXAMPLE_URL, WS_SCHEMES, split_urls
 
@@ -138,8 +138,7 @@ def _run_gui(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QCoreApplication, QSettings, QTimer
     from PySide6.QtWidgets import QApplication, QInputDialog
     from qasync import QEventLoop
-
-    from server.protocol import MAX_NAME_CHARS
+    from roomcast.server.protocol import MAX_NAME_CHARS
 
     from .i18n import install_translators
     from .main_window import MainWindow
@@ -271,7 +270,7 @@ def install_error_reporting(
 ) -> Callable[[], None]:
     """Nothing raises into the Qt event loop unseen: a failing slot or callback
     is logged with its traceback and shown as a notice. Returns the undo."""
-    from server.notices import Severity
+    from roomcast.server.notices import Severity
 
     def report(text: str) -> None:
         session.report(Severity.ERROR, text)
@@ -298,7 +297,7 @@ def install_error_reporting(
 
 
 def _os_user() -> str:
-    from server.protocol import MAX_NAME_CHARS  # here: --help and --version stay fast
+    from roomcast.server.protocol import MAX_NAME_CHARS  # here: --help and --version stay fast
 
     try:
         return getpass.getuser()[:MAX_NAME_CHARS]

@@ -38,27 +38,16 @@ from ssl import SSLCertVerificationError, SSLContext, SSLError, create_default_c
 from typing import Any, Final, Literal, TypeVar
 from urllib.parse import urlsplit
 
-from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import (
-    ConnectionClosed,
-    InvalidHandshake,
-    InvalidMessage,
-    InvalidStatus,
-)
-from websockets.frames import CTRL_OPCODES, Frame
-from websockets.frames import Opcode as WsOpcode
-from websockets.typing import Subprotocol
-
-from desktop import tls
-from desktop.connection_options import ConnectionOptions, with_query
-from desktop.links import host_port, room_key, validate_url
-from desktop.rows import Direction, Opcode, SendState
-from desktop.texts import QT_TRANSLATE_NOOP, untranslated
-from server import __version__
-from server.defaults import HOST_STOPPED_REASON
-from server.errors import ProtocolError
-from server.notices import Notice, Severity
-from server.protocol import (
+from roomcast.desktop import tls
+from roomcast.desktop.connection_options import ConnectionOptions, with_query
+from roomcast.desktop.links import host_port, room_key, validate_url
+from roomcast.desktop.rows import Direction, Opcode, SendState
+from roomcast.desktop.texts import QT_TRANSLATE_NOOP, untranslated
+from roomcast.server import __version__
+from roomcast.server.defaults import HOST_STOPPED_REASON
+from roomcast.server.errors import ProtocolError
+from roomcast.server.notices import Notice, Severity
+from roomcast.server.protocol import (
     DEFAULT_HISTORY_LIMIT,
     SUBPROTOCOL,
     ChatMessage,
@@ -72,6 +61,16 @@ from server.protocol import (
     dumps,
     parse_server_frame,
 )
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import (
+    ConnectionClosed,
+    InvalidHandshake,
+    InvalidMessage,
+    InvalidStatus,
+)
+from websockets.frames import CTRL_OPCODES, Frame
+from websockets.frames import Opcode as WsOpcode
+from websockets.typing import Subprotocol
 
 __all__ = [
     "HOST_STOPPED_REASON",

@@ -40,7 +40,7 @@ from dataclasses import dataclass, replace
 from typing import Final
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from desktop.texts import QT_TRANSLATE_NOOP, untranslated
+from roomcast.desktop.texts import QT_TRANSLATE_NOOP, untranslated
 
 __all__ = [
     "MAX_OPEN_TIMEOUT",

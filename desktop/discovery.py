@@ -63,11 +63,11 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
-from desktop import client
-from desktop.links import invite_link
-from desktop.texts import QT_TRANSLATE_NOOP
-from desktop.tls import parse_fingerprint
-from server.protocol import ROOM_NAME_RE
+from roomcast.desktop import client
+from roomcast.desktop.links import invite_link
+from roomcast.desktop.texts import QT_TRANSLATE_NOOP
+from roomcast.desktop.tls import parse_fingerprint
+from roomcast.server.protocol import ROOM_NAME_RE
 
 if TYPE_CHECKING:  # zeroconf costs ~110 ms to import: only when discovery starts
     from zeroconf import InterfaceChoice, ServiceStateChange, Zeroconf

@@ -49,8 +49,8 @@ from enum import Enum
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
-from desktop.rows import Direction, Opcode, Row, RowKind, SendState
-from server.notices import Severity
+from roomcast.desktop.rows import Direction, Opcode, Row, RowKind, SendState
+from roomcast.server.notices import Severity
 
 #: The header's ``format``: how a reader knows the file is one of ours.
 FORMAT = "roomcast-session"

@@ -57,10 +57,9 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-
-from desktop.models import MessageListModel
-from desktop.row_roles import ROW_FLAGS, role_names, row_data
-from desktop.rows import Direction, Row, RowKind
+from roomcast.desktop.models import MessageListModel
+from roomcast.desktop.row_roles import ROW_FLAGS, role_names, row_data
+from roomcast.desktop.rows import Direction, Row, RowKind
 
 _ModelIndex = QModelIndex | QPersistentModelIndex
 

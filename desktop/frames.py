@@ -39,8 +39,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final, Literal
 
-from desktop.rows import Direction, Opcode, Row, RowKind, opcode_of
-from desktop.texts import QT_TRANSLATE_NOOP, untranslated
+from roomcast.desktop.rows import Direction, Opcode, Row, RowKind, opcode_of
+from roomcast.desktop.texts import QT_TRANSLATE_NOOP, untranslated
 
 __all__ = [
     "BYTES_PER_LINE",

@@ -35,13 +35,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from desktop import client
-from desktop.links import from_link, invite_link
-from desktop.texts import QT_TRANSLATE_NOOP
-from server.certificates import SelfSigned, self_signed
-from server.defaults import HOST_STOPPED_REASON, PORT
-from server.errors import ListenError
-from server.netinfo import is_loopback, is_wildcard, lan_ipv4_addresses
+from roomcast.desktop import client
+from roomcast.desktop.links import from_link, invite_link
+from roomcast.desktop.texts import QT_TRANSLATE_NOOP
+from roomcast.server.certificates import SelfSigned, self_signed
+from roomcast.server.defaults import HOST_STOPPED_REASON, PORT
+from roomcast.server.errors import ListenError
+from roomcast.server.netinfo import is_loopback, is_wildcard, lan_ipv4_addresses
 
 __all__ = [
     "ALL_NETWORKS",

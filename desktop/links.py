@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from typing import Final
 from urllib.parse import urlsplit
 
-from server.defaults import HOST, PORT
+from roomcast.server.defaults import HOST, PORT
 
 __all__ = [
     "EXAMPLE_URL",

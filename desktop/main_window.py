@@ -37,9 +37,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from server import __version__
-from server.notices import Notice, Severity
+from roomcast.server import __version__
+from roomcast.server.notices import Notice, Severity
 
 from .client import ConnectionState, Status
 from .connection_options import ConnectionOptions

@@ -36,10 +36,10 @@ from datetime import datetime
 from enum import Enum, IntEnum
 from typing import Final, TypeAlias
 
-from desktop import client
-from desktop.frames import compact_size, full_time
-from desktop.texts import QT_TRANSLATE_NOOP
-from server.admin import MemberInfo
+from roomcast.desktop import client
+from roomcast.desktop.frames import compact_size, full_time
+from roomcast.desktop.texts import QT_TRANSLATE_NOOP
+from roomcast.server.admin import MemberInfo
 
 __all__ = [
     "NO_ANSWER_AFTER",

@@ -30,8 +30,7 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-
-from desktop.row_roles import (
+from roomcast.desktop.row_roles import (
     CHANGE_ROLES,
     QT_TRANSLATE_NOOP,
     ROW_FLAGS,
@@ -40,8 +39,8 @@ from desktop.row_roles import (
     role_names,
     row_data,
 )
-from desktop.rows import Row
-from desktop.timeline import Change, Timeline
+from roomcast.desktop.rows import Row
+from roomcast.desktop.timeline import Change, Timeline
 
 # Roles and QT_TRANSLATE_NOOP live in desktop.row_roles; re-exported for the
 # modules that import them from here (desktop/widgets/message_view.py,

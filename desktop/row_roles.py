@@ -18,10 +18,9 @@ from enum import IntEnum
 from typing import Any, overload
 
 from PySide6.QtCore import QByteArray, QCoreApplication, Qt
-
-from desktop.rows import Direction, Row, RowKind, SendState
-from desktop.texts import QT_TRANSLATE_NOOP
-from desktop.timeline import Change
+from roomcast.desktop.rows import Direction, Row, RowKind, SendState
+from roomcast.desktop.texts import QT_TRANSLATE_NOOP
+from roomcast.desktop.timeline import Change
 
 __all__ = [
     "CHANGE_ROLES",

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import Enum
 
-from desktop.texts import QT_TRANSLATE_NOOP, untranslated
-from server.notices import Severity
+from roomcast.desktop.texts import QT_TRANSLATE_NOOP, untranslated
+from roomcast.server.notices import Severity
 
 
 class RowKind(Enum):

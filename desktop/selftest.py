@@ -32,7 +32,7 @@ async def _until(what: str, predicate: Callable[[], object], timeout: float = 10
 
 
 async def _exercise(folder: Path) -> str:
-    from server.notices import Severity
+    from roomcast.server.notices import Severity
 
     from .client import ConnectionState, RoomClient
     from .hosting import LOCAL_ONLY, HostSettings

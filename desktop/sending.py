@@ -54,7 +54,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from desktop.texts import QT_TRANSLATE_NOOP, untranslated
+from roomcast.desktop.texts import QT_TRANSLATE_NOOP, untranslated
 
 __all__ = [
     "MAX_FILE_BYTES",

@@ -32,14 +32,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
-
-from server.app import RoomServer, ServerConfig
-from server.defaults import HOST_STOPPED_REASON
-from server.errors import ConfigError, ListenError
-from server.names import name_key
-from server.netinfo import is_loopback, is_wildcard, lan_ipv4_addresses
-from server.notices import Notice, Notices, Severity
-from server.protocol import (
+from roomcast.server.app import RoomServer, ServerConfig
+from roomcast.server.defaults import HOST_STOPPED_REASON
+from roomcast.server.errors import ConfigError, ListenError
+from roomcast.server.names import name_key
+from roomcast.server.netinfo import is_loopback, is_wildcard, lan_ipv4_addresses
+from roomcast.server.notices import Notice, Notices, Severity
+from roomcast.server.protocol import (
     MAX_PASSWORD_CHARS,
     ChatMessage,
     Error,
@@ -83,7 +82,7 @@ from .sending import Outgoing, SendMode
 from .timeline import Timeline, reset_text
 
 if TYPE_CHECKING:
-    from server.admin import MemberInfo
+    from roomcast.server.admin import MemberInfo
 
 log = logging.getLogger("roomcast.session")
 

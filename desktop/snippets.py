@@ -43,7 +43,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Final
 
-from desktop.texts import QT_TRANSLATE_NOOP, untranslated
+from roomcast.desktop.texts import QT_TRANSLATE_NOOP, untranslated
 
 from .sending import BinaryFormat, SendMode, format_size, size_over
 

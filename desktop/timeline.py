@@ -50,8 +50,8 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import NamedTuple, Protocol
 
-from desktop.texts import QT_TRANSLATE_NOOP, untranslated
-from server.notices import Severity
+from roomcast.desktop.texts import QT_TRANSLATE_NOOP, untranslated
+from roomcast.server.notices import Severity
 
 from .rows import Row, RowKind, SendState
 

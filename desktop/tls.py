@@ -37,8 +37,10 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Final
 from urllib.parse import urlsplit
 
-from desktop.texts import QT_TRANSLATE_NOOP, untranslated
-from server.certificates import fingerprint  # one definition: the server pins nothing, it prints it
+from roomcast.desktop.texts import QT_TRANSLATE_NOOP, untranslated
+from roomcast.server.certificates import (
+    fingerprint,
+)  # one definition: the server pins nothing, it prints it
 
 __all__ = [
     "CLOSE_TIMEOUT",

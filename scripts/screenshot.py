@@ -33,14 +33,13 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QWidget
 from qasync import QEventLoop
+from roomcast.desktop.client import ConnectionState
+from roomcast.desktop.main_window import MainWindow
+from roomcast.desktop.models import MessageListModel
+from roomcast.desktop.session import ChatSession
+from roomcast.server.app import RoomServer, ServerConfig
 from websockets.asyncio.client import connect
 from websockets.typing import Subprotocol
-
-from desktop.client import ConnectionState
-from desktop.main_window import MainWindow
-from desktop.models import MessageListModel
-from desktop.session import ChatSession
-from server.app import RoomServer, ServerConfig
 
 SHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 OUT = SHOTS / "conversation.png"
@@ -140,9 +139,9 @@ async def host(app: QApplication) -> list[Path]:
     """The window hosting a room for the network: the invite panel with the
     certificate's fingerprint, the member table under the conversation; then
     the kick dialog for one of them."""
-    from desktop import tls
-    from desktop.hosting import ALL_NETWORKS, HostSettings
-    from desktop.links import from_link
+    from roomcast.desktop import tls
+    from roomcast.desktop.hosting import ALL_NETWORKS, HostSettings
+    from roomcast.desktop.links import from_link
 
     window, session = new_window(1180, 880)
     window.connection_bar.name_edit.setText("alice")
@@ -183,8 +182,8 @@ async def host(app: QApplication) -> list[Path]:
 async def network_rooms(app: QApplication) -> Path:
     """Rooms on your network: two rooms others host (one with a password),
     listed in the dialog of a third window."""
-    from desktop.discovery import Advert, Advertiser
-    from desktop.hosting import ALL_NETWORKS, HostSettings
+    from roomcast.desktop.discovery import Advert, Advertiser
+    from roomcast.desktop.hosting import ALL_NETWORKS, HostSettings
 
     hosting, hosting_session = new_window(900, 600)
     await hosting_session.host(HostSettings(room="team", host=ALL_NETWORKS, port=0), "alice")
@@ -221,8 +220,8 @@ async def network_rooms(app: QApplication) -> Path:
 
 async def themes(app: QApplication) -> list[Path]:
     """The conversation in the light and the dark theme, the find bar open."""
-    from desktop.filtering import RowFilter
-    from desktop.theme import Theme
+    from roomcast.desktop.filtering import RowFilter
+    from roomcast.desktop.theme import Theme
 
     async with RoomServer(ServerConfig(port=0)) as server:
         url = server.urls[0] + "r/team"
@@ -294,7 +293,7 @@ async def rooms(app: QApplication) -> list[Path]:
     """Three rooms at once: one hosted here, two on two servers; messages
     arrive in all of them while one is shown. Then Quit, with guests in the
     hosted room: the question it asks."""
-    from desktop.hosting import LOCAL_ONLY, HostSettings
+    from roomcast.desktop.hosting import LOCAL_ONLY, HostSettings
 
     async with RoomServer(ServerConfig(port=0)) as one, RoomServer(ServerConfig(port=0)) as two:
         window, session = new_window(1100, 640, tray=True)
@@ -345,13 +344,12 @@ async def rooms(app: QApplication) -> list[Path]:
 
 async def inspector(app: QApplication) -> list[Path]:
     """A foreign server's frames: JSON, text, binary, pings; the detail pane."""
+    from roomcast.desktop.connection_options import ConnectionOptions
+    from roomcast.desktop.models import Roles
+    from roomcast.desktop.rows import RowKind
+    from roomcast.desktop.sending import BinaryFormat, SendMode
+    from roomcast.desktop.snippets import SavedMessage
     from websockets.asyncio.server import ServerConnection, serve
-
-    from desktop.connection_options import ConnectionOptions
-    from desktop.models import Roles
-    from desktop.rows import RowKind
-    from desktop.sending import BinaryFormat, SendMode
-    from desktop.snippets import SavedMessage
 
     order = {
         "type": "order",

@@ -24,6 +24,7 @@ from . import __version__, defaults
 from .app import RoomServer, ServerConfig
 from .certificates import SelfSigned, self_signed
 from .errors import ConfigError
+from .logs import FORMATS, LEVELS, configure
 from .netinfo import is_wildcard, lan_ipv4_addresses
 
 log = logging.getLogger("roomcast.server")
@@ -272,8 +273,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--log-level",
         default="info",
-        choices=["debug", "info", "warning", "error"],
+        choices=LEVELS,
         help="(default: %(default)s)",
+    )
+    p.add_argument(
+        "--log-format",
+        default=FORMATS[0],
+        choices=FORMATS,
+        help="log lines on stderr: text for people, json for log shippers: one object "
+        "per line with time, level, logger, event, and room and remote when known "
+        "(docs/operating.md; default: %(default)s)",
     )
     return p
 
@@ -292,6 +301,10 @@ def own_certificate(args: argparse.Namespace) -> SelfSigned:
     folder = args.self_signed_dir or default_db_path().parent / "tls"
     try:
         return self_signed(folder, certificate_hosts(args.host))
+    except ModuleNotFoundError as exc:  # an extra (pyproject.toml)
+        raise ConfigError(
+            f"--self-signed needs the {exc.name} package: pip install 'roomcast[self-signed]'"
+        ) from None
     except OSError as exc:
         raise ConfigError(
             f"--self-signed: cannot keep the certificate in {folder}: {exc.strerror or exc}"
@@ -404,11 +417,7 @@ def _announce(server: RoomServer, fingerprint: str | None = None) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=args.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    configure(args.log_level, args.log_format, sys.stderr)
     if args.log_level != "debug":
         # websockets logs every failed handshake (port scanners, browsers we
         # refused) with a traceback; one line from us is enough.

@@ -251,7 +251,12 @@ class _Conn:
                     if report is not None:
                         server.notices.warning(report)
                     elif code == 1008:
-                        log.info("refused a client of room %r: %s", room and room.name, reason)
+                        log.info(
+                            "refused a client of room %r: %s",
+                            room and room.name,
+                            reason,
+                            extra={"room": room and room.name, "remote": wire.remote},
+                        )
                     if abort:
                         wire.fail(code, reason)
                     else:
@@ -423,8 +428,13 @@ class RoomServer:
         cfg = self.config
         if cfg.redis:
             # Imported here: the redis client costs start-up time (the desktop
-            # app's embedded server never shares rooms).
-            from .redis_hub import RedisHub
+            # app's embedded server never shares rooms), and it is an extra.
+            try:
+                from .redis_hub import RedisHub
+            except ModuleNotFoundError as exc:
+                raise ConfigError(
+                    f"--redis needs the {exc.name} package: pip install 'roomcast[redis]'"
+                ) from None
 
             return RedisHub(cfg.redis, self, retention=cfg.retention, heartbeat=cfg.redis_heartbeat)
         history = SQLiteHistory(cfg.db, busy_deadline=cfg.history_busy_deadline)
@@ -584,7 +594,12 @@ class RoomServer:
     def handler_failed(self, wire: Connection, exc: Exception) -> None:
         conn: _Conn | None = wire.context
         name = conn.room.name if conn is not None and conn.room is not None else wire.path
-        log.error("unexpected error on a connection to room %r", name, exc_info=exc)
+        log.error(
+            "unexpected error on a connection to room %r",
+            name,
+            exc_info=exc,
+            extra={"room": name, "remote": wire.remote},
+        )
         self.notices.error(f"unexpected server error in room {name!r}: {exc!r}")
 
     def drained(self, wire: Connection) -> None:

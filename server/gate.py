@@ -179,7 +179,11 @@ class Gate:
             return response
         origin = request.headers.get("Origin")
         if origin is not None and not self.origin_allowed(origin, request.headers.get("Host")):
-            log.warning("refused a browser connection from origin %s", origin)
+            log.warning(
+                "refused a browser connection from origin %s",
+                origin,
+                extra={"room": room, "remote": ws.remote},
+            )
             return ws.respond(
                 http.HTTPStatus.FORBIDDEN,
                 f"Origin {origin} is not allowed here; the operator can allow it "
@@ -189,7 +193,12 @@ class Gate:
             address = self.address(ws)
             refusal = self.limits.admit(address, room, self.clock())
             if refusal is not None:
-                log.debug("refused a connection from %s: %s", address, refusal.reason)
+                log.debug(
+                    "refused a connection from %s: %s",
+                    address,
+                    refusal.reason,
+                    extra={"room": room, "remote": ws.remote},
+                )
                 return refuse(ws, refusal)
         return None
 

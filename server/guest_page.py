@@ -127,7 +127,7 @@ class WebFiles:
         """
         assets: dict[str, Asset] = {}
         try:
-            root = folder if folder is not None else resources.files("server") / WEB_FOLDER
+            root = folder if folder is not None else resources.files("roomcast.server") / WEB_FOLDER
             entries = list(root.iterdir()) if root.is_dir() else []
         except (OSError, ImportError) as exc:
             log.warning("the browser guest page cannot be read: %s", exc)

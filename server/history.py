@@ -240,7 +240,13 @@ class SQLiteHistory:
                 )
                 db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
                 db.execute("COMMIT")
-            self._epoch = db.execute("SELECT value FROM meta WHERE key = 'epoch'").fetchone()[0]
+            row = db.execute("SELECT value FROM meta WHERE key = 'epoch'").fetchone()
+            if row is None:
+                # Deleted on purpose (a restored backup: docs/operating.md,
+                # Restore): this file starts a new lifetime, and clients reset.
+                row = (secrets.token_hex(8),)
+                db.execute("INSERT OR IGNORE INTO meta VALUES ('epoch', ?)", row)
+            self._epoch = row[0]
         except sqlite3.Error as exc:
             if db.in_transaction:
                 with contextlib.suppress(sqlite3.Error):

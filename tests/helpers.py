@@ -19,15 +19,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from roomcast.server.app import RoomServer, ServerConfig
+from roomcast.server.protocol import SUBPROTOCOL
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.client import ClientProtocol
 from websockets.exceptions import ConnectionClosed
 from websockets.frames import Frame
 from websockets.http11 import Response
 from websockets.uri import parse_uri
-
-from server.app import RoomServer, ServerConfig
-from server.protocol import SUBPROTOCOL
 
 ROOT = Path(__file__).resolve().parents[1]
 REQUIRE_ALL = os.environ.get("ROOMCAST_REQUIRE_ALL") == "1"
@@ -229,7 +228,7 @@ def run_module_code(script: str) -> subprocess.CompletedProcess[str]:
 
 @dataclass
 class ServerProcess:
-    """``python -m server`` in a subprocess, as an operator runs it."""
+    """``python -m roomcast.server`` in a subprocess, as an operator runs it."""
 
     proc: subprocess.Popen[str]
     url: str
@@ -256,7 +255,7 @@ def server_process(*args: str, timeout: float = WAIT) -> Iterator[ServerProcess]
     see them. The banner is complete once its ``Rooms:`` line has arrived.
     """
     proc = subprocess.Popen(
-        [sys.executable, "-m", "server", "--port", "0", *args],
+        [sys.executable, "-m", "roomcast.server", "--port", "0", *args],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

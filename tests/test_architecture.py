@@ -40,20 +40,28 @@ ROOTS: list[str] = CONFIG["root_packages"]
 
 #: One wrong import per contract: (module, the line it gets, the chain reported).
 WRONG: dict[str, tuple[str, str, str]] = {
-    "server-headless": ("server.hub", "import desktop.session", "server.hub -> desktop.session"),
+    "server-headless": (
+        "roomcast.server.hub",
+        "import roomcast.desktop.session",
+        "roomcast.server.hub -> roomcast.desktop.session",
+    ),
     # Indirect: rows imports nothing Qt itself, but a module that does.
     "desktop-core-qt-free": (
-        "desktop.rows",
-        "from desktop.theme import palette",
-        "desktop.rows -> desktop.theme",
+        "roomcast.desktop.rows",
+        "from roomcast.desktop.theme import palette",
+        "roomcast.desktop.rows -> roomcast.desktop.theme",
     ),
     # The cycle desktop/links.py broke: a widget reaching up for the session.
     "widgets-below-the-window": (
-        "desktop.widgets.saved",
-        "from desktop.session import split_urls",
-        "desktop.widgets.saved -> desktop.session",
+        "roomcast.desktop.widgets.saved",
+        "from roomcast.desktop.session import split_urls",
+        "roomcast.desktop.widgets.saved -> roomcast.desktop.session",
     ),
-    "server-core-sans-io": ("server.room", "import asyncio", "server.room -> asyncio"),
+    "server-core-sans-io": (
+        "roomcast.server.room",
+        "import asyncio",
+        "roomcast.server.room -> asyncio",
+    ),
 }
 
 
@@ -89,13 +97,15 @@ def statuses(output: str) -> dict[str, str]:
 
 
 def write_module(root: Path, module: str, text: str = "") -> None:
-    """``a.b.c`` as root/a/b/c.py, with an __init__.py in every package on the way."""
+    """``a.b.c`` as root/a/b/c.py, with an __init__.py in every package on the
+    way but roomcast: a namespace package (PEP 420), as installed."""
     *packages, name = module.split(".")
     folder = root
     for package in packages:
         folder /= package
         folder.mkdir(exist_ok=True)
-        (folder / "__init__.py").touch()
+        if folder != root / "roomcast":
+            (folder / "__init__.py").touch()
     path = folder / f"{name}.py"
     path.write_text(f"{text}\n" if text else "")
 
@@ -108,11 +118,13 @@ def tree(tmp_path: Path) -> Path:
         write_module(tmp_path, f"{root}.__init__")
     for contract in CONTRACTS.values():
         for module in [*contract["source_modules"], *contract["forbidden_modules"]]:
-            if module.split(".")[0] in ROOTS and "." in module:
+            if any(module.startswith(f"{root}.") for root in ROOTS):
                 write_module(tmp_path, module)
-    write_module(tmp_path, "server.hub")
-    write_module(tmp_path, "desktop.theme", "from PySide6.QtGui import QPalette as palette")
-    write_module(tmp_path, "desktop.widgets.saved")
+    write_module(tmp_path, "roomcast.server.hub")
+    write_module(
+        tmp_path, "roomcast.desktop.theme", "from PySide6.QtGui import QPalette as palette"
+    )
+    write_module(tmp_path, "roomcast.desktop.widgets.saved")
     return tmp_path
 
 
@@ -165,3 +177,25 @@ def test_every_desktop_module_has_its_test_file() -> None:
         if not test.exists():
             missing.append(f"{source}: no {test.relative_to(ROOT).as_posix()}")
     assert missing == []
+
+
+# -- one namespace ------------------------------------------------------------------
+
+OLD_IMPORT = re.compile(r"\b(from|import) (server|desktop)(\.| import)")
+
+
+def test_the_code_imports_the_namespace_only() -> None:
+    """Installed, the code is roomcast.server and roomcast.desktop (pyproject.toml,
+    docs/packaging.md). In a checkout the folders are importable as `server` and
+    `desktop` too, and importing `server.x` so (even in a string a test runs in
+    a subprocess) would load a second copy of the module beside the real one."""
+    folders = ("server", "desktop", "tests", "bench", "scripts", "packaging")
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for folder in folders
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        if "node_modules" not in path.parts
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if OLD_IMPORT.search(line)
+    ]
+    assert offenders == []

@@ -41,8 +41,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from desktop.connection_options import (
+from roomcast.desktop.connection_options import (
     MAX_OPEN_TIMEOUT,
     MAX_PING_SECONDS,
     MIN_SECONDS,
@@ -50,7 +49,7 @@ from desktop.connection_options import (
     check_options,
     is_secret_header,
 )
-from desktop.tls import PinStore, endpoint
+from roomcast.desktop.tls import PinStore, endpoint
 
 __all__ = ["ConnectionOptionsWidget"]
 

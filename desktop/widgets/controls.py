@@ -25,10 +25,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from desktop.links import EXAMPLE_URL
-from desktop.sending import BinaryFormat, PayloadError, SendMode, encode
-from server.protocol import MAX_NAME_CHARS
+from roomcast.desktop.links import EXAMPLE_URL
+from roomcast.desktop.sending import BinaryFormat, PayloadError, SendMode, encode
+from roomcast.server.protocol import MAX_NAME_CHARS
 
 from .feedback import ErrorLabel
 from .send_mode import SendModeSelector, placeholder_for

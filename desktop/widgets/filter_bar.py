@@ -31,10 +31,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from desktop.filtering import BOTH_DIRECTIONS, MessageFilterModel, RowFilter
-from desktop.rows import Direction, RowKind
-from desktop.widgets.message_view import MessageView, error_color
+from roomcast.desktop.filtering import BOTH_DIRECTIONS, MessageFilterModel, RowFilter
+from roomcast.desktop.rows import Direction, RowKind
+from roomcast.desktop.widgets.message_view import MessageView, error_color
 
 #: How long typing must pause before the filter is applied.
 DEBOUNCE_MS = 120

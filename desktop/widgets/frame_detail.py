@@ -43,10 +43,17 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from desktop.frames import FrameDetails, JsonNode, arrow, control_text, details, full_time, hexdump
-from desktop.json_model import Column, JsonTreeModel
-from desktop.rows import Direction, Opcode, Row, RowKind, pretty_json
+from roomcast.desktop.frames import (
+    FrameDetails,
+    JsonNode,
+    arrow,
+    control_text,
+    details,
+    full_time,
+    hexdump,
+)
+from roomcast.desktop.json_model import Column, JsonTreeModel
+from roomcast.desktop.rows import Direction, Opcode, Row, RowKind, pretty_json
 
 __all__ = ["HEX_LIMIT", "FrameDetail", "Tab"]
 

@@ -58,12 +58,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from desktop.hosting import ALL_NETWORKS, LOCAL_ONLY, HostSettings, browser_link
-from desktop.links import link_fingerprint
-from desktop.texts import QT_TRANSLATE_NOOP
-from desktop.tls import parse_fingerprint
-from server.protocol import MAX_PASSWORD_CHARS, ROOM_NAME_RE
+from roomcast.desktop.hosting import ALL_NETWORKS, LOCAL_ONLY, HostSettings, browser_link
+from roomcast.desktop.links import link_fingerprint
+from roomcast.desktop.texts import QT_TRANSLATE_NOOP
+from roomcast.desktop.tls import parse_fingerprint
+from roomcast.server.protocol import MAX_PASSWORD_CHARS, ROOM_NAME_RE
 
 from .feedback import ErrorLabel
 

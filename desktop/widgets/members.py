@@ -58,11 +58,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from desktop.member_model import MemberModel, MemberRoles
-from desktop.members import NO_ANSWER_AFTER, UNSENT_WARNING_BYTES, Column
-from server.admin import MAX_REASON_CHARS, MemberInfo, kick_reason
-from server.protocol import MAX_PASSWORD_CHARS
+from roomcast.desktop.member_model import MemberModel, MemberRoles
+from roomcast.desktop.members import NO_ANSWER_AFTER, UNSENT_WARNING_BYTES, Column
+from roomcast.server.admin import MAX_REASON_CHARS, MemberInfo, kick_reason
+from roomcast.server.protocol import MAX_PASSWORD_CHARS
 
 from .feedback import ErrorLabel
 

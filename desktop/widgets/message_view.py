@@ -99,24 +99,23 @@ from PySide6.QtWidgets import (
     QStyleOptionViewItem,
     QWidget,
 )
-
-from desktop.filtering import MessageFilterModel
-from desktop.frames import arrow, compact_size, compact_time
-from desktop.models import QT_TRANSLATE_NOOP, MessageListModel, Roles
-from desktop.rows import Direction, Row, RowKind, SendState, frame_size
-from desktop.widgets.row_layout import CHAT as CHAT
-from desktop.widgets.row_layout import GROUP_WINDOW_S as GROUP_WINDOW_S
-from desktop.widgets.row_layout import GROUPED as GROUPED
-from desktop.widgets.row_layout import NEW_DAY as NEW_DAY
-from desktop.widgets.row_layout import REWRAP_SLICE_S as REWRAP_SLICE_S
-from desktop.widgets.row_layout import SYNC_REWRAP_ROWS as SYNC_REWRAP_ROWS
-from desktop.widgets.row_layout import Anchor, RowLayout, second_of_day
-from desktop.widgets.row_layout import ScrollPosition as ScrollPosition
-from desktop.widgets.row_layout import can_join as can_join
-from desktop.widgets.row_layout import continues_group as continues_group
-from desktop.widgets.row_layout import local_day as local_day
-from desktop.widgets.row_layout import local_seconds as local_seconds
-from server.notices import Severity
+from roomcast.desktop.filtering import MessageFilterModel
+from roomcast.desktop.frames import arrow, compact_size, compact_time
+from roomcast.desktop.models import QT_TRANSLATE_NOOP, MessageListModel, Roles
+from roomcast.desktop.rows import Direction, Row, RowKind, SendState, frame_size
+from roomcast.desktop.widgets.row_layout import CHAT as CHAT
+from roomcast.desktop.widgets.row_layout import GROUP_WINDOW_S as GROUP_WINDOW_S
+from roomcast.desktop.widgets.row_layout import GROUPED as GROUPED
+from roomcast.desktop.widgets.row_layout import NEW_DAY as NEW_DAY
+from roomcast.desktop.widgets.row_layout import REWRAP_SLICE_S as REWRAP_SLICE_S
+from roomcast.desktop.widgets.row_layout import SYNC_REWRAP_ROWS as SYNC_REWRAP_ROWS
+from roomcast.desktop.widgets.row_layout import Anchor, RowLayout, second_of_day
+from roomcast.desktop.widgets.row_layout import ScrollPosition as ScrollPosition
+from roomcast.desktop.widgets.row_layout import can_join as can_join
+from roomcast.desktop.widgets.row_layout import continues_group as continues_group
+from roomcast.desktop.widgets.row_layout import local_day as local_day
+from roomcast.desktop.widgets.row_layout import local_seconds as local_seconds
+from roomcast.server.notices import Severity
 
 _ModelIndex = QModelIndex | QPersistentModelIndex
 

@@ -72,7 +72,7 @@ from itertools import accumulate, compress, islice, repeat
 from operator import add, and_, itemgetter, le, ne, sub
 from typing import Any, NamedTuple, Protocol, TypeVar
 
-from desktop.rows import Row, RowKind, SendState
+from roomcast.desktop.rows import Row, RowKind, SendState
 
 #: A chat row at most this many seconds after the previous shown one, by the
 #: same author on the same day, continues its group (no header).

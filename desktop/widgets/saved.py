@@ -30,18 +30,17 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from desktop.connection_options import ConnectionOptions, with_secrets
-from desktop.links import EXAMPLE_URL, join_urls, split_urls, validate_url
-from desktop.saved import (
+from roomcast.desktop.connection_options import ConnectionOptions, with_secrets
+from roomcast.desktop.links import EXAMPLE_URL, join_urls, split_urls, validate_url
+from roomcast.desktop.saved import (
     MAX_CONNECTION_NAME_CHARS,
     SavedConnection,
     SavedConnections,
     SavedConnectionsError,
     keyring_available,
 )
-from desktop.tls import PinStore
-from server.protocol import MAX_NAME_CHARS, MAX_PASSWORD_CHARS
+from roomcast.desktop.tls import PinStore
+from roomcast.server.protocol import MAX_NAME_CHARS, MAX_PASSWORD_CHARS
 
 from .connection_options import ConnectionOptionsWidget
 

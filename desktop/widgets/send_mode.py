@@ -23,8 +23,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QWidget,
 )
-
-from desktop.sending import (
+from roomcast.desktop.sending import (
     MAX_FILE_BYTES,
     BinaryFormat,
     SendMode,
@@ -32,7 +31,7 @@ from desktop.sending import (
     format_size,
     mode_label,
 )
-from desktop.texts import QT_TRANSLATE_NOOP
+from roomcast.desktop.texts import QT_TRANSLATE_NOOP
 
 __all__ = ["SendModeSelector", "format_tooltip", "mode_tooltip", "placeholder_for"]
 

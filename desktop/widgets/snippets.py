@@ -38,10 +38,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from desktop.sending import BinaryFormat, SendMode
-from desktop.snippet_model import SHORTCUT_COUNT, SavedMessagesModel, shortcut_for
-from desktop.snippets import MAX_NAME_CHARS, SavedMessage, SavedMessages
+from roomcast.desktop.sending import BinaryFormat, SendMode
+from roomcast.desktop.snippet_model import SHORTCUT_COUNT, SavedMessagesModel, shortcut_for
+from roomcast.desktop.snippets import MAX_NAME_CHARS, SavedMessage, SavedMessages
 
 from .feedback import ErrorLabel
 from .send_mode import SendModeSelector, placeholder_for

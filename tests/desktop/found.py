@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from desktop.discovery import DiscoveredRoom
+from roomcast.desktop.discovery import DiscoveredRoom
 
 FP = "AB:CD:EF:" + "01:" * 28 + "23"
 

@@ -14,8 +14,7 @@ from pathlib import Path
 import keyring.backend
 import keyring.errors
 from PySide6.QtCore import QSettings
-
-from desktop.saved import SavedConnections
+from roomcast.desktop.saved import SavedConnections
 
 NO_KEYRING = (
     "No system keyring is available: the password was not saved. "

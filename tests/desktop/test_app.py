@@ -9,17 +9,17 @@ import sys
 from pathlib import Path
 
 import pytest
+from roomcast.desktop.app import NO_DISPLAY_MESSAGE, _os_user, _ws_url, build_parser
+from roomcast.desktop.links import split_urls
+from roomcast.server.protocol import MAX_NAME_CHARS
 
-from desktop.app import NO_DISPLAY_MESSAGE, _os_user, _ws_url, build_parser
-from desktop.links import split_urls
-from server.protocol import MAX_NAME_CHARS
 from tests.helpers import ROOT, member, run_module, running_server
 
 DISPLAY_VARS = ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
 
 
 def run_desktop(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return run_module("desktop", *args, env=env)
+    return run_module("roomcast.desktop", *args, env=env)
 
 
 def env_without_display() -> dict[str, str]:
@@ -131,10 +131,10 @@ def test_the_name_asked_for_is_prefilled_with_at_most_a_names_length(
 
 
 async def test_unexpected_errors_are_logged_and_shown(caplog: pytest.LogCaptureFixture) -> None:
-    from desktop.app import install_error_reporting
-    from desktop.models import MessageListModel
-    from desktop.rows import RowKind
-    from desktop.session import ChatSession
+    from roomcast.desktop.app import install_error_reporting
+    from roomcast.desktop.models import MessageListModel
+    from roomcast.desktop.rows import RowKind
+    from roomcast.desktop.session import ChatSession
 
     model = MessageListModel()
     session = ChatSession(model)

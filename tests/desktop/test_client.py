@@ -18,11 +18,7 @@ from typing import Any
 
 import pytest
 import trustme
-from websockets.asyncio.server import ServerConnection
-from websockets.exceptions import InvalidHandshake, InvalidMessage
-from websockets.typing import Subprotocol
-
-from desktop.client import (
+from roomcast.desktop.client import (
     HOST_STOPPED_REASON,
     NEVER_CONNECTED_ATTEMPTS,
     Backoff,
@@ -35,10 +31,21 @@ from desktop.client import (
     describe_close,
     describe_open_error,
 )
-from desktop.rows import SendState
-from server.app import RoomServer, ServerConfig
-from server.notices import Notice, Severity
-from server.protocol import SUBPROTOCOL, ChatMessage, Error, HistoryPage, TypingNotice, Welcome
+from roomcast.desktop.rows import SendState
+from roomcast.server.app import RoomServer, ServerConfig
+from roomcast.server.notices import Notice, Severity
+from roomcast.server.protocol import (
+    SUBPROTOCOL,
+    ChatMessage,
+    Error,
+    HistoryPage,
+    TypingNotice,
+    Welcome,
+)
+from websockets.asyncio.server import ServerConnection
+from websockets.exceptions import InvalidHandshake, InvalidMessage
+from websockets.typing import Subprotocol
+
 from tests.helpers import free_port, member, running_server, server_process, until
 from tests.peers import echo, ws_server
 
@@ -1054,7 +1061,7 @@ async def test_start_twice_is_an_error(make: Callable[..., Recorder]) -> None:
 def test_binary_frames_that_are_utf_8_are_classified_as_their_text(
     data: bytes, kind: str, parsed: object
 ) -> None:
-    from desktop.client import classify
+    from roomcast.desktop.client import classify
 
     incoming = classify(data)
     assert incoming.kind == kind

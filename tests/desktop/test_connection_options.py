@@ -9,9 +9,8 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-
-from desktop import connection_options as co
-from desktop.connection_options import (
+from roomcast.desktop import connection_options as co
+from roomcast.desktop.connection_options import (
     OPEN_TIMEOUT,
     PING_INTERVAL,
     PING_TIMEOUT,

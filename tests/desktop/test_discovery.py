@@ -13,10 +13,7 @@ from typing import Any
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
-from zeroconf import Zeroconf
-from zeroconf.asyncio import AsyncServiceBrowser, AsyncServiceInfo, AsyncZeroconf
-
-from desktop.discovery import (
+from roomcast.desktop.discovery import (
     MAX_TXT_ITEM_BYTES,
     SERVICE_TYPE,
     Advert,
@@ -28,9 +25,12 @@ from desktop.discovery import (
     room_from_service,
     txt_for,
 )
-from desktop.links import from_link, link_fingerprint
-from desktop.tls import parse_fingerprint
-from server.protocol import ROOM_NAME_RE
+from roomcast.desktop.links import from_link, link_fingerprint
+from roomcast.desktop.tls import parse_fingerprint
+from roomcast.server.protocol import ROOM_NAME_RE
+from zeroconf import Zeroconf
+from zeroconf.asyncio import AsyncServiceBrowser, AsyncServiceInfo, AsyncZeroconf
+
 from tests.helpers import need, run_module_code, until
 
 FP = "AB:" * 31 + "CD"

@@ -16,9 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from desktop import export
-from desktop.export import (
+from roomcast.desktop import export
+from roomcast.desktop.export import (
     FORMAT,
     MAX_IMPORT_BYTES,
     VERSION,
@@ -30,8 +29,9 @@ from desktop.export import (
     read_session,
     write_session,
 )
-from desktop.rows import Direction, Opcode, Row, RowKind, SendState
-from server.notices import Severity
+from roomcast.desktop.rows import Direction, Opcode, Row, RowKind, SendState
+from roomcast.server.notices import Severity
+
 from tests.helpers import run_unprivileged
 
 WHEN = datetime(2025, 3, 4, 5, 6, 7, 123456, tzinfo=UTC)
@@ -403,7 +403,7 @@ def test_an_unreadable_file() -> None:
     try:
         if AS_ROOT:
             said = run_unprivileged(
-                "from desktop.export import SessionFileError, read_session",
+                "from roomcast.desktop.export import SessionFileError, read_session",
                 f"try:\n    read_session({str(path)!r})\n"
                 "except SessionFileError as exc:\n    print(exc)",
             )
@@ -700,7 +700,7 @@ def test_an_unwritable_folder() -> None:
     try:
         if AS_ROOT:
             said = run_unprivileged(
-                "from desktop.export import write_session\nfrom desktop.rows import Row, RowKind",
+                "from roomcast.desktop.export import write_session\nfrom roomcast.desktop.rows import Row, RowKind",
                 f"try:\n    write_session([Row(RowKind.TEXT, 'a')], {str(target)!r})\n"
                 "except PermissionError as exc:\n    print(exc.filename)",
             )

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
+import roomcast.desktop.filtering as filtering_module
 from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
@@ -21,19 +22,17 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAccessible, QGuiApplication
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
-
-import desktop.filtering
-from desktop.filtering import (
+from roomcast.desktop.filtering import (
     ALL_KINDS,
     BOTH_DIRECTIONS,
     MessageFilterModel,
     RowFilter,
     _Fold,
 )
-from desktop.models import MessageListModel
-from desktop.row_roles import Roles
-from desktop.rows import Direction, Row, RowKind, SendState, binary_summary, pretty_json
-from desktop.widgets.message_view import SYNC_REWRAP_ROWS, MessageView
+from roomcast.desktop.models import MessageListModel
+from roomcast.desktop.row_roles import Roles
+from roomcast.desktop.rows import Direction, Row, RowKind, SendState, binary_summary, pretty_json
+from roomcast.desktop.widgets.message_view import SYNC_REWRAP_ROWS, MessageView
 
 MORNING = datetime(2026, 11, 23, 9, 0).astimezone()
 WORDS = [
@@ -367,7 +366,7 @@ def test_the_source_can_change_and_go() -> None:
 def test_the_folded_texts_are_built_in_slices_and_released(
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(desktop.filtering, "FOLD_RELEASE_MS", 50)
+    monkeypatch.setattr(filtering_module, "FOLD_RELEASE_MS", 50)
     rows = mixed(20_000, seed=4)
     model, proxy = filled(rows)
     proxy.set_filter(RowFilter(text="hel"))

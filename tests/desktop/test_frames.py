@@ -10,9 +10,8 @@ import sys
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-
-from desktop import frames
-from desktop.frames import (
+from roomcast.desktop import frames
+from roomcast.desktop.frames import (
     SUMMARY_CHARS,
     FrameDetails,
     JsonNode,
@@ -26,7 +25,7 @@ from desktop.frames import (
     hexdump,
     json_tree,
 )
-from desktop.rows import Direction, Opcode, Row, RowKind
+from roomcast.desktop.rows import Direction, Opcode, Row, RowKind
 
 WHEN = datetime(2025, 3, 4, 5, 6, 7, 42_000, tzinfo=UTC)
 

@@ -20,10 +20,9 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
-
-from desktop import client, timeline, tls
-from desktop.client import ConnectionState
-from desktop.hosting import (
+from roomcast.desktop import client, timeline, tls
+from roomcast.desktop.client import ConnectionState
+from roomcast.desktop.hosting import (
     ALL_NETWORKS,
     HOST_STOPPED_REASON,
     LOCAL_ONLY,
@@ -37,17 +36,18 @@ from desktop.hosting import (
     hosted_tls_dir,
     invite_urls,
 )
-from desktop.i18n import install_translators
-from desktop.main_window import MainWindow
-from desktop.models import MessageListModel
-from desktop.rows import RowKind
-from desktop.session import ChatSession
-from server import defaults
-from server.app import RoomServer, ServerConfig
-from server.certificates import CERT_FILE, fingerprint
-from server.errors import ListenError
-from server.netinfo import lan_ipv4_addresses
-from server.notices import Severity
+from roomcast.desktop.i18n import install_translators
+from roomcast.desktop.main_window import MainWindow
+from roomcast.desktop.models import MessageListModel
+from roomcast.desktop.rows import RowKind
+from roomcast.desktop.session import ChatSession
+from roomcast.server import defaults
+from roomcast.server.app import RoomServer, ServerConfig
+from roomcast.server.certificates import CERT_FILE, fingerprint
+from roomcast.server.errors import ListenError
+from roomcast.server.netinfo import lan_ipv4_addresses
+from roomcast.server.notices import Severity
+
 from tests.desktop.windows import chat_texts, open_window, system_texts, type_and_send
 from tests.helpers import ROOT, WAIT, member, need, peer, run_unprivileged, until
 from tests.server.web.conftest import CHROMIUM, HAVE_CHROMIUM
@@ -176,9 +176,9 @@ def test_permission_denied_below_1024_is_a_clear_notice() -> None:
     # A real EACCES: a process that drops root tries to host on port 80.
     printed = run_unprivileged(
         "import asyncio\n"
-        "from desktop.hosting import host_error_text\n"
-        "from server.app import RoomServer, ServerConfig\n"
-        "from server.errors import ListenError",
+        "from roomcast.desktop.hosting import host_error_text\n"
+        "from roomcast.server.app import RoomServer, ServerConfig\n"
+        "from roomcast.server.errors import ListenError",
         "try:\n"
         "    asyncio.run(RoomServer(ServerConfig(host='127.0.0.1', port=80)).start())\n"
         "    print('started')\n"
@@ -196,10 +196,10 @@ import asyncio, os, sys, tempfile
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 from PySide6.QtWidgets import QApplication
 from qasync import QEventLoop
-from desktop.hosting import ALL_NETWORKS, HostSettings
-from desktop.models import MessageListModel
-from desktop.rows import RowKind
-from desktop.session import ChatSession
+from roomcast.desktop.hosting import ALL_NETWORKS, HostSettings
+from roomcast.desktop.models import MessageListModel
+from roomcast.desktop.rows import RowKind
+from roomcast.desktop.session import ChatSession
 
 app = QApplication([])
 loop = QEventLoop(app)
@@ -255,7 +255,7 @@ def test_the_defaults_are_the_servers() -> None:
 
 
 def test_invite_never_contains_the_password() -> None:
-    from desktop.hosting import invite_urls
+    from roomcast.desktop.hosting import invite_urls
 
     urls = invite_urls(HostSettings(room="team", host=LOCAL_ONLY, password="s3cret"), 9000)
     assert urls == ["ws://127.0.0.1:9000/r/team"]
@@ -375,7 +375,7 @@ def test_a_folder_nobody_may_write_is_one_sentence() -> None:
         "from cryptography.hazmat.primitives import hashes, serialization\n"
         "from cryptography.hazmat.primitives.asymmetric import ec\n"
         "from cryptography.x509.oid import NameOID\n"
-        "from desktop.hosting import certificate_error_text, hosted_certificate",
+        "from roomcast.desktop.hosting import certificate_error_text, hosted_certificate",
         f"folder = Path({str(folder / 'tls')!r})\n"
         "try:\n"
         "    hosted_certificate(folder, ['192.0.2.10'], hostname='laptop')\n"

@@ -18,22 +18,22 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
+from roomcast.desktop import tls
+from roomcast.desktop.client import ConnectionState
+from roomcast.desktop.connection_options import ConnectionOptions
+from roomcast.desktop.inspector import PINS_KEY
+from roomcast.desktop.links import invite_link
+from roomcast.desktop.main_window import MainWindow
+from roomcast.desktop.models import Roles
+from roomcast.desktop.rows import Direction, Opcode, Row, RowKind
+from roomcast.desktop.sending import BinaryFormat, SendMode
+from roomcast.desktop.snippets import SavedMessage
+from roomcast.desktop.snippets_settings import load_saved_messages
+from roomcast.desktop.widgets.frame_detail import Tab
 from websockets.asyncio.client import connect
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.frames import Close
 
-from desktop import tls
-from desktop.client import ConnectionState
-from desktop.connection_options import ConnectionOptions
-from desktop.inspector import PINS_KEY
-from desktop.links import invite_link
-from desktop.main_window import MainWindow
-from desktop.models import Roles
-from desktop.rows import Direction, Opcode, Row, RowKind
-from desktop.sending import BinaryFormat, SendMode
-from desktop.snippets import SavedMessage
-from desktop.snippets_settings import load_saved_messages
-from desktop.widgets.frame_detail import Tab
 from tests.desktop.certs import self_signed
 from tests.desktop.windows import connected, open_window, system_texts
 from tests.helpers import WAIT, running_server, until

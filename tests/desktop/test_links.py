@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from desktop.links import (
+from roomcast.desktop.links import (
     EXAMPLE_URL,
     from_link,
     host_port,
@@ -14,6 +13,7 @@ from desktop.links import (
     split_urls,
     validate_url,
 )
+
 from tests.helpers import run_module_code
 
 
@@ -124,7 +124,7 @@ def test_host_port(url: str, where: str) -> None:
 
 
 def test_the_example_is_a_valid_url_on_the_servers_default_port() -> None:
-    from server.defaults import HOST, PORT
+    from roomcast.server.defaults import HOST, PORT
 
     assert validate_url(EXAMPLE_URL) == f"ws://{HOST}:{PORT}/r/team"
 

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
+from roomcast.desktop.client import ConnectionState
+from roomcast.desktop.main_window import MainWindow
+from roomcast.desktop.models import Roles
+from roomcast.desktop.rows import RowKind, SendState
+from roomcast.server.app import RoomServer, ServerConfig
 
-from desktop.client import ConnectionState
-from desktop.main_window import MainWindow
-from desktop.models import Roles
-from desktop.rows import RowKind, SendState
-from server.app import RoomServer, ServerConfig
 from tests.desktop.windows import (
     chat_texts,
     connected,
@@ -182,7 +182,8 @@ async def test_node_ws_tutorial_server(qtbot: QtBot, tmp_path: Path) -> None:
 async def test_the_classic_tutorial_server_shows_json_not_hex(qtbot: QtBot, tmp_path: Path) -> None:
     # Issue 16: `client.send(message)` without `{ binary: isBinary }` forwards
     # every text message as a binary frame (npm ws 8). Its bytes are the JSON.
-    from desktop.row_roles import accessible_description, tooltip_text
+    from roomcast.desktop.row_roles import accessible_description, tooltip_text
+
     from tests.helpers import peer
 
     hello = '{"type":"message","content":"Hello, Server!"}'

@@ -7,11 +7,10 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyM
 from PySide6.QtGui import QBrush, QIcon
 from PySide6.QtWidgets import QApplication
 from pytestqt.modeltest import ModelTester
-
-from desktop.member_model import MemberModel, MemberRoles
-from desktop.members import UNSENT_WARNING_BYTES, Column, address_sort_key
-from desktop.widgets.feedback import ERROR_ON_DARK, ERROR_ON_LIGHT
-from server.admin import MemberInfo
+from roomcast.desktop.member_model import MemberModel, MemberRoles
+from roomcast.desktop.members import UNSENT_WARNING_BYTES, Column, address_sort_key
+from roomcast.desktop.widgets.feedback import ERROR_ON_DARK, ERROR_ON_LIGHT
+from roomcast.server.admin import MemberInfo
 
 NOW = 1_750_000_000.0
 

@@ -12,10 +12,9 @@ from datetime import datetime
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from desktop import client
-from desktop.frames import compact_size
-from desktop.members import (
+from roomcast.desktop import client
+from roomcast.desktop.frames import compact_size
+from roomcast.desktop.members import (
     NO_ANSWER_AFTER,
     UNSENT_WARNING_BYTES,
     Alert,
@@ -39,7 +38,8 @@ from desktop.members import (
     sort_key,
     unsent_text,
 )
-from server.admin import MemberInfo
+from roomcast.server.admin import MemberInfo
+
 from tests.helpers import ROOT
 
 NOW = 1_750_000_000.0

@@ -12,12 +12,11 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
-
-from desktop.models import FLUSH_INTERVAL_MS, MessageListModel
-from desktop.row_roles import CHANGE_ROLES, Roles, role_names, row_data
-from desktop.rows import Direction, Row, RowKind, SendState
-from desktop.timeline import Change, Timeline
-from server.notices import Severity
+from roomcast.desktop.models import FLUSH_INTERVAL_MS, MessageListModel
+from roomcast.desktop.row_roles import CHANGE_ROLES, Roles, role_names, row_data
+from roomcast.desktop.rows import Direction, Row, RowKind, SendState
+from roomcast.desktop.timeline import Change, Timeline
+from roomcast.server.notices import Severity
 
 WHEN = datetime(2025, 3, 4, 5, 6, 7, tzinfo=UTC)
 LATER = datetime(2025, 3, 4, 5, 7, 0, tzinfo=UTC)

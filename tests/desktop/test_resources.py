@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QImage, QImageReader
 from PySide6.QtWidgets import QApplication
+from roomcast.desktop import resources
+from roomcast.desktop.resources import ICON_SIZES, app_icon, resource_path
 
-from desktop import resources
-from desktop.resources import ICON_SIZES, app_icon, resource_path
 from tests.helpers import ROOT, need
 
 ICONS = ROOT / "resources" / "icons"
@@ -151,6 +151,8 @@ def test_pyproject_ships_every_resource() -> None:
     expected = {
         "share/roomcast/roomcast.desktop": "resources/roomcast.desktop",
         "share/roomcast/icons/roomcast.svg": "resources/icons/roomcast.svg",
+        # Compiled by `make i18n` (desktop/i18n.py loads it from resource_path("i18n")).
+        "share/roomcast/i18n/roomcast_de.qm": "resources/i18n/roomcast_de.qm",
     }
     for size in ICON_SIZES:
         rel = f"icons/hicolor/{size}x{size}/apps/roomcast.png"

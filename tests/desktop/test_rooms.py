@@ -6,9 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from desktop.client import ConnectionState, Status
-from desktop.rooms import (
+from roomcast.desktop.client import ConnectionState, Status
+from roomcast.desktop.rooms import (
     MAX_SAVED_ROOMS,
     TYPING_SHOWN,
     RoomEntry,

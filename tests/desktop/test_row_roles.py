@@ -7,8 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import Qt
-
-from desktop.row_roles import (
+from roomcast.desktop.row_roles import (
     CHANGE_ROLES,
     ROW_FLAGS,
     Roles,
@@ -20,8 +19,8 @@ from desktop.row_roles import (
     row_data,
     tooltip_text,
 )
-from desktop.rows import Direction, Row, RowKind, SendState
-from desktop.timeline import Change
+from roomcast.desktop.rows import Direction, Row, RowKind, SendState
+from roomcast.desktop.timeline import Change
 
 WHEN = datetime(2025, 3, 4, 5, 6, 7, tzinfo=UTC)
 

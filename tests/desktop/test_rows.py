@@ -6,8 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-
-from desktop.rows import (
+from roomcast.desktop.rows import (
     TOO_DEEP,
     Direction,
     Row,

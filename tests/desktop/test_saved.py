@@ -15,9 +15,8 @@ import keyring.backends.fail
 import keyring.backends.null
 import keyring.core
 import pytest
-
-from desktop.connection_options import ConnectionOptions
-from desktop.saved import (
+from roomcast.desktop.connection_options import ConnectionOptions
+from roomcast.desktop.saved import (
     KEYRING_SERVICE,
     NoKeyringError,
     PasswordStoreError,
@@ -27,6 +26,7 @@ from desktop.saved import (
     keyring_header_user,
     keyring_user,
 )
+
 from tests.desktop.keyrings import (
     FIRST,
     NO_KEYRING,

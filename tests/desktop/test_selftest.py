@@ -8,14 +8,14 @@ import sys
 import time
 
 import pytest
+from roomcast.desktop.selftest import SelfTestFailed, _until
 
-from desktop.selftest import SelfTestFailed, _until
 from tests.helpers import ROOT
 
 
 def test_self_test_passes() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "desktop", "--self-test"],
+        [sys.executable, "-m", "roomcast.desktop", "--self-test"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -8,9 +8,8 @@ import os
 from pathlib import Path
 
 import pytest
-
-from desktop import client, sending
-from desktop.sending import (
+from roomcast.desktop import client, sending
+from roomcast.desktop.sending import (
     MAX_FILE_BYTES,
     MAX_FRAME_BYTES,
     BinaryFormat,

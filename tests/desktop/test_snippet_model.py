@@ -8,10 +8,9 @@ import gc
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QKeySequence
 from pytestqt.modeltest import ModelTester
-
-from desktop.sending import BinaryFormat, SendMode
-from desktop.snippet_model import SavedMessagesModel, SavedMessagesRoles, shortcut_for
-from desktop.snippets import SavedMessage, SavedMessages
+from roomcast.desktop.sending import BinaryFormat, SendMode
+from roomcast.desktop.snippet_model import SavedMessagesModel, SavedMessagesRoles, shortcut_for
+from roomcast.desktop.snippets import SavedMessage, SavedMessages
 
 ROOM = "ws://127.0.0.1:8765/lobby"
 OTHER = "ws://127.0.0.1:8765/other"

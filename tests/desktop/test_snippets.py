@@ -8,10 +8,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-
-from desktop import snippets
-from desktop.sending import BinaryFormat, SendMode
-from desktop.snippets import (
+from roomcast.desktop import snippets
+from roomcast.desktop.sending import BinaryFormat, SendMode
+from roomcast.desktop.snippets import (
     MAX_NAME_CHARS,
     MAX_PAYLOAD_BYTES,
     MAX_SAVED_MESSAGES,

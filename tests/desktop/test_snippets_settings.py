@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
-
-from desktop.sending import BinaryFormat, SendMode
-from desktop.snippets import SavedMessage, SavedMessages
-from desktop.snippets_settings import (
+from roomcast.desktop.sending import BinaryFormat, SendMode
+from roomcast.desktop.snippets import SavedMessage, SavedMessages
+from roomcast.desktop.snippets_settings import (
     SETTINGS_ARRAY,
     SavedMessagesSettingsError,
     load_saved_messages,

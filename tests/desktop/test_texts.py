@@ -5,8 +5,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from desktop.i18n import QT_FREE_TEXTS
-from desktop.texts import QT_TRANSLATE_NOOP, untranslated
+from roomcast.desktop.i18n import QT_FREE_TEXTS
+from roomcast.desktop.texts import QT_TRANSLATE_NOOP, untranslated
+
 from tests.helpers import ROOT
 
 
@@ -22,7 +23,7 @@ def test_every_qt_free_module_starts_untranslated_and_without_qt() -> None:
     code = (
         "import importlib, sys\n"
         f"mods = [importlib.import_module(n) for n in {names!r}]\n"
-        "from desktop.texts import untranslated\n"
+        "from roomcast.desktop.texts import untranslated\n"
         "assert all(m.translate is untranslated for m in mods), mods\n"
         "assert not any(k.startswith('PySide6') for k in sys.modules)\n"
         "print('ok')\n"

@@ -9,11 +9,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-
-from desktop.links import room_key
-from desktop.rows import Direction, Row, RowKind, SendState
-from desktop.timeline import RESET_TEXT, Change, SeqIndex, Timeline, TimelineKey
-from server.notices import Severity
+from roomcast.desktop.links import room_key
+from roomcast.desktop.rows import Direction, Row, RowKind, SendState
+from roomcast.desktop.timeline import RESET_TEXT, Change, SeqIndex, Timeline, TimelineKey
+from roomcast.server.notices import Severity
 
 WHEN = datetime(2025, 3, 4, 5, 6, 7, tzinfo=UTC)
 LATER = datetime(2025, 3, 4, 5, 7, 0, tzinfo=UTC)

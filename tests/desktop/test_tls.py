@@ -17,9 +17,8 @@ import pytest
 import trustme
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
-
-from desktop import tls
-from desktop.tls import (
+from roomcast.desktop import tls
+from roomcast.desktop.tls import (
     CertificateChanged,
     PinStore,
     TlsSetupError,
@@ -33,6 +32,7 @@ from desktop.tls import (
     pin_key,
     verification_reason,
 )
+
 from tests.desktop.certs import self_signed
 
 WAIT = 10.0

@@ -36,10 +36,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from roomcast.server.protocol import SUBPROTOCOL
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
-
-from server.protocol import SUBPROTOCOL
 
 log = logging.getLogger("roomcast.faults")
 
@@ -333,7 +332,7 @@ class RoomClientProbe:
     rejoin is exchanged for another one (the app asks the user for one)."""
 
     def __init__(self, key: str, urls: Sequence[str], name: str | None = None) -> None:
-        from desktop.client import Backoff, RoomClient
+        from roomcast.desktop.client import Backoff, RoomClient
 
         self.key = key
         self.urls = list(urls)
@@ -368,7 +367,7 @@ class RoomClientProbe:
 
     @property
     def ready(self) -> bool:
-        from desktop.client import ConnectionState
+        from roomcast.desktop.client import ConnectionState
 
         return self.client.status.state is ConnectionState.CONNECTED and not self._replaying
 
@@ -415,7 +414,7 @@ class RoomClientProbe:
     # -- callbacks -------------------------------------------------------------
 
     def _on_status(self, status: Any) -> None:
-        from desktop.client import ConnectionState
+        from roomcast.desktop.client import ConnectionState
 
         if status.state is ConnectionState.RECONNECTING and status.retry_in is None:
             self.closes.append((None, status.detail))
@@ -427,7 +426,7 @@ class RoomClientProbe:
         self.view = []
 
     def _on_frame(self, incoming: Any) -> None:
-        from server.protocol import ChatMessage, Error, Presence, Welcome
+        from roomcast.server.protocol import ChatMessage, Error, Presence, Welcome
 
         frame = incoming.frame
         if isinstance(frame, Welcome):
@@ -458,7 +457,7 @@ class RoomClientProbe:
             self.presence.append((frame.event, frame.name, frame.count))
 
     def _on_outbox(self, entry: Any) -> None:
-        from desktop.rows import SendState
+        from roomcast.desktop.rows import SendState
 
         if entry.state is SendState.SENT and entry.seq is not None:
             waited = time.monotonic() - self._posted_at.get(entry.id, time.monotonic())
@@ -470,7 +469,7 @@ class RoomClientProbe:
 
     async def _retry(self, mid: str) -> None:
         await asyncio.sleep(RESEND_PAUSE)
-        from desktop.rows import SendState
+        from roomcast.desktop.rows import SendState
 
         if any(e.id == mid and e.state is SendState.FAILED for e in self.client.outbox):
             self.client.retry(mid)

@@ -13,7 +13,7 @@
   VmHWM reset through ``/proc/PID/clear_refs`` at the start of a phase
   (peak RSS of the phase) and VmRSS sampled every 10 ms besides.
 * :class:`AttackProcess` — ``python -m tests.hostile.attacks`` as a child.
-* :func:`start_server` — ``python -m server`` with its log in a file (a pipe
+* :func:`start_server` — ``python -m roomcast.server`` with its log in a file (a pipe
   nobody reads would fill and stall a server that logs many closures).
 """
 
@@ -35,10 +35,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from roomcast.server.protocol import SUBPROTOCOL
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from server.protocol import SUBPROTOCOL
 from tests.helpers import read_banner
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -106,11 +106,11 @@ def start_server(
     cores: set[int] | None = None,
     timeout: float = 20.0,
 ) -> Server:
-    """``python -m server --port 0 ARGS`` (under ``prefix``, e.g. taskset; on
+    """``python -m roomcast.server --port 0 ARGS`` (under ``prefix``, e.g. taskset; on
     ``cores``), once it listens."""
     with log.open("wb") as err:
         proc = subprocess.Popen(
-            [*prefix, sys.executable, "-m", "server", "--port", "0", *args],
+            [*prefix, sys.executable, "-m", "roomcast.server", "--port", "0", *args],
             cwd=os.environ.get(SERVER_ROOT_ENV) or ROOT,
             stdout=subprocess.PIPE,
             stderr=err,

@@ -1,6 +1,6 @@
 """Attacks on a real roomcast-server process (issue 14, docs/hostile.md).
 
-Every case runs the same scene: ``python -m server`` on a copy of the seeded
+Every case runs the same scene: ``python -m roomcast.server`` on a copy of the seeded
 history (the room ``busy``: 200 stored messages of 64 KiB each), with
 ``--max-buffer 256K`` so that the bound means something; eight honest
 clients chat in ``busy``, each from its own loopback address; the server's
@@ -42,10 +42,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from roomcast.server import defaults
+from roomcast.server.protocol import SUBPROTOCOL
 from websockets.asyncio.client import connect
 
-from server import defaults
-from server.protocol import SUBPROTOCOL
 from tests.hostile.conftest import ROOM, SEEDS
 from tests.hostile.harness import (
     AttackProcess,

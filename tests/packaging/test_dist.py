@@ -22,8 +22,8 @@ import time
 from pathlib import Path
 
 import pytest
+from roomcast.server import __version__
 
-from server import __version__
 from tests.helpers import REQUIRE_ALL, ROOT, need, read_banner
 from tests.packaging import load
 
@@ -35,9 +35,10 @@ pytestmark = [
 
 BUNDLE = ROOT / "dist" / "Roomcast"
 APP = BUNDLE / "roomcast"
-#: The bundle's size budget: about 133 MB measured (11 MB of it is the
-#: cryptography package the Secret Service keyring needs), 160 MB untrimmed.
-BUNDLE_BUDGET = 140 * 2**20
+#: The bundle's size budget (issue 19: the .deb under 140 MB unpacked): 138.9 MB
+#: measured (11 MB of it is the cryptography package that hosting and the Secret
+#: Service keyring need), 160 MB untrimmed. Megabytes of 10^6 bytes, as apt says.
+BUNDLE_BUDGET = 140 * 10**6
 SOURCES = ("desktop", "server", "resources", "packaging", "pyproject.toml")
 SELF_TEST_PASSED = "roomcast self-test passed"
 IS_LINUX = sys.platform.startswith("linux")
@@ -176,7 +177,7 @@ def test_bundle_size_budget(bundle: Path) -> None:
         f"  {p.stat().st_size / 2**20:6.1f} MiB {p.relative_to(bundle)}" for p in largest
     )
     assert size < BUNDLE_BUDGET, (
-        f"the bundle is {size / 2**20:.1f} MiB, over its {BUNDLE_BUDGET / 2**20:.0f} MiB budget; "
+        f"the bundle is {size / 10**6:.1f} MB, over its {BUNDLE_BUDGET / 10**6:.0f} MB budget; "
         f"largest files:\n{listing}"
     )
 

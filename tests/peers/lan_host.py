@@ -34,9 +34,9 @@ import sys
 import time
 from pathlib import Path
 
-from desktop.discovery import Advert, Advertiser
-from server.app import RoomServer, ServerConfig
-from server.certificates import fingerprint, self_signed
+from roomcast.desktop.discovery import Advert, Advertiser
+from roomcast.server.app import RoomServer, ServerConfig
+from roomcast.server.certificates import fingerprint, self_signed
 
 
 async def serve(args: argparse.Namespace) -> int:

@@ -31,9 +31,9 @@ import sys
 import time
 from typing import Any
 
-from desktop.client import ConnectionState, RoomClient, Status
-from desktop.discovery import Browser, DiscoveredRoom
-from desktop.tls import PinStore
+from roomcast.desktop.client import ConnectionState, RoomClient, Status
+from roomcast.desktop.discovery import Browser, DiscoveredRoom
+from roomcast.desktop.tls import PinStore
 
 
 async def join(room: DiscoveredRoom, name: str, within: float) -> Status:

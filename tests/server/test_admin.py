@@ -11,10 +11,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from websockets.asyncio.client import connect
-from websockets.exceptions import InvalidStatus
-
-from server.admin import (
+from roomcast.server.admin import (
     BANNED_NAME_REASON,
     KICK_PREFIX,
     AdminAnswer,
@@ -28,7 +25,10 @@ from server.admin import (
     kick_reason,
     route,
 )
-from server.protocol import SUBPROTOCOL
+from roomcast.server.protocol import SUBPROTOCOL
+from websockets.asyncio.client import connect
+from websockets.exceptions import InvalidStatus
+
 from tests.helpers import WAIT, RawClient, member, peer, running_server, server_process, until
 
 TOKEN = "t0ken-for-the-admin-endpoint"
@@ -339,11 +339,13 @@ def test_admin_token_file_too_short_is_a_usage_error(tmp_path: Any) -> None:
 
     token = tmp_path / "token"
     token.write_text("short\n")
-    result = run_module("server", "--port", "0", "--admin-token-file", str(token))
+    result = run_module("roomcast.server", "--port", "0", "--admin-token-file", str(token))
     assert result.returncode == 2
     assert "admin token must be at least 16 characters" in result.stderr
     assert "Traceback" not in result.stderr
-    result = run_module("server", "--port", "0", "--admin-token-file", str(tmp_path / "none"))
+    result = run_module(
+        "roomcast.server", "--port", "0", "--admin-token-file", str(tmp_path / "none")
+    )
     assert result.returncode == 2 and "--admin-token-file" in result.stderr
 
 

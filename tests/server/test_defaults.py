@@ -7,14 +7,14 @@ import re
 from typing import Any
 
 import pytest
+import roomcast.desktop.hosting as hosting_module
+from roomcast.server import defaults, wire
+from roomcast.server.__main__ import build_parser
+from roomcast.server.app import ServerConfig
+from roomcast.server.redis_hub import RedisHub
+from roomcast.server.room import RateLimiter, Room
+from roomcast.server.session import Rules
 
-import desktop.hosting
-from server import defaults, wire
-from server.__main__ import build_parser
-from server.app import ServerConfig
-from server.redis_hub import RedisHub
-from server.room import RateLimiter, Room
-from server.session import Rules
 from tests.helpers import ROOT
 
 #: ServerConfig field -> the default it must have.
@@ -112,8 +112,8 @@ def test_redis_heartbeat_and_retention_use_defaults_py() -> None:
 
 
 def test_desktop_hosting_uses_the_servers_words_and_port() -> None:
-    assert desktop.hosting.HOST_STOPPED_REASON == defaults.HOST_STOPPED_REASON
-    assert desktop.hosting.HostSettings().port == defaults.PORT
+    assert hosting_module.HOST_STOPPED_REASON == defaults.HOST_STOPPED_REASON
+    assert hosting_module.HostSettings().port == defaults.PORT
 
 
 #: Literals that must live in server/defaults.py alone.

@@ -22,10 +22,10 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from roomcast.server.errors import ConfigError, HistoryError
+from roomcast.server.history import LOCK_SUFFIX, PRUNE_SLACK, SQLiteHistory
+from roomcast.server.protocol import ChatMessage
 
-from server.errors import ConfigError, HistoryError
-from server.history import LOCK_SUFFIX, PRUNE_SLACK, SQLiteHistory
-from server.protocol import ChatMessage
 from tests.helpers import WAIT, Peer, member, run_module, running_server, server_process
 
 
@@ -174,6 +174,26 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
 
 
 # -- schema 2: epochs, and the migration from schema 1 ------------------------------------
+
+
+def test_a_deleted_epoch_is_made_anew_and_then_kept(tmp_path: Path) -> None:
+    """docs/operating.md, Restore: deleting the epoch row of a restored copy makes
+    the file a new lifetime (clients reset), instead of a crash at start."""
+    import sqlite3
+
+    path = tmp_path / "h.sqlite3"
+    store = SQLiteHistory(path)
+    first = store.epoch
+    store.close()
+    with contextlib.closing(sqlite3.connect(path)) as db, db:
+        db.execute("DELETE FROM meta WHERE key = 'epoch'")
+    store = SQLiteHistory(path)
+    second = store.epoch
+    store.close()
+    assert len(second) == 16 and second != first
+    store = SQLiteHistory(path)
+    assert store.epoch == second
+    store.close()
 
 
 def test_the_epoch_is_the_files_lifetime(tmp_path: Path) -> None:

@@ -7,20 +7,20 @@ import asyncio
 from typing import Any
 
 import pytest
-from websockets.exceptions import InvalidStatus
-
-from server import defaults
-from server.__main__ import build_parser, config_from_args
-from server.app import ServerConfig
-from server.errors import ConfigError
-from server.limits import (
+from roomcast.server import defaults
+from roomcast.server.__main__ import build_parser, config_from_args
+from roomcast.server.app import ServerConfig
+from roomcast.server.errors import ConfigError
+from roomcast.server.limits import (
     AddressLimits,
     Refusal,
     address_key,
     bucket_name,
     peer_host,
 )
-from server.room import RateLimiter, Verdict
+from roomcast.server.room import RateLimiter, Verdict
+from websockets.exceptions import InvalidStatus
+
 from tests.helpers import ROOT, member, peer, running_server
 
 A, B = "203.0.113.7", "198.51.100.9"

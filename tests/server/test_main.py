@@ -31,7 +31,7 @@ SAFE = ("--port", "0", "--db", ":memory:")
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     """Run roomcast-server to completion (a hang is killed and fails the test)."""
-    return run_module("server", *args, timeout=WAIT)
+    return run_module("roomcast.server", *args, timeout=WAIT)
 
 
 def one_error_line(stderr: str) -> str:

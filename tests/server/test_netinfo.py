@@ -8,9 +8,8 @@ import subprocess
 import sys
 
 import pytest
-
-from server import netinfo
-from server.netinfo import is_loopback, is_wildcard, lan_ipv4_addresses
+from roomcast.server import netinfo
+from roomcast.server.netinfo import is_loopback, is_wildcard, lan_ipv4_addresses
 
 LINUX = sys.platform.startswith("linux")
 

@@ -6,8 +6,7 @@ import logging
 from datetime import UTC, datetime
 
 import pytest
-
-from server.notices import Notice, Notices, Severity
+from roomcast.server.notices import Notice, Notices, Severity
 
 LOGGER = "tests.notices"
 

@@ -8,10 +8,9 @@ import json
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from server.errors import InvalidFrame, InvalidJSON, ProtocolError, TooLarge, UnknownType
-from server.names import MAX_NAME_CHARS, display_name, name_key
-from server.protocol import (
+from roomcast.server.errors import InvalidFrame, InvalidJSON, ProtocolError, TooLarge, UnknownType
+from roomcast.server.names import MAX_NAME_CHARS, display_name, name_key
+from roomcast.server.protocol import (
     MAX_CONTENT_CHARS,
     MAX_FRAME_BYTES,
     ChatMessage,

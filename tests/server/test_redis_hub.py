@@ -18,9 +18,9 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
+from roomcast.desktop.client import Backoff, Incoming, RoomClient
+from roomcast.server.protocol import ChatMessage, Post
 
-from desktop.client import Backoff, Incoming, RoomClient
-from server.protocol import ChatMessage, Post
 from tests.helpers import (
     WAIT,
     RedisServer,
@@ -329,7 +329,7 @@ class _Recorder:
 
 @contextlib.asynccontextmanager
 async def hub_on(redis: RedisServer, **kwargs: Any) -> AsyncIterator[tuple[Any, _Recorder]]:
-    from server.redis_hub import RedisHub
+    from roomcast.server.redis_hub import RedisHub
 
     events = _Recorder()
     hub = RedisHub(redis.url, events, retention=100, **kwargs)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-
-from server.errors import NameTaken
-from server.protocol import ChatMessage, Post, Presence
-from server.room import RateLimiter, Room, Verdict, utc_timestamp
+from roomcast.server.errors import NameTaken
+from roomcast.server.protocol import ChatMessage, Post, Presence
+from roomcast.server.room import RateLimiter, Room, Verdict, utc_timestamp
 
 
 def test_join_leave_and_presence() -> None:

@@ -15,17 +15,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-
-from server.errors import NameTaken, RoomcastError, ServerError
-from server.protocol import (
+from roomcast.server.errors import NameTaken, RoomcastError, ServerError
+from roomcast.server.protocol import (
     ChatMessage,
     Error,
     HistoryPage,
     TypingNotice,
     Welcome,
 )
-from server.room import Room
-from server.session import (
+from roomcast.server.room import Room
+from roomcast.server.session import (
     RULES,
     Action,
     AwaitDrain,
@@ -757,7 +756,7 @@ def test_a_history_flood_is_answered_one_page_at_a_time() -> None:
 def test_a_full_room_refuses_a_newcomer_but_not_a_held_name() -> None:
     """The member cap (issue 14): too_many and 1013 for a join that adds a
     member; a join whose name is held adds nobody (a reclaim, or name_taken)."""
-    from server.limits import AddressLimits
+    from roomcast.server.limits import AddressLimits
 
     full = Rules(server_name="roomcast/test", limits=AddressLimits(max_members=1))
     newcomer = Driver(rules=full, holders=["bob"])

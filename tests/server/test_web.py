@@ -21,12 +21,9 @@ from pathlib import Path
 
 import pytest
 import trustme
-from websockets.asyncio.client import connect
-from websockets.exceptions import InvalidStatus
-
-from server import guest_page
-from server.gate import Gate
-from server.guest_page import (
+from roomcast.server import guest_page
+from roomcast.server.gate import Gate
+from roomcast.server.guest_page import (
     CONTENT_TYPES,
     CSP,
     NOT_INSTALLED,
@@ -40,6 +37,9 @@ from server.guest_page import (
     static_name,
     wants_html,
 )
+from websockets.asyncio.client import connect
+from websockets.exceptions import InvalidStatus
+
 from tests.helpers import ROOT, peer, running_server, server_process
 
 HTML = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"  # Chromium's
@@ -184,13 +184,13 @@ def test_the_shipped_files_are_served_and_within_the_budget() -> None:
     assert files.size == sum((WEB / n).stat().st_size for n in SHIPPED)
     assert files.size < WEB_BUDGET, f"{files.size} bytes; the budget is {WEB_BUDGET}"
     # Found as package resources, so an installed wheel finds them too.
-    assert Path(str(resources.files("server") / WEB_FOLDER)) == WEB
+    assert Path(str(resources.files("roomcast.server") / WEB_FOLDER)) == WEB
 
 
 def test_the_wheel_ships_what_is_served() -> None:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    patterns = config["tool"]["setuptools"]["package-data"]["server"]
-    assert sorted(patterns) == sorted(f"{WEB_FOLDER}/*{suffix}" for suffix in CONTENT_TYPES)
+    patterns = config["tool"]["setuptools"]["package-data"][f"roomcast.server.{WEB_FOLDER}"]
+    assert sorted(patterns) == sorted(f"*{suffix}" for suffix in CONTENT_TYPES)
 
 
 # -- over sockets: the page and its files --------------------------------------------------

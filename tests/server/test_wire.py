@@ -12,11 +12,11 @@ import asyncio
 import json
 
 import pytest
+from roomcast.server.protocol import MAX_FRAME_BYTES
+from roomcast.server.wire import encode_text
 from websockets.frames import Frame, Opcode
 from websockets.protocol import State
 
-from server.protocol import MAX_FRAME_BYTES
-from server.wire import encode_text
 from tests.helpers import WAIT, RawClient, member, peer, running_server, until
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import roomcast.desktop.rooms as rooms_module
 from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -21,23 +22,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from pytestqt.qtbot import QtBot
-
-import desktop.rooms
-from desktop import client, timeline
-from desktop.i18n import install_translators
-from desktop.links import EXAMPLE_URL
-from desktop.rows import Direction, RowKind
-from desktop.sending import SendMode
-from desktop.widgets.controls import (
+from roomcast.desktop import client, timeline
+from roomcast.desktop.i18n import install_translators
+from roomcast.desktop.links import EXAMPLE_URL
+from roomcast.desktop.rows import Direction, RowKind
+from roomcast.desktop.sending import SendMode
+from roomcast.desktop.widgets.controls import (
     MAX_RECENT_URLS,
     Composer,
     ComposerBar,
     ConnectionBar,
     MemberList,
 )
-from desktop.widgets.filter_bar import FilterBar
-from desktop.widgets.hosting import InvitePanel
-from server.protocol import MAX_NAME_CHARS
+from roomcast.desktop.widgets.filter_bar import FilterBar
+from roomcast.desktop.widgets.hosting import InvitePanel
+from roomcast.server.protocol import MAX_NAME_CHARS
+
 from tests.desktop.mnemonics import mnemonic, mnemonics, repeated, stray_ampersands
 from tests.desktop.windows import connected, open_window, rows_of, type_and_send
 from tests.helpers import member, running_server, until
@@ -250,7 +250,7 @@ async def test_clicking_a_member_mentions_it(qtbot: QtBot, tmp_path: Path) -> No
 async def test_typing_hints_are_throttled_out_and_expire_in(
     qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(desktop.rooms, "TYPING_SHOWN", 0.4)
+    monkeypatch.setattr(rooms_module, "TYPING_SHOWN", 0.4)
     async with running_server() as server, open_window(qtbot, tmp_path) as window:
         url = server.urls[0] + "r/team"
         async with member(url, "bob") as (bob, _), member(url, "carol") as (carol, _):

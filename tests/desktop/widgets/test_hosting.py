@@ -18,9 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from pytestqt.qtbot import QtBot
-
-from desktop.links import invite_link
-from desktop.widgets.hosting import (
+from roomcast.desktop.links import invite_link
+from roomcast.desktop.widgets.hosting import (
     DEFAULT_PORT,
     LOCAL_HOST,
     MAX_INVITE_LINES,
@@ -32,7 +31,8 @@ from desktop.widgets.hosting import (
     is_loopback_address,
     qr_pixmap,
 )
-from server.certificates import fingerprint
+from roomcast.server.certificates import fingerprint
+
 from tests.desktop.mnemonics import mnemonics, repeated, stray_ampersands
 from tests.helpers import need, run_unprivileged
 
@@ -314,7 +314,8 @@ def test_no_mnemonic_is_taken_twice(dialog: HostDialog) -> None:
 def test_a_privileged_port_needs_administrator_rights() -> None:
     # The dialog's check, in a process without the right to bind port 1.
     printed = run_unprivileged(
-        "from desktop.widgets.hosting import port_problem", "print(port_problem('127.0.0.1', 1))"
+        "from roomcast.desktop.widgets.hosting import port_problem",
+        "print(port_problem('127.0.0.1', 1))",
     )
     assert printed == "Port 1 needs administrator rights (ports below 1024).\n"
 

@@ -7,9 +7,8 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QLineEdit, QMenu, QWidget
 from pytestqt.qtbot import QtBot
-
-from desktop.members import Column
-from desktop.widgets.members import (
+from roomcast.desktop.members import Column
+from roomcast.desktop.widgets.members import (
     BAN_ADDRESS,
     BAN_NAME,
     BanDialog,
@@ -17,8 +16,9 @@ from desktop.widgets.members import (
     MembersPanel,
     PasswordDialog,
 )
-from server.admin import MemberInfo
-from server.protocol import MAX_PASSWORD_CHARS
+from roomcast.server.admin import MemberInfo
+from roomcast.server.protocol import MAX_PASSWORD_CHARS
+
 from tests.desktop.mnemonics import mnemonics, repeated, stray_ampersands
 from tests.desktop.windows import interactive
 

@@ -21,14 +21,13 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QMenu, QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
-
-from desktop.filtering import MessageFilterModel, RowFilter
-from desktop.models import MessageListModel
-from desktop.rows import Direction, Row, RowKind, SendState, binary_summary, pretty_json
-from desktop.theme import dark_palette as app_dark_palette
-from desktop.theme import light_palette
-from desktop.timeline import Timeline
-from desktop.widgets.message_view import (
+from roomcast.desktop.filtering import MessageFilterModel, RowFilter
+from roomcast.desktop.models import MessageListModel
+from roomcast.desktop.rows import Direction, Row, RowKind, SendState, binary_summary, pretty_json
+from roomcast.desktop.theme import dark_palette as app_dark_palette
+from roomcast.desktop.theme import light_palette
+from roomcast.desktop.timeline import Timeline
+from roomcast.desktop.widgets.message_view import (
     JSON_PREVIEW_LINES,
     NEW_DAY,
     SYNC_REWRAP_ROWS,
@@ -45,8 +44,8 @@ from desktop.widgets.message_view import (
     rule_color,
     warning_color,
 )
-from desktop.widgets.row_layout import RowLayout
-from server.notices import Severity
+from roomcast.desktop.widgets.row_layout import RowLayout
+from roomcast.server.notices import Severity
 
 HOSTILE = "<img src=x onerror=alert(1)> and <b>bold</b> &amp; <i>"
 
@@ -1066,7 +1065,7 @@ def test_fast_decorations_agree_with_the_rule(qtbot: QtBot) -> None:
 def test_local_days_follow_the_time_zone_and_its_changes(
     zone: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import desktop.widgets.row_layout as row_layout
+    import roomcast.desktop.widgets.row_layout as row_layout
 
     monkeypatch.setenv("TZ", zone)
     time.tzset()

@@ -6,11 +6,10 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
 from pytestqt.qtbot import QtBot
-
-from desktop.client import ConnectionState, Status
-from desktop.room_model import RoomListModel
-from desktop.rooms import RoomEntry, RoomList
-from desktop.widgets.rooms import RoomSidebar
+from roomcast.desktop.client import ConnectionState, Status
+from roomcast.desktop.room_model import RoomListModel
+from roomcast.desktop.rooms import RoomEntry, RoomList
+from roomcast.desktop.widgets.rooms import RoomSidebar
 
 
 def sidebar(qtbot: QtBot, *names: str) -> tuple[RoomSidebar, RoomList]:

@@ -16,9 +16,8 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 import pytest
-
-from desktop.rows import Row, RowKind, SendState
-from desktop.widgets.row_layout import (
+from roomcast.desktop.rows import Row, RowKind, SendState
+from roomcast.desktop.widgets.row_layout import (
     CHAT,
     GROUP_WINDOW_S,
     GROUPED,

@@ -8,14 +8,14 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
-
-from desktop.sending import BinaryFormat, SendMode
-from desktop.widgets.send_mode import (
+from roomcast.desktop.sending import BinaryFormat, SendMode
+from roomcast.desktop.widgets.send_mode import (
     SendModeSelector,
     format_tooltip,
     mode_tooltip,
     placeholder_for,
 )
+
 from tests.desktop.mnemonics import mnemonics, repeated, stray_ampersands
 from tests.desktop.windows import interactive
 
