@@ -45,11 +45,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QEventLoop, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel
 from PySide6.QtWidgets import QApplication
+
+from bench.desktop_ingest import PaintCounter, wait_until
 from roomcast.desktop.filtering import MessageFilterModel, RowFilter
 from roomcast.desktop.models import MessageListModel
 from roomcast.desktop.rows import Direction, Row, RowKind, SendState, binary_summary, pretty_json
-
-from bench.desktop_ingest import PaintCounter, wait_until
 
 TARGET_KEYSTROKE_MS = 100.0
 

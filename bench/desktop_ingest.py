@@ -82,6 +82,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication
+
 from roomcast.desktop.models import MessageListModel
 from roomcast.desktop.rows import Direction, Row, RowKind, SendState
 from roomcast.desktop.timeline import Timeline

@@ -138,6 +138,7 @@ def _run_gui(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QCoreApplication, QSettings, QTimer
     from PySide6.QtWidgets import QApplication, QInputDialog
     from qasync import QEventLoop
+
     from roomcast.server.protocol import MAX_NAME_CHARS
 
     from .i18n import install_translators

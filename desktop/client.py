@@ -38,6 +38,17 @@ from ssl import SSLCertVerificationError, SSLContext, SSLError, create_default_c
 from typing import Any, Final, Literal, TypeVar
 from urllib.parse import urlsplit
 
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import (
+    ConnectionClosed,
+    InvalidHandshake,
+    InvalidMessage,
+    InvalidStatus,
+)
+from websockets.frames import CTRL_OPCODES, Frame
+from websockets.frames import Opcode as WsOpcode
+from websockets.typing import Subprotocol
+
 from roomcast.desktop import tls
 from roomcast.desktop.connection_options import ConnectionOptions, with_query
 from roomcast.desktop.links import host_port, room_key, validate_url
@@ -61,16 +72,6 @@ from roomcast.server.protocol import (
     dumps,
     parse_server_frame,
 )
-from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import (
-    ConnectionClosed,
-    InvalidHandshake,
-    InvalidMessage,
-    InvalidStatus,
-)
-from websockets.frames import CTRL_OPCODES, Frame
-from websockets.frames import Opcode as WsOpcode
-from websockets.typing import Subprotocol
 
 __all__ = [
     "HOST_STOPPED_REASON",

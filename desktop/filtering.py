@@ -57,6 +57,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
+
 from roomcast.desktop.models import MessageListModel
 from roomcast.desktop.row_roles import ROW_FLAGS, role_names, row_data
 from roomcast.desktop.rows import Direction, Row, RowKind

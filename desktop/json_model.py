@@ -22,6 +22,7 @@ from enum import IntEnum
 from typing import Any, Final
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+
 from roomcast.desktop.frames import JsonNode, json_tree
 
 __all__ = ["FETCH_BATCH", "Column", "JsonTreeModel"]

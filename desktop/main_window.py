@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
 from roomcast.server import __version__
 from roomcast.server.notices import Notice, Severity
 

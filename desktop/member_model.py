@@ -23,6 +23,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QStyle
+
 from roomcast.server.admin import MemberInfo
 
 from .members import (

@@ -30,6 +30,7 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
+
 from roomcast.desktop.row_roles import (
     CHANGE_ROLES,
     QT_TRANSLATE_NOOP,

@@ -18,6 +18,7 @@ from enum import IntEnum
 from typing import Any, overload
 
 from PySide6.QtCore import QByteArray, QCoreApplication, Qt
+
 from roomcast.desktop.rows import Direction, Row, RowKind, SendState
 from roomcast.desktop.texts import QT_TRANSLATE_NOOP
 from roomcast.desktop.timeline import Change

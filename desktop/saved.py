@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from PySide6.QtCore import QCoreApplication, QSettings
+
 from roomcast.server.protocol import check_name
 
 from .connection_options import (

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
+
 from roomcast.server.app import RoomServer, ServerConfig
 from roomcast.server.defaults import HOST_STOPPED_REASON
 from roomcast.server.errors import ConfigError, ListenError

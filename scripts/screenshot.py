@@ -33,13 +33,14 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QWidget
 from qasync import QEventLoop
+from websockets.asyncio.client import connect
+from websockets.typing import Subprotocol
+
 from roomcast.desktop.client import ConnectionState
 from roomcast.desktop.main_window import MainWindow
 from roomcast.desktop.models import MessageListModel
 from roomcast.desktop.session import ChatSession
 from roomcast.server.app import RoomServer, ServerConfig
-from websockets.asyncio.client import connect
-from websockets.typing import Subprotocol
 
 SHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 OUT = SHOTS / "conversation.png"
@@ -344,12 +345,13 @@ async def rooms(app: QApplication) -> list[Path]:
 
 async def inspector(app: QApplication) -> list[Path]:
     """A foreign server's frames: JSON, text, binary, pings; the detail pane."""
+    from websockets.asyncio.server import ServerConnection, serve
+
     from roomcast.desktop.connection_options import ConnectionOptions
     from roomcast.desktop.models import Roles
     from roomcast.desktop.rows import RowKind
     from roomcast.desktop.sending import BinaryFormat, SendMode
     from roomcast.desktop.snippets import SavedMessage
-    from websockets.asyncio.server import ServerConnection, serve
 
     order = {
         "type": "order",

@@ -19,14 +19,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from roomcast.server.app import RoomServer, ServerConfig
-from roomcast.server.protocol import SUBPROTOCOL
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.client import ClientProtocol
 from websockets.exceptions import ConnectionClosed
 from websockets.frames import Frame
 from websockets.http11 import Response
 from websockets.uri import parse_uri
+
+from roomcast.server.app import RoomServer, ServerConfig
+from roomcast.server.protocol import SUBPROTOCOL
 
 ROOT = Path(__file__).resolve().parents[1]
 REQUIRE_ALL = os.environ.get("ROOMCAST_REQUIRE_ALL") == "1"

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
 from roomcast.desktop.connection_options import (
     MAX_OPEN_TIMEOUT,
     MAX_PING_SECONDS,

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
 from roomcast.desktop.links import EXAMPLE_URL
 from roomcast.desktop.sending import BinaryFormat, PayloadError, SendMode, encode
 from roomcast.server.protocol import MAX_NAME_CHARS

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
 from roomcast.desktop.filtering import BOTH_DIRECTIONS, MessageFilterModel, RowFilter
 from roomcast.desktop.rows import Direction, RowKind
 from roomcast.desktop.widgets.message_view import MessageView, error_color

@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
 from roomcast.desktop.frames import (
     FrameDetails,
     JsonNode,

@@ -58,6 +58,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
 from roomcast.desktop.hosting import ALL_NETWORKS, LOCAL_ONLY, HostSettings, browser_link
 from roomcast.desktop.links import link_fingerprint
 from roomcast.desktop.texts import QT_TRANSLATE_NOOP

@@ -58,6 +58,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
 from roomcast.desktop.member_model import MemberModel, MemberRoles
 from roomcast.desktop.members import NO_ANSWER_AFTER, UNSENT_WARNING_BYTES, Column
 from roomcast.server.admin import MAX_REASON_CHARS, MemberInfo, kick_reason

@@ -99,6 +99,7 @@ from PySide6.QtWidgets import (
     QStyleOptionViewItem,
     QWidget,
 )
+
 from roomcast.desktop.filtering import MessageFilterModel
 from roomcast.desktop.frames import arrow, compact_size, compact_time
 from roomcast.desktop.models import QT_TRANSLATE_NOOP, MessageListModel, Roles

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
 from roomcast.desktop.connection_options import ConnectionOptions, with_secrets
 from roomcast.desktop.links import EXAMPLE_URL, join_urls, split_urls, validate_url
 from roomcast.desktop.saved import (

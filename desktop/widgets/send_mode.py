@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QWidget,
 )
+
 from roomcast.desktop.sending import (
     MAX_FILE_BYTES,
     BinaryFormat,

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
 from roomcast.desktop.sending import BinaryFormat, SendMode
 from roomcast.desktop.snippet_model import SHORTCUT_COUNT, SavedMessagesModel, shortcut_for
 from roomcast.desktop.snippets import MAX_NAME_CHARS, SavedMessage, SavedMessages

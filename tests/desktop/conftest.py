@@ -24,8 +24,8 @@ import pytest
 import qasync
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
-from roomcast.desktop.saved import SavedConnections
 
+from roomcast.desktop.saved import SavedConnections
 from tests.desktop.keyrings import MemoryKeyring
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import keyring.backend
 import keyring.errors
 from PySide6.QtCore import QSettings
+
 from roomcast.desktop.saved import SavedConnections
 
 NO_KEYRING = (

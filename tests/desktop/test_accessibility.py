@@ -8,8 +8,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
-from roomcast.desktop.rows import RowKind
 
+from roomcast.desktop.rows import RowKind
 from tests.desktop.windows import connected, interactive, open_window, rows_of
 from tests.helpers import member, running_server, until
 

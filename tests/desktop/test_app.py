@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from roomcast.desktop.app import NO_DISPLAY_MESSAGE, _os_user, _ws_url, build_parser
 from roomcast.desktop.links import split_urls
 from roomcast.server.protocol import MAX_NAME_CHARS
-
 from tests.helpers import ROOT, member, run_module, running_server
 
 DISPLAY_VARS = ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")

@@ -18,6 +18,10 @@ from typing import Any
 
 import pytest
 import trustme
+from websockets.asyncio.server import ServerConnection
+from websockets.exceptions import InvalidHandshake, InvalidMessage
+from websockets.typing import Subprotocol
+
 from roomcast.desktop.client import (
     HOST_STOPPED_REASON,
     NEVER_CONNECTED_ATTEMPTS,
@@ -42,10 +46,6 @@ from roomcast.server.protocol import (
     TypingNotice,
     Welcome,
 )
-from websockets.asyncio.server import ServerConnection
-from websockets.exceptions import InvalidHandshake, InvalidMessage
-from websockets.typing import Subprotocol
-
 from tests.helpers import free_port, member, running_server, server_process, until
 from tests.peers import echo, ws_server
 

@@ -11,13 +11,13 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 import pytest
+from websockets.asyncio.server import ServerConnection
+from websockets.typing import Subprotocol
+
 from roomcast.desktop.client import Backoff, ConnectionState, ControlFrame, Incoming, RoomClient
 from roomcast.desktop.connection_options import ConnectionOptions
 from roomcast.desktop.rows import SendState
 from roomcast.server.protocol import SUBPROTOCOL
-from websockets.asyncio.server import ServerConnection
-from websockets.typing import Subprotocol
-
 from tests.helpers import member, running_server, until
 from tests.peers import ws_server
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+
 from roomcast.desktop import connection_options as co
 from roomcast.desktop.connection_options import (
     OPEN_TIMEOUT,

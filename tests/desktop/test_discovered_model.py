@@ -7,13 +7,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from pytestqt.modeltest import ModelTester
+
 from roomcast.desktop.discovered_model import (
     DiscoveredRoomsModel,
     DiscoveredRoomsRoles,
     short_fingerprint,
 )
 from roomcast.desktop.discovery import DiscoveredRoom
-
 from tests.desktop.found import FP, found
 
 

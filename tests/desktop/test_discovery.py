@@ -13,6 +13,9 @@ from typing import Any
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
+from zeroconf import Zeroconf
+from zeroconf.asyncio import AsyncServiceBrowser, AsyncServiceInfo, AsyncZeroconf
+
 from roomcast.desktop.discovery import (
     MAX_TXT_ITEM_BYTES,
     SERVICE_TYPE,
@@ -28,9 +31,6 @@ from roomcast.desktop.discovery import (
 from roomcast.desktop.links import from_link, link_fingerprint
 from roomcast.desktop.tls import parse_fingerprint
 from roomcast.server.protocol import ROOM_NAME_RE
-from zeroconf import Zeroconf
-from zeroconf.asyncio import AsyncServiceBrowser, AsyncServiceInfo, AsyncZeroconf
-
 from tests.helpers import need, run_module_code, until
 
 FP = "AB:" * 31 + "CD"

@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from roomcast.desktop.tls import parse_fingerprint
 
+from roomcast.desktop.tls import parse_fingerprint
 from tests.helpers import ROOT, WAIT, need
 
 #: The issue's requirement: a room is listed within 3 s.

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from roomcast.desktop import export
 from roomcast.desktop.export import (
     FORMAT,
@@ -31,7 +32,6 @@ from roomcast.desktop.export import (
 )
 from roomcast.desktop.rows import Direction, Opcode, Row, RowKind, SendState
 from roomcast.server.notices import Severity
-
 from tests.helpers import run_unprivileged
 
 WHEN = datetime(2025, 3, 4, 5, 6, 7, 123456, tzinfo=UTC)

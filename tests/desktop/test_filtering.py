@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
-import roomcast.desktop.filtering as filtering_module
 from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
@@ -22,6 +21,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAccessible, QGuiApplication
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
+
+import roomcast.desktop.filtering as filtering_module
 from roomcast.desktop.filtering import (
     ALL_KINDS,
     BOTH_DIRECTIONS,

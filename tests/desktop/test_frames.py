@@ -10,6 +10,7 @@ import sys
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+
 from roomcast.desktop import frames
 from roomcast.desktop.frames import (
     SUMMARY_CHARS,

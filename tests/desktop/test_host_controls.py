@@ -8,12 +8,12 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
+
 from roomcast.desktop.client import ConnectionState
 from roomcast.desktop.discovery import Browser, DiscoveredRoom
 from roomcast.desktop.hosting import ALL_NETWORKS, LOCAL_ONLY, HostSettings
 from roomcast.desktop.members import Column
 from roomcast.server.netinfo import lan_ipv4_addresses
-
 from tests.desktop.windows import open_window
 from tests.helpers import member, need, until
 

@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
+
 from roomcast.desktop import client, timeline, tls
 from roomcast.desktop.client import ConnectionState
 from roomcast.desktop.hosting import (
@@ -47,7 +48,6 @@ from roomcast.server.certificates import CERT_FILE, fingerprint
 from roomcast.server.errors import ListenError
 from roomcast.server.netinfo import lan_ipv4_addresses
 from roomcast.server.notices import Severity
-
 from tests.desktop.windows import chat_texts, open_window, system_texts, type_and_send
 from tests.helpers import ROOT, WAIT, member, need, peer, run_unprivileged, until
 from tests.server.web.conftest import CHROMIUM, HAVE_CHROMIUM

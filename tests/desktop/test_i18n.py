@@ -11,11 +11,11 @@ import pytest
 from PySide6.QtCore import QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
+
 from roomcast.desktop import client, timeline
 from roomcast.desktop.client import ConnectionState, Status, describe_close
 from roomcast.desktop.i18n import chosen_locale, install_translators
 from roomcast.desktop.main_window import describe
-
 from tests.desktop.windows import open_window
 from tests.helpers import ROOT
 

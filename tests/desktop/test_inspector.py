@@ -18,6 +18,10 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
+from websockets.asyncio.client import connect
+from websockets.asyncio.server import ServerConnection, serve
+from websockets.frames import Close
+
 from roomcast.desktop import tls
 from roomcast.desktop.client import ConnectionState
 from roomcast.desktop.connection_options import ConnectionOptions
@@ -30,10 +34,6 @@ from roomcast.desktop.sending import BinaryFormat, SendMode
 from roomcast.desktop.snippets import SavedMessage
 from roomcast.desktop.snippets_settings import load_saved_messages
 from roomcast.desktop.widgets.frame_detail import Tab
-from websockets.asyncio.client import connect
-from websockets.asyncio.server import ServerConnection, serve
-from websockets.frames import Close
-
 from tests.desktop.certs import self_signed
 from tests.desktop.windows import connected, open_window, system_texts
 from tests.helpers import WAIT, running_server, until

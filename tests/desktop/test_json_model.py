@@ -9,6 +9,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QTreeView
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
+
 from roomcast.desktop.json_model import FETCH_BATCH, Column, JsonTreeModel
 
 DOC = {

@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 from roomcast.desktop.launch import DESKTOP_MODULES, EXIT_MISSING, missing_modules
-
 from tests.helpers import ROOT, WAIT
 
 # A Python where the desktop extra's modules cannot be imported, as after

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from roomcast.desktop.links import (
     EXAMPLE_URL,
     from_link,
@@ -13,7 +14,6 @@ from roomcast.desktop.links import (
     split_urls,
     validate_url,
 )
-
 from tests.helpers import run_module_code
 
 

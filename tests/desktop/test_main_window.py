@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
+
 from roomcast.desktop.client import ConnectionState
 from roomcast.desktop.main_window import MainWindow
 from roomcast.desktop.models import Roles
 from roomcast.desktop.rows import RowKind, SendState
 from roomcast.server.app import RoomServer, ServerConfig
-
 from tests.desktop.windows import (
     chat_texts,
     connected,
@@ -183,7 +183,6 @@ async def test_the_classic_tutorial_server_shows_json_not_hex(qtbot: QtBot, tmp_
     # Issue 16: `client.send(message)` without `{ binary: isBinary }` forwards
     # every text message as a binary frame (npm ws 8). Its bytes are the JSON.
     from roomcast.desktop.row_roles import accessible_description, tooltip_text
-
     from tests.helpers import peer
 
     hello = '{"type":"message","content":"Hello, Server!"}'

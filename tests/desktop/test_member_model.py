@@ -7,6 +7,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyM
 from PySide6.QtGui import QBrush, QIcon
 from PySide6.QtWidgets import QApplication
 from pytestqt.modeltest import ModelTester
+
 from roomcast.desktop.member_model import MemberModel, MemberRoles
 from roomcast.desktop.members import UNSENT_WARNING_BYTES, Column, address_sort_key
 from roomcast.desktop.widgets.feedback import ERROR_ON_DARK, ERROR_ON_LIGHT

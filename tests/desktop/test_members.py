@@ -12,6 +12,7 @@ from datetime import datetime
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from roomcast.desktop import client
 from roomcast.desktop.frames import compact_size
 from roomcast.desktop.members import (
@@ -39,7 +40,6 @@ from roomcast.desktop.members import (
     unsent_text,
 )
 from roomcast.server.admin import MemberInfo
-
 from tests.helpers import ROOT
 
 NOW = 1_750_000_000.0

@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
+
 from roomcast.desktop.models import FLUSH_INTERVAL_MS, MessageListModel
 from roomcast.desktop.row_roles import CHANGE_ROLES, Roles, role_names, row_data
 from roomcast.desktop.rows import Direction, Row, RowKind, SendState

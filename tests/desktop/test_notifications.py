@@ -9,9 +9,9 @@ import pytest
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
+
 from roomcast.desktop.notifications import mentions
 from roomcast.desktop.rows import RowKind, SendState
-
 from tests.desktop.windows import connected, open_window, rows_of, type_and_send
 from tests.helpers import member, running_server, until
 

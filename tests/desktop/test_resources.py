@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QImage, QImageReader
 from PySide6.QtWidgets import QApplication
+
 from roomcast.desktop import resources
 from roomcast.desktop.resources import ICON_SIZES, app_icon, resource_path
-
 from tests.helpers import ROOT, need
 
 ICONS = ROOT / "resources" / "icons"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
+
 from roomcast.desktop.client import ConnectionState, Status
 from roomcast.desktop.room_model import RoomListModel, RoomRoles, state_text
 from roomcast.desktop.rooms import RoomEntry, RoomList

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from roomcast.desktop.client import ConnectionState, Status
 from roomcast.desktop.rooms import (
     MAX_SAVED_ROOMS,

@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
+
 from roomcast.desktop.client import Backoff, ConnectionState
 from roomcast.desktop.hosting import HostSettings
 from roomcast.desktop.main_window import MainWindow
@@ -18,7 +19,6 @@ from roomcast.desktop.models import MessageListModel
 from roomcast.desktop.rooms import RoomEntry
 from roomcast.desktop.rows import RowKind, SendState
 from roomcast.desktop.session import ChatSession, Conversation
-
 from tests.desktop.windows import connected, open_window, system_texts, type_and_send
 from tests.helpers import Peer, member, running_server, until
 
@@ -391,7 +391,6 @@ async def test_the_side_column_collapses_when_empty_and_stays_narrow(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
     from roomcast.desktop.main_window import SIDE_MAX_WIDTH
-
     from tests.peers import echo_server
 
     async with echo_server() as echo, running_server() as server:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import Qt
+
 from roomcast.desktop.row_roles import (
     CHANGE_ROLES,
     ROW_FLAGS,

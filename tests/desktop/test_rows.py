@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+
 from roomcast.desktop.rows import (
     TOO_DEEP,
     Direction,

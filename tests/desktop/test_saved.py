@@ -15,6 +15,7 @@ import keyring.backends.fail
 import keyring.backends.null
 import keyring.core
 import pytest
+
 from roomcast.desktop.connection_options import ConnectionOptions
 from roomcast.desktop.saved import (
     KEYRING_SERVICE,
@@ -26,7 +27,6 @@ from roomcast.desktop.saved import (
     keyring_header_user,
     keyring_user,
 )
-
 from tests.desktop.keyrings import (
     FIRST,
     NO_KEYRING,

@@ -8,8 +8,8 @@ import sys
 import time
 
 import pytest
-from roomcast.desktop.selftest import SelfTestFailed, _until
 
+from roomcast.desktop.selftest import SelfTestFailed, _until
 from tests.helpers import ROOT
 
 

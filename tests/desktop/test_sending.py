@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from roomcast.desktop import client, sending
 from roomcast.desktop.sending import (
     MAX_FILE_BYTES,

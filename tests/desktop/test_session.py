@@ -11,12 +11,12 @@ from collections.abc import AsyncIterator
 
 import pytest
 from pytestqt.qtbot import QtBot
+
 from roomcast.desktop.client import ConnectionState, Status
 from roomcast.desktop.models import MessageListModel
 from roomcast.desktop.rows import Direction, Row, RowKind, SendState, binary_summary
 from roomcast.desktop.session import ChatSession
 from roomcast.server.notices import Notice, Severity
-
 from tests.helpers import until
 from tests.peers import echo_server
 

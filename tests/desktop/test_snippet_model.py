@@ -8,6 +8,7 @@ import gc
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QKeySequence
 from pytestqt.modeltest import ModelTester
+
 from roomcast.desktop.sending import BinaryFormat, SendMode
 from roomcast.desktop.snippet_model import SavedMessagesModel, SavedMessagesRoles, shortcut_for
 from roomcast.desktop.snippets import SavedMessage, SavedMessages

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+
 from roomcast.desktop import snippets
 from roomcast.desktop.sending import BinaryFormat, SendMode
 from roomcast.desktop.snippets import (

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
+
 from roomcast.desktop.sending import BinaryFormat, SendMode
 from roomcast.desktop.snippets import SavedMessage, SavedMessages
 from roomcast.desktop.snippets_settings import (

@@ -7,7 +7,6 @@ import sys
 
 from roomcast.desktop.i18n import QT_FREE_TEXTS
 from roomcast.desktop.texts import QT_TRANSLATE_NOOP, untranslated
-
 from tests.helpers import ROOT
 
 

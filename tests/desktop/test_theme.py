@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
-from roomcast.desktop.theme import Theme, dark_palette, is_dark, light_palette
 
+from roomcast.desktop.theme import Theme, dark_palette, is_dark, light_palette
 from tests.desktop.windows import open_window
 
 

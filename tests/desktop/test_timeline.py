@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+
 from roomcast.desktop.links import room_key
 from roomcast.desktop.rows import Direction, Row, RowKind, SendState
 from roomcast.desktop.timeline import RESET_TEXT, Change, SeqIndex, Timeline, TimelineKey

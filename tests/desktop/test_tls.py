@@ -17,6 +17,7 @@ import pytest
 import trustme
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
+
 from roomcast.desktop import tls
 from roomcast.desktop.tls import (
     CertificateChanged,
@@ -32,7 +33,6 @@ from roomcast.desktop.tls import (
     pin_key,
     verification_reason,
 )
-
 from tests.desktop.certs import self_signed
 
 WAIT = 10.0

@@ -9,12 +9,12 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QAbstractScrollArea, QScrollBar, QWidget
 from pytestqt.qtbot import QtBot
+
 from roomcast.desktop.client import Backoff, ConnectionState
 from roomcast.desktop.main_window import MainWindow
 from roomcast.desktop.models import MessageListModel
 from roomcast.desktop.rows import Row, RowKind
 from roomcast.desktop.session import ChatSession
-
 from tests.helpers import until
 
 

@@ -36,9 +36,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from roomcast.server.protocol import SUBPROTOCOL
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
+
+from roomcast.server.protocol import SUBPROTOCOL
 
 log = logging.getLogger("roomcast.faults")
 

@@ -37,9 +37,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from roomcast.server.protocol import SUBPROTOCOL
 from websockets.asyncio.client import connect
 
+from roomcast.server.protocol import SUBPROTOCOL
 from tests.faults.client import ProtocolClient, RoomClientProbe, Seen
 
 Client = ProtocolClient | RoomClientProbe

@@ -58,13 +58,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from roomcast.server.protocol import SUBPROTOCOL
 from websockets.client import ClientProtocol
 from websockets.frames import Close, Frame, Opcode
 from websockets.http11 import Response
 from websockets.typing import Subprotocol
 from websockets.uri import WebSocketURI, parse_uri
 from websockets.utils import apply_mask
+
+from roomcast.server.protocol import SUBPROTOCOL
 
 #: TCP states (include/net/tcp_states.h) as TCP_INFO reports them.
 TCP_ESTABLISHED = 1

@@ -35,10 +35,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from roomcast.server.protocol import SUBPROTOCOL
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from roomcast.server.protocol import SUBPROTOCOL
 from tests.helpers import read_banner
 
 ROOT = Path(__file__).resolve().parents[2]

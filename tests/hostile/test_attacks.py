@@ -42,10 +42,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from roomcast.server import defaults
-from roomcast.server.protocol import SUBPROTOCOL
 from websockets.asyncio.client import connect
 
+from roomcast.server import defaults
+from roomcast.server.protocol import SUBPROTOCOL
 from tests.hostile.conftest import ROOM, SEEDS
 from tests.hostile.harness import (
     AttackProcess,

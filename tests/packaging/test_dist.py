@@ -22,8 +22,8 @@ import time
 from pathlib import Path
 
 import pytest
-from roomcast.server import __version__
 
+from roomcast.server import __version__
 from tests.helpers import REQUIRE_ALL, ROOT, need, read_banner
 from tests.packaging import load
 

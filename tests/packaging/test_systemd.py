@@ -20,8 +20,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from roomcast.server.__main__ import build_parser
 
+from roomcast.server.__main__ import build_parser
 from tests.helpers import ROOT, need
 
 UNIT = ROOT / "packaging" / "systemd" / "roomcast-server.service"

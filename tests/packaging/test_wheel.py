@@ -24,8 +24,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from roomcast.server import __version__
 
+from roomcast.server import __version__
 from tests.helpers import ROOT, WAIT, member, read_banner
 
 pytestmark = pytest.mark.timeout(900)

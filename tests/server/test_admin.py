@@ -11,6 +11,9 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from websockets.asyncio.client import connect
+from websockets.exceptions import InvalidStatus
+
 from roomcast.server.admin import (
     BANNED_NAME_REASON,
     KICK_PREFIX,
@@ -26,9 +29,6 @@ from roomcast.server.admin import (
     route,
 )
 from roomcast.server.protocol import SUBPROTOCOL
-from websockets.asyncio.client import connect
-from websockets.exceptions import InvalidStatus
-
 from tests.helpers import WAIT, RawClient, member, peer, running_server, server_process, until
 
 TOKEN = "t0ken-for-the-admin-endpoint"

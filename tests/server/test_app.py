@@ -15,10 +15,10 @@ import logging
 from pathlib import Path
 
 import pytest
+
 from roomcast.server.app import RoomServer, ServerConfig
 from roomcast.server.history import SQLiteHistory
 from roomcast.server.hub import LocalHub
-
 from tests.helpers import member, peer, running_server, until
 
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+
 from roomcast.desktop import tls
 from roomcast.desktop.client import Backoff, ConnectionState, RoomClient
 from roomcast.desktop.links import from_link, link_fingerprint
 from roomcast.server.certificates import CERT_FILE, fingerprint, self_signed
-
 from tests.helpers import server_process, until
 from tests.server.test_main import SAFE, one_error_line, run_cli
 

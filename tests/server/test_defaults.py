@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import pytest
+
 import roomcast.desktop.hosting as hosting_module
 from roomcast.server import defaults, wire
 from roomcast.server.__main__ import build_parser
@@ -14,7 +15,6 @@ from roomcast.server.app import ServerConfig
 from roomcast.server.redis_hub import RedisHub
 from roomcast.server.room import RateLimiter, Room
 from roomcast.server.session import Rules
-
 from tests.helpers import ROOT
 
 #: ServerConfig field -> the default it must have.

@@ -15,10 +15,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from roomcast.server.protocol import MAX_CONTENT_CHARS, MAX_FRAME_BYTES
 from websockets.asyncio.client import connect
 from websockets.protocol import State
 
+from roomcast.server.protocol import MAX_CONTENT_CHARS, MAX_FRAME_BYTES
 from tests.helpers import WAIT, Peer, member, peer, running_server
 
 

@@ -9,17 +9,17 @@ from collections.abc import Iterator
 from typing import Any, cast
 
 import pytest
-from roomcast.server import defaults
-from roomcast.server.gate import SINGLE_HEADERS, Gate, own_hosts
-from roomcast.server.limits import AddressLimits
-from roomcast.server.netinfo import lan_ipv4_addresses
-from roomcast.server.wire import Connection
 from websockets.asyncio.client import connect
 from websockets.datastructures import Headers
 from websockets.exceptions import InvalidStatus
 from websockets.http11 import Request, Response
 from websockets.server import ServerProtocol
 
+from roomcast.server import defaults
+from roomcast.server.gate import SINGLE_HEADERS, Gate, own_hosts
+from roomcast.server.limits import AddressLimits
+from roomcast.server.netinfo import lan_ipv4_addresses
+from roomcast.server.wire import Connection
 from tests.helpers import member, peer, running_server, until
 
 

@@ -22,10 +22,10 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+
 from roomcast.server.errors import ConfigError, HistoryError
 from roomcast.server.history import LOCK_SUFFIX, PRUNE_SLACK, SQLiteHistory
 from roomcast.server.protocol import ChatMessage
-
 from tests.helpers import WAIT, Peer, member, run_module, running_server, server_process
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+
 from roomcast.server.errors import HistoryError, NameTaken, SharedStateDown
 from roomcast.server.history import SQLiteHistory
 from roomcast.server.hub import Hub, Joined, LocalHub
@@ -24,7 +25,6 @@ from roomcast.server.names import guest_name, name_key
 from roomcast.server.protocol import ChatMessage, Post, Presence
 from roomcast.server.redis_hub import RedisHub
 from roomcast.server.room import Member, Room
-
 from tests.helpers import RedisServer, redis_server, until
 from tests.server.test_history import locked
 

@@ -7,6 +7,8 @@ import asyncio
 from typing import Any
 
 import pytest
+from websockets.exceptions import InvalidStatus
+
 from roomcast.server import defaults
 from roomcast.server.__main__ import build_parser, config_from_args
 from roomcast.server.app import ServerConfig
@@ -19,8 +21,6 @@ from roomcast.server.limits import (
     peer_host,
 )
 from roomcast.server.room import RateLimiter, Verdict
-from websockets.exceptions import InvalidStatus
-
 from tests.helpers import ROOT, member, peer, running_server
 
 A, B = "203.0.113.7", "198.51.100.9"

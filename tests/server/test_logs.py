@@ -17,14 +17,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from websockets.exceptions import InvalidStatus
+
 from roomcast.server.logs import (
     HANDLER_NAME,
     TEXT_FORMAT,
     JsonFormatter,
     configure,
 )
-from websockets.exceptions import InvalidStatus
-
 from tests.helpers import peer, run_module, server_process
 
 #: Every JSON line has these keys, first and in this order.

@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import pytest
+
 from roomcast.server import netinfo
 from roomcast.server.netinfo import is_loopback, is_wildcard, lan_ipv4_addresses
 

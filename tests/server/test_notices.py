@@ -6,6 +6,7 @@ import logging
 from datetime import UTC, datetime
 
 import pytest
+
 from roomcast.server.notices import Notice, Notices, Severity
 
 LOGGER = "tests.notices"

@@ -8,6 +8,7 @@ import json
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from roomcast.server.errors import InvalidFrame, InvalidJSON, ProtocolError, TooLarge, UnknownType
 from roomcast.server.names import MAX_NAME_CHARS, display_name, name_key
 from roomcast.server.protocol import (

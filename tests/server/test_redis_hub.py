@@ -18,9 +18,9 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
+
 from roomcast.desktop.client import Backoff, Incoming, RoomClient
 from roomcast.server.protocol import ChatMessage, Post
-
 from tests.helpers import (
     WAIT,
     RedisServer,

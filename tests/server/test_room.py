@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from roomcast.server.errors import NameTaken
 from roomcast.server.protocol import ChatMessage, Post, Presence
 from roomcast.server.room import RateLimiter, Room, Verdict, utc_timestamp

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+
 from roomcast.server.errors import NameTaken, RoomcastError, ServerError
 from roomcast.server.protocol import (
     ChatMessage,

@@ -14,10 +14,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from roomcast.server.protocol import MAX_CONTENT_CHARS
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
+from roomcast.server.protocol import MAX_CONTENT_CHARS
 from tests.helpers import member, peer, redis_server, running_server, server_process
 from tests.hostile.harness import status_kib
 

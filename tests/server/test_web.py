@@ -21,6 +21,9 @@ from pathlib import Path
 
 import pytest
 import trustme
+from websockets.asyncio.client import connect
+from websockets.exceptions import InvalidStatus
+
 from roomcast.server import guest_page
 from roomcast.server.gate import Gate
 from roomcast.server.guest_page import (
@@ -37,9 +40,6 @@ from roomcast.server.guest_page import (
     static_name,
     wants_html,
 )
-from websockets.asyncio.client import connect
-from websockets.exceptions import InvalidStatus
-
 from tests.helpers import ROOT, peer, running_server, server_process
 
 HTML = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"  # Chromium's

@@ -9,14 +9,15 @@ reordering anything.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 
 import pytest
-from roomcast.server.protocol import MAX_FRAME_BYTES
-from roomcast.server.wire import encode_text
 from websockets.frames import Frame, Opcode
 from websockets.protocol import State
 
+from roomcast.server.protocol import MAX_FRAME_BYTES
+from roomcast.server.wire import encode_text
 from tests.helpers import WAIT, RawClient, member, peer, running_server, until
 
 
@@ -223,3 +224,27 @@ async def test_a_long_close_reason_is_cut_at_a_character_boundary() -> None:
             code, got = await ann.closed()
             assert code == 1001
             assert got == "ü" * 61  # 122 bytes: the 62nd character would split
+
+
+async def test_an_open_connection_keeps_no_handshake_headers() -> None:
+    """Issue 20: websockets' parser keeps its request for the connection's life;
+    wire.py empties its headers once upgraded (3.2 KB per idle connection)."""
+    import gc
+
+    from websockets.datastructures import Headers
+
+    def headers_alive() -> int:
+        gc.collect()
+        return sum(1 for o in gc.get_objects() if type(o) is Headers and len(o))
+
+    async with running_server(
+        max_connections_per_address=100, handshake_rate=1000, handshake_burst=1000
+    ) as server:
+        before = headers_alive()
+        url = server.urls[0] + "r/idle"
+        async with contextlib.AsyncExitStack() as stack:
+            peers = [await stack.enter_async_context(member(url, f"m{i}")) for i in range(3)]
+            assert len(peers) == 3 and len(server.members()) == 3
+            # Each client keeps its request's and its response's headers (6);
+            # the server none (9 without wire.py's emptying).
+            assert headers_alive() - before == 2 * 3

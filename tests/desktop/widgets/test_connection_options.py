@@ -16,10 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from pytestqt.qtbot import QtBot
+
 from roomcast.desktop.connection_options import ConnectionOptions
 from roomcast.desktop.tls import PinStore, fingerprint
 from roomcast.desktop.widgets.connection_options import ConnectionOptionsWidget
-
 from tests.desktop.mnemonics import mnemonics, repeated, stray_ampersands
 from tests.desktop.windows import interactive
 

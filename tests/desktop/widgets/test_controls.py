@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import roomcast.desktop.rooms as rooms_module
 from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -22,6 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from pytestqt.qtbot import QtBot
+
+import roomcast.desktop.rooms as rooms_module
 from roomcast.desktop import client, timeline
 from roomcast.desktop.i18n import install_translators
 from roomcast.desktop.links import EXAMPLE_URL
@@ -37,7 +38,6 @@ from roomcast.desktop.widgets.controls import (
 from roomcast.desktop.widgets.filter_bar import FilterBar
 from roomcast.desktop.widgets.hosting import InvitePanel
 from roomcast.server.protocol import MAX_NAME_CHARS
-
 from tests.desktop.mnemonics import mnemonic, mnemonics, repeated, stray_ampersands
 from tests.desktop.windows import connected, open_window, rows_of, type_and_send
 from tests.helpers import member, running_server, until

@@ -8,8 +8,8 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
-from roomcast.desktop.widgets.discovered import NetworkRoomsDialog, RoomDelegate, lock_icon
 
+from roomcast.desktop.widgets.discovered import NetworkRoomsDialog, RoomDelegate, lock_icon
 from tests.desktop.found import found
 from tests.desktop.windows import interactive
 

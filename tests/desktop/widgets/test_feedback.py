@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor, QPalette
 from pytestqt.qtbot import QtBot
+
 from roomcast.desktop.theme import dark_palette, light_palette
 from roomcast.desktop.widgets.feedback import ERROR_ON_DARK, ERROR_ON_LIGHT, ErrorLabel
 

@@ -7,12 +7,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
+
 from roomcast.desktop.filtering import ALL_KINDS, MessageFilterModel, RowFilter
 from roomcast.desktop.models import MessageListModel
 from roomcast.desktop.rows import Direction, Row, RowKind
 from roomcast.desktop.widgets.filter_bar import DEBOUNCE_MS, FilterBar
 from roomcast.desktop.widgets.message_view import MessageView
-
 from tests.desktop.mnemonics import mnemonics, repeated, stray_ampersands
 
 BAD_REGEX = "invalid regular expression: missing ), unterminated subpattern at position 0"

@@ -12,11 +12,11 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QPlainTextEdit
 from pytestqt.qtbot import QtBot
+
 from roomcast.desktop.frames import full_time
 from roomcast.desktop.json_model import Column
 from roomcast.desktop.rows import Direction, Opcode, Row, RowKind, SendState, pretty_json
 from roomcast.desktop.widgets.frame_detail import HEX_LIMIT, FrameDetail, Tab
-
 from tests.desktop.mnemonics import mnemonics, repeated
 
 WHEN = datetime(2025, 3, 4, 5, 6, 7, 123_000, tzinfo=UTC)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from pytestqt.qtbot import QtBot
+
 from roomcast.desktop.links import invite_link
 from roomcast.desktop.widgets.hosting import (
     DEFAULT_PORT,
@@ -32,7 +33,6 @@ from roomcast.desktop.widgets.hosting import (
     qr_pixmap,
 )
 from roomcast.server.certificates import fingerprint
-
 from tests.desktop.mnemonics import mnemonics, repeated, stray_ampersands
 from tests.helpers import need, run_unprivileged
 

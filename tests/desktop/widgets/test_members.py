@@ -7,6 +7,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QLineEdit, QMenu, QWidget
 from pytestqt.qtbot import QtBot
+
 from roomcast.desktop.members import Column
 from roomcast.desktop.widgets.members import (
     BAN_ADDRESS,
@@ -18,7 +19,6 @@ from roomcast.desktop.widgets.members import (
 )
 from roomcast.server.admin import MemberInfo
 from roomcast.server.protocol import MAX_PASSWORD_CHARS
-
 from tests.desktop.mnemonics import mnemonics, repeated, stray_ampersands
 from tests.desktop.windows import interactive
 

@@ -21,6 +21,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QMenu, QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
+
 from roomcast.desktop.filtering import MessageFilterModel, RowFilter
 from roomcast.desktop.models import MessageListModel
 from roomcast.desktop.rows import Direction, Row, RowKind, SendState, binary_summary, pretty_json

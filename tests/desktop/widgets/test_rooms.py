@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
 from pytestqt.qtbot import QtBot
+
 from roomcast.desktop.client import ConnectionState, Status
 from roomcast.desktop.room_model import RoomListModel
 from roomcast.desktop.rooms import RoomEntry, RoomList

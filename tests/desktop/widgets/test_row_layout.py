@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 import pytest
+
 from roomcast.desktop.rows import Row, RowKind, SendState
 from roomcast.desktop.widgets.row_layout import (
     CHAT,

@@ -15,11 +15,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from pytestqt.qtbot import QtBot
+
 from roomcast.desktop.connection_options import ConnectionOptions
 from roomcast.desktop.saved import KEYRING_SERVICE, SavedConnection, SavedConnections
 from roomcast.desktop.tls import PinStore, fingerprint
 from roomcast.desktop.widgets.saved import SavedConnectionsDialog
-
 from tests.desktop.keyrings import FIRST, NO_KEYRING, SECOND, SECRET, MemoryKeyring
 from tests.desktop.mnemonics import mnemonics, repeated, stray_ampersands
 from tests.desktop.windows import interactive

@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
+
 from roomcast.desktop.sending import BinaryFormat, SendMode
 from roomcast.desktop.widgets.send_mode import (
     SendModeSelector,
@@ -15,7 +16,6 @@ from roomcast.desktop.widgets.send_mode import (
     mode_tooltip,
     placeholder_for,
 )
-
 from tests.desktop.mnemonics import mnemonics, repeated, stray_ampersands
 from tests.desktop.windows import interactive
 

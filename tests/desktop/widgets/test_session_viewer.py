@@ -9,11 +9,11 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from pytestqt.qtbot import QtBot
+
 from roomcast.desktop.export import Session, dump_row
 from roomcast.desktop.rows import Direction, Row, RowKind, SendState
 from roomcast.desktop.sending import SendMode
 from roomcast.desktop.widgets.session_viewer import SessionViewer
-
 from tests.desktop.windows import connected, open_window, rows_of, type_and_send
 from tests.helpers import member, running_server, until
 

@@ -9,11 +9,11 @@ import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
+
 from roomcast.desktop.sending import BinaryFormat, SendMode
 from roomcast.desktop.snippets import SavedMessage, SavedMessages
 from roomcast.desktop.snippets_settings import load_saved_messages, save_saved_messages
 from roomcast.desktop.widgets.snippets import SavedMessageDialog, SavedMessagesPanel
-
 from tests.desktop.mnemonics import mnemonics, repeated, stray_ampersands
 from tests.desktop.windows import interactive
 

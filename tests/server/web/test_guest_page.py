@@ -17,9 +17,9 @@ from typing import Any
 
 import trustme
 from pytestqt.qtbot import QtBot
+
 from roomcast.desktop.hosting import HostSettings
 from roomcast.desktop.rows import RowKind
-
 from tests.desktop.windows import connected, open_window, rows_of, type_and_send
 from tests.helpers import WAIT, free_port, member, peer, server_process, until
 from tests.server.web.test_tutorial_page import static_server

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from pytestqt.qtbot import QtBot
-from roomcast.desktop.rows import RowKind
 
+from roomcast.desktop.rows import RowKind
 from tests.desktop.windows import connected, open_window, rows_of
 from tests.helpers import WAIT, free_port, server_process, until
 
