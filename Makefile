@@ -112,7 +112,7 @@ typecheck-tree:
 	@ln -sfn ../../../server build/typecheck/roomcast/server
 	@ln -sfn ../../../desktop build/typecheck/roomcast/desktop
 
-# The sdist and the wheel (dist/), with the translations compiled first.
+# The sdist and the wheel (build/wheel/), with the translations compiled first.
 wheel: venv i18n
 	@rm -rf build/wheel && $(VENV_PY) -m build --outdir build/wheel .
 	@$(VENV_BIN)/twine check --strict build/wheel/*

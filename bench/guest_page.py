@@ -31,32 +31,16 @@ import asyncio
 import json
 import shutil
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.helpers import ROOT, server_process
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 MESSAGES = 30
-
-
-def start_server() -> tuple[subprocess.Popen[str], str]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "roomcast.server", "--port", "0", "--db", ":memory:"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        if "ws://" in line:
-            url = line[line.index("ws://") :].split()[0]
-            return proc, url.rstrip("/")
-    raise SystemExit("roomcast-server did not start")
+SERVED = ("*.html", "*.css", "*.js")
 
 
 async def fill_room(ws_url: str) -> None:
@@ -72,18 +56,18 @@ async def fill_room(ws_url: str) -> None:
 async def one_run(browser: Any, page_url: str) -> dict[str, float]:
     context = await browser.new_context()
     page = await context.new_page()
-    sizes: list[int] = []
+    measuring: list[asyncio.Task[int]] = []
 
-    async def on_response(response: Any) -> None:
+    async def size_of(response: Any) -> int:
         try:
             body = await response.body()
         except Exception:
             body = b""
         headers = await response.all_headers()
         head = sum(len(k) + len(v) + 4 for k, v in headers.items()) + 17
-        sizes.append(len(body) + head)
+        return len(body) + head
 
-    page.on("response", lambda r: asyncio.ensure_future(on_response(r)))
+    page.on("response", lambda r: measuring.append(asyncio.ensure_future(size_of(r))))
     started = time.perf_counter()
     await page.goto(page_url)
     await page.wait_for_selector("#name", state="visible")
@@ -92,7 +76,7 @@ async def one_run(browser: Any, page_url: str) -> dict[str, float]:
     await page.click("#join")
     await page.wait_for_selector("#messages li.msg", state="attached")
     first = time.perf_counter() - started
-    await asyncio.sleep(0.2)  # the last response bodies
+    sizes = await asyncio.gather(*measuring)  # the last response bodies
     await context.close()
     return {
         "bytes": float(sum(sizes)),
@@ -105,21 +89,16 @@ async def one_run(browser: Any, page_url: str) -> dict[str, float]:
 async def main_async(runs: int) -> int:
     from playwright.async_api import async_playwright
 
-    proc, ws_url = start_server()
-    try:
+    with server_process("--db", ":memory:") as server:
+        ws_url = server.url.rstrip("/")
         await fill_room(ws_url)
         page_url = ws_url.replace("ws://", "http://") + "/r/bench"
         async with async_playwright() as pw:
             browser = await pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
             results = [await one_run(browser, page_url) for _ in range(runs)]
             await browser.close()
-    finally:
-        proc.kill()
-        proc.wait()
-    served = sum(
-        (ROOT / "server" / "web" / name).stat().st_size
-        for name in ("index.html", "style.css", "app.js", "protocol.js", "i18n.js")
-    )
+    # server/web/README.md, Budget: the served files, not the tests or the README.
+    served = sum(p.stat().st_size for ext in SERVED for p in (ROOT / "server" / "web").glob(ext))
     first = [r["first"] * 1000 for r in results]
     prompt = [r["prompt"] * 1000 for r in results]
     print(f"page files: {served:,} bytes uncompressed (budget 60 KB)")

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from roomcast.server import __version__
 
-from .links import EXAMPLE_URL, WS_SCHEMES, split_urls
+from .links import EXAMPLE_URL, WS_SCHEMES, from_link, split_links
 
 if TYPE_CHECKING:
     from .session import ChatSession
@@ -50,13 +50,13 @@ log = logging.getLogger("roomcast")
 def _ws_url(value: str) -> str:
     """argparse's type for the URL arguments: a failover list (links allowed) of
     ws:// or wss:// URLs, joined by spaces."""
-    urls = split_urls(value)
-    for url in urls:
+    words = split_links(value)
+    for url in map(from_link, words):
         if not url.startswith(WS_SCHEMES):
             raise argparse.ArgumentTypeError(f"expected a ws:// or wss:// URL, got {url!r}")
     # The words as given: a roomcasts:// invite keeps its #sha256= fingerprint,
     # which the session pins before connecting (ChatSession._pin_invites).
-    return " ".join(value.replace(",", " ").split())
+    return " ".join(words)
 
 
 def build_parser() -> argparse.ArgumentParser:

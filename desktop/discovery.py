@@ -64,6 +64,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
 from roomcast.desktop import client
+from roomcast.desktop.hosting import room_path
 from roomcast.desktop.links import invite_link
 from roomcast.desktop.texts import QT_TRANSLATE_NOOP
 from roomcast.desktop.tls import parse_fingerprint
@@ -195,7 +196,7 @@ def txt_for(advert: Advert) -> dict[str, str]:
     }
     if advert.fingerprint is not None:
         txt["fp"] = advert.fingerprint.replace(":", "").lower()
-    txt["path"] = f"/r/{advert.room}"
+    txt["path"] = room_path(advert.room)
     return txt
 
 
@@ -232,7 +233,7 @@ class DiscoveredRoom:
     def url(self) -> str:
         """``wss://ADDR:PORT/r/ROOM`` (``ws://`` for a plain room)."""
         scheme = "wss" if self.secure else "ws"
-        return f"{scheme}://{self.address}:{self.port}/r/{self.room}"
+        return f"{scheme}://{self.address}:{self.port}{room_path(self.room)}"
 
     @property
     def invite(self) -> str:
@@ -326,9 +327,9 @@ def _room_from_service(
     if txt is None or txt.get("v") != TXT_VERSION:
         return None
     room, host, pw, path = txt.get("room"), txt.get("host"), txt.get("pw"), txt.get("path")
-    if room is None or not ROOM_NAME_RE.match(room) or path != f"/r/{room}":
+    if room is None or not ROOM_NAME_RE.match(room) or path != room_path(room):
         return None
-    if host is None or not host or host != _clean(host):
+    if not host or host != _clean(host):
         return None
     if pw not in ("0", "1"):
         return None
@@ -478,6 +479,8 @@ class Advertiser:
             server=info.server,
             parsed_addresses=list(advert.addresses),
         )
+        # The announcements still going out would send the old records again.
+        self._cancel_broadcasts()
         self._keep(await zc.async_update_service(fresh))
         self._info, self._advert = fresh, advert
 
@@ -503,10 +506,13 @@ class Advertiser:
             self._broadcasts.add(broadcast)
             broadcast.add_done_callback(self._broadcasts.discard)
 
-    async def _shut(self, zc: AsyncZeroconf) -> None:
+    def _cancel_broadcasts(self) -> None:
         for pending in list(self._broadcasts):
             pending.cancel()
         self._broadcasts.clear()
+
+    async def _shut(self, zc: AsyncZeroconf) -> None:
+        self._cancel_broadcasts()
         await zc.async_close()
 
 
@@ -646,9 +652,7 @@ class Browser:
         info = AsyncServiceInfo(SERVICE_TYPE, name)
         try:
             found = await info.async_request(zc.zeroconf, self._resolve_timeout * 1000)
-        except asyncio.CancelledError:
-            raise
-        except Exception:
+        except Exception:  # not CancelledError, a BaseException: close() cancels
             log.debug("resolving %r failed", name, exc_info=True)
             return
         if not found:

@@ -26,7 +26,6 @@ certificate anyway, and its warning is what the invite panel explains.
 
 from __future__ import annotations
 
-import dataclasses
 import errno
 import re
 import socket
@@ -147,11 +146,7 @@ def hosted_certificate(folder: Path, lan: Sequence[str], hostname: str | None = 
     it is expiring. OSError when ``folder`` cannot be written
     (:func:`certificate_error_text`).
     """
-    kept = self_signed(folder, LOOPBACK_NAMES)
-    if not kept.made:
-        return kept
-    # Just made for loopback only: make it once more, for the network too.
-    return dataclasses.replace(self_signed(folder, certificate_names(lan, hostname)), made=True)
+    return self_signed(folder, LOOPBACK_NAMES, make_for=certificate_names(lan, hostname))
 
 
 def room_path(room: str) -> str:

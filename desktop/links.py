@@ -30,6 +30,7 @@ __all__ = [
     "join_urls",
     "link_fingerprint",
     "room_key",
+    "split_links",
     "split_urls",
     "validate_url",
 ]
@@ -86,10 +87,16 @@ def invite_link(url: str, fingerprint: str | None = None) -> str:
     return link
 
 
+def split_links(text: str) -> list[str]:
+    """'ws://a, ws://b' or 'ws://a ws://b' → ['ws://a', 'ws://b'] (a failover
+    list), each as written: an invite keeps its ``#sha256=…``. Nothing is
+    validated here."""
+    return text.replace(",", " ").split()
+
+
 def split_urls(text: str) -> list[str]:
-    """'ws://a, ws://b' or 'ws://a ws://b' → ['ws://a', 'ws://b'] (a failover list);
-    roomcast:// links become ws:// addresses. Nothing is validated here."""
-    return [from_link(u) for u in text.replace(",", " ").split() if u]
+    """:func:`split_links`, roomcast:// links made ws:// addresses."""
+    return [from_link(u) for u in split_links(text)]
 
 
 def join_urls(urls: Iterable[str]) -> str:

@@ -30,7 +30,7 @@ import bisect
 import ipaddress
 import time
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum, IntEnum
@@ -419,6 +419,10 @@ def _shown(row: MemberRow, column: Column) -> tuple[object, ...]:
             return (cell_text(row, column),)
 
 
+def _row_order(row: MemberRow) -> tuple[str, str, str]:
+    return order_key(row.info)
+
+
 def changed_columns(before: MemberRow, after: MemberRow) -> list[Column]:
     """The columns whose text, tooltip, sort value or alert differ, in order."""
     return [c for c in Column if _shown(before, c) != _shown(after, c)]
@@ -459,8 +463,8 @@ class MemberTable:
     ) -> None:
         self.no_answer_after = no_answer_after
         self.unsent_warning = unsent_warning
+        #: In :func:`order_key` order, which bisect finds a key's place by.
         self._rows: list[MemberRow] = []
-        self._order: list[tuple[str, str, str]] = []
 
     # -- reading -----------------------------------------------------------------------
 
@@ -473,19 +477,13 @@ class MemberTable:
     def __iter__(self) -> Iterator[MemberRow]:
         return iter(self._rows)
 
-    @property
-    def rows(self) -> Sequence[MemberRow]:
-        return tuple(self._rows)
-
     def row(self, index: int) -> MemberRow | None:
         return self._rows[index] if 0 <= index < len(self._rows) else None
 
     def index_of(self, key: Key) -> int:
         """The row of ``key``; -1 when it is not in the table."""
-        room, name = key
-        order = (room, _fold(name), name)
-        i = bisect.bisect_left(self._order, order)
-        return i if i < len(self._rows) and self._order[i] == order else -1
+        i = self.insertion_point(key)
+        return i if i < len(self._rows) and self._rows[i].key == key else -1
 
     def rooms(self) -> list[str]:
         """The rooms with at least one member, in order."""
@@ -524,7 +522,7 @@ class MemberTable:
             after = self.make_row(info, now, before)
             if changed_columns(before, after):
                 changed.append((before, after))
-        inserted.sort(key=lambda r: order_key(r.info))
+        inserted.sort(key=_row_order)
         changed.sort(key=lambda pair: order_key(pair[1].info))
         return Changes(removed, tuple(inserted), tuple(changed))
 
@@ -542,7 +540,7 @@ class MemberTable:
     def insertion_point(self, key: Key) -> int:
         """Where a row with ``key`` goes (where it is, if it is there)."""
         room, name = key
-        return bisect.bisect_left(self._order, (room, _fold(name), name))
+        return bisect.bisect_left(self._rows, (room, _fold(name), name), key=_row_order)
 
     def insert(self, row: MemberRow) -> int:
         """Add ``row`` (its key must be new) where it belongs; its index."""
@@ -550,7 +548,6 @@ class MemberTable:
             raise KeyError(f"{row.key!r} is already in the table")
         i = self.insertion_point(row.key)
         self._rows.insert(i, row)
-        self._order.insert(i, order_key(row.info))
         return i
 
     def remove(self, key: Key) -> int:
@@ -559,7 +556,6 @@ class MemberTable:
         if i < 0:
             raise KeyError(key)
         del self._rows[i]
-        del self._order[i]
         return i
 
     def replace(self, row: MemberRow) -> int:

@@ -74,7 +74,7 @@ from .hosting import (
     invite_urls,
     room_path,
 )
-from .links import from_link, link_fingerprint, room_key, split_urls, validate_url
+from .links import from_link, link_fingerprint, room_key, split_links, split_urls, validate_url
 from .models import MessageListModel
 from .notifications import mentions
 from .rooms import RoomEntry, RoomList
@@ -277,7 +277,7 @@ class ChatSession(QObject):
         connection is already checked. A fingerprint that contradicts the one
         trusted before is refused, loudly (False): which one is right is the
         person's call (More… → Trusted certificate → Forget)."""
-        for word in urls_text.replace(",", " ").split():
+        for word in split_links(urls_text):
             fingerprint = link_fingerprint(word)
             if fingerprint is None:
                 continue
@@ -491,13 +491,12 @@ class ChatSession(QObject):
         if self.server is not None:
             self.report(Severity.WARNING, self.tr("Already hosting: stop hosting first"))
             return False
-        lan = lan_ipv4_addresses() if is_wildcard(settings.host) else []
+        wildcard = is_wildcard(settings.host)
+        lan = lan_ipv4_addresses() if wildcard else []
         certificate = None
         if settings.encrypted:
             try:
-                certificate = hosted_certificate(
-                    self.tls_dir, lan if is_wildcard(settings.host) else [settings.host]
-                )
+                certificate = hosted_certificate(self.tls_dir, lan if wildcard else [settings.host])
             except OSError as exc:
                 self.report(Severity.ERROR, certificate_error_text(self.tls_dir, exc))
                 return False
@@ -542,7 +541,7 @@ class ChatSession(QObject):
         self.hostingChanged.emit(settings)
         self.inviteChanged.emit(list(self.invite))
         # Said in the hosted room's conversation, which the window now shows.
-        if is_wildcard(settings.host) and not lan:
+        if wildcard and not lan:
             self.report(
                 Severity.WARNING,
                 self.tr("No network interface found: only this computer can join for now"),
@@ -564,31 +563,31 @@ class ChatSession(QObject):
             )
         if settings.advertised and lan:
             self._advertiser = Advertiser()
-            self.spawn(self._advertise(self._advertiser, name), "announcing the room")
+            self.spawn(self._advertise(self._advertiser, name, lan), "announcing the room")
         return True
 
-    def _advert(self, name: str | None) -> Advert | None:
+    def _advert(self, name: str | None, lan: Sequence[str]) -> Advert | None:
         """What the hosted room tells the network (room, our name, password yes
-        or no, the certificate's fingerprint); None when it is not advertised."""
+        or no, the certificate's fingerprint); None when it is not hosted any
+        more."""
         server, hosting = self.server, self.hosting
-        if server is None or hosting is None or not hosting.advertised:
-            return None
-        lan = tuple(lan_ipv4_addresses())
-        if not lan or self.hosted_fingerprint is None:
+        if server is None or hosting is None or self.hosted_fingerprint is None:
             return None
         return Advert(
             room=hosting.room,
             host_name=name or socket.gethostname(),
             port=server.port,
-            addresses=lan,
+            addresses=tuple(lan),
             password=hosting.password is not None,
             fingerprint=self.hosted_fingerprint,
             secure=True,
         )
 
-    async def _advertise(self, advertiser: Advertiser, name: str | None) -> None:
+    async def _advertise(
+        self, advertiser: Advertiser, name: str | None, lan: Sequence[str]
+    ) -> None:
         try:
-            advert = self._advert(name)
+            advert = self._advert(name, lan)
             if advert is None:
                 return
             await advertiser.start(advert)
@@ -604,15 +603,18 @@ class ChatSession(QObject):
             return
         if self._advertiser is not advertiser:  # hosting stopped meanwhile
             await advertiser.close()
+        else:  # the password may have changed while the name was probed
+            await self._readvertise()
 
     async def _readvertise(self) -> None:
-        advertiser = self._advertiser
-        hosted = self._hosted()
-        if advertiser is None or advertiser.advert is None:
+        """Announce the password flag again when it no longer says what the room does."""
+        advertiser, hosting = self._advertiser, self.hosting
+        advert = advertiser.advert if advertiser is not None else None
+        if advertiser is None or advert is None or hosting is None:
             return
-        advert = self._advert(hosted.client.name if hosted is not None else None)
-        if advert is not None:
-            await advertiser.update(advert)
+        password = hosting.password is not None
+        if advert.password != password:
+            await advertiser.update(dataclasses.replace(advert, password=password))
 
     # -- rooms on the network ------------------------------------------------
 
@@ -700,16 +702,10 @@ class ChatSession(QObject):
 
     # -- host controls (issue 18: the host's view of the room) ----------------------
 
-    def hosted_members(self, *, measure: bool = True) -> list[MemberInfo]:
+    def hosted_members(self) -> list[MemberInfo]:
         """Everyone joined to the hosted server, ourselves included; [] when not
-        hosting. ``measure``: then ping them, so the next look has fresh round trips."""
-        server = self.server
-        if server is None:
-            return []
-        members = server.members()
-        if measure:
-            server.measure_rtt()
-        return members
+        hosting. Each look pings them (``RoomServer.look``)."""
+        return self.server.look() if self.server is not None else []
 
     def hosted_name(self) -> str | None:
         """The name our own client holds in the hosted room (None before its welcome)."""
@@ -795,9 +791,8 @@ class ChatSession(QObject):
         once. Members already in stay; the next joins need it. The invite
         panel's "password required" note follows (hostingChanged and
         inviteChanged are emitted; the invites themselves never carry it)."""
-        server, hosting = self.server, self.hosting
+        server, hosting = self._hosting_server(), self.hosting
         if server is None or hosting is None:
-            self.report(Severity.WARNING, self.tr("Not hosting: there is no room to change"))
             return False
         password = password or None
         if password is not None and len(password) > MAX_PASSWORD_CHARS:
@@ -826,8 +821,7 @@ class ChatSession(QObject):
     def _is_own_name(self, name: str) -> bool:
         """Is ``name`` the host's own in the hosted room (as PROTOCOL.md, Names
         compares names)? Said as a warning: the host does not remove itself."""
-        hosted = self._hosted()
-        you = hosted.status.you if hosted is not None else None
+        you = self.hosted_name()
         if you is None or name_key(you) != name_key(name):
             return False
         self.report(

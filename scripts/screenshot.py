@@ -185,20 +185,22 @@ async def network_rooms(app: QApplication) -> Path:
     listed in the dialog of a third window."""
     from roomcast.desktop.discovery import Advert, Advertiser
     from roomcast.desktop.hosting import ALL_NETWORKS, HostSettings
+    from roomcast.server.netinfo import lan_ipv4_addresses
 
     hosting, hosting_session = new_window(900, 600)
     await hosting_session.host(HostSettings(room="team", host=ALL_NETWORKS, port=0), "alice")
     other = Advertiser()
-    lan = hosting_session._advert("alice")
-    assert lan is not None
+    lan = tuple(lan_ipv4_addresses())
+    assert lan
+    assert hosting_session.hosted_fingerprint is not None
     await other.start(
         Advert(
             room="design-review",
             host_name="Carol's laptop",
             port=8765,
-            addresses=lan.addresses,
+            addresses=lan,
             password=True,
-            fingerprint=lan.fingerprint,
+            fingerprint=hosting_session.hosted_fingerprint,
             secure=True,
         )
     )

@@ -31,7 +31,6 @@ log = logging.getLogger("roomcast.server")
 
 EXIT_OK = 0
 EXIT_USAGE = 2
-MIN_ADMIN_TOKEN = defaults.MIN_ADMIN_TOKEN
 
 
 def default_db_path() -> Path:
@@ -213,7 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="turn on the admin endpoint /admin/… (members, kick, ban, password; "
         "docs/operating.md): requests need 'Authorization: Bearer TOKEN', TOKEN being "
-        f"this file's content (at least {MIN_ADMIN_TOKEN} characters; or set "
+        f"this file's content (at least {defaults.MIN_ADMIN_TOKEN} characters; or set "
         "ROOMCAST_ADMIN_TOKEN)",
     )
     p.add_argument("--certfile", help="TLS certificate chain (PEM): serve wss://")
@@ -325,10 +324,11 @@ def admin_token(args: argparse.Namespace) -> str | None:
         token = os.environ.get("ROOMCAST_ADMIN_TOKEN", "").strip()
         if not token:
             return None
-    if len(token) < MIN_ADMIN_TOKEN or any(c.isspace() for c in token):
+    if len(token) < defaults.MIN_ADMIN_TOKEN or any(c.isspace() for c in token):
         raise ConfigError(
-            f"the admin token must be at least {MIN_ADMIN_TOKEN} characters without spaces "
-            "(e.g. made with: python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
+            f"the admin token must be at least {defaults.MIN_ADMIN_TOKEN} characters "
+            "without spaces (e.g. made with: "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
         )
     return token
 

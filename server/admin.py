@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Final
@@ -143,10 +142,9 @@ class Bans:
         return new
 
     def unban_address(self, key: str) -> bool:
-        if key in self._addresses:
-            self._addresses.discard(key)
-            return True
-        return False
+        was = key in self._addresses
+        self._addresses.discard(key)
+        return was
 
     def address_banned(self, key: str) -> bool:
         return bool(self._addresses) and key in self._addresses
@@ -214,15 +212,12 @@ class AdminAnswer:
     status: int
     body: Mapping[str, object]
 
-    def encode(self) -> bytes:
-        return json.dumps(self.body, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
-
 
 def _error(status: int, message: str) -> AdminAnswer:
     return AdminAnswer(status, {"error": message})
 
 
-#: path → (method, what it builds)
+#: path → the method it takes
 _ROUTES: Final = {
     "members": "GET",
     "kick": "POST",

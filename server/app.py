@@ -655,6 +655,13 @@ class RoomServer:
         out.sort(key=lambda info: (info.room, info.since, info.name))
         return out
 
+    def look(self, room: str | None = None) -> list[MemberInfo]:
+        """The host's look at the members (:meth:`members`); each look pings
+        them (:meth:`measure_rtt`), so that the next one has fresh round trips."""
+        members = self.members(room)
+        self.measure_rtt()
+        return members
+
     def measure_rtt(self) -> None:
         """Ping every member that has no ping out (their pongs update ``rtt``)."""
         for conn in self._conns:
@@ -664,14 +671,13 @@ class RoomServer:
     def kick(self, room: str, name: str, reason: str = "") -> bool:
         """Close ``name``'s connection to ``room`` with 1008 and the host's
         reason; False when no such member is here."""
-        for conn in list(self._conns):
+        for conn in self._conns:
             member, joined_to = conn.session.member, conn.room
-            if member is not None and joined_to is not None and joined_to.name == room:
-                if member.name != name:
-                    continue
-                conn.run(conn.session.close(1008, kick_reason(reason)))
-                self.notices.info(f"removed {name!r} from room {room!r}")
-                return True
+            if member is None or joined_to is None or (joined_to.name, member.name) != (room, name):
+                continue
+            conn.run(conn.session.close(1008, kick_reason(reason)))
+            self.notices.info(f"removed {name!r} from room {room!r}")
+            return True
         return False
 
     def ban_name(self, name: str) -> int:
@@ -702,8 +708,7 @@ class RoomServer:
         """Set, change or clear the password of every room, at once. Members
         stay; a connection that has not joined yet is closed (1008) when a
         password is set, so that nobody joins past it."""
-        if password is not None and not password:
-            password = None
+        password = password or None
         self._rules = replace(self._rules, password=password)
         waiting: list[_Conn] = []
         for conn in self._conns:
@@ -726,8 +731,7 @@ class RoomServer:
             if why is None:
                 limits.password_failed(address, now)
                 why = "a valid admin token is needed: Authorization: Bearer TOKEN"
-            answer = AdminAnswer(401, {"error": why})
-            response = json_response(ws, http.HTTPStatus(answer.status), dict(answer.body))
+            response = json_response(ws, http.HTTPStatus.UNAUTHORIZED, {"error": why})
             response.headers["WWW-Authenticate"] = 'Bearer realm="roomcast-admin"'
             return response
         command = route(request.method, request.path, request.headers.raw_items())
@@ -738,8 +742,7 @@ class RoomServer:
         """Carry out one admin command (the endpoint's, or a test's)."""
         match command:
             case ListMembers(room):
-                members = [m.as_json() for m in self.members(room)]
-                self.measure_rtt()  # fresh round trips for the next look
+                members = [m.as_json() for m in self.look(room)]
                 return AdminAnswer(
                     200,
                     {

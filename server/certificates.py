@@ -57,14 +57,21 @@ def fingerprint(der: bytes) -> str:
     return ":".join(f"{b:02X}" for b in hashlib.sha256(der).digest())
 
 
-def self_signed(folder: Path, hosts: Iterable[str]) -> SelfSigned:
+def self_signed(
+    folder: Path, hosts: Iterable[str], *, make_for: Iterable[str] | None = None
+) -> SelfSigned:
     """The certificate in ``folder`` for ``hosts``: the one kept there when it
-    still fits (see the module docstring), else a new one. OSError when the
-    folder cannot be written."""
+    still fits (see the module docstring), else a new one, naming ``make_for``
+    when given (a wider list than it takes to keep one: the app keeps any
+    certificate that names loopback, and makes one for the network too).
+    OSError when the folder cannot be written."""
     from cryptography import x509
     from cryptography.hazmat.primitives import serialization
 
-    wanted = sorted({h.strip("[]").lower() for h in hosts if h.strip("[]")})
+    def names(given: Iterable[str]) -> list[str]:
+        return sorted({h.strip("[]").lower() for h in given if h.strip("[]")})
+
+    wanted = names(hosts)
     path = folder / CERT_FILE
     try:
         cert = x509.load_pem_x509_certificate(path.read_bytes())
@@ -73,7 +80,7 @@ def self_signed(folder: Path, hosts: Iterable[str]) -> SelfSigned:
     if cert is not None and _still_fits(cert, wanted):
         der = cert.public_bytes(serialization.Encoding.DER)
         return SelfSigned(path, fingerprint(der), made=False)
-    pem, der = _make(wanted)
+    pem, der = _make(names(make_for) if make_for is not None else wanted)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     temp = path.with_suffix(".tmp")
     # A stale temp file keeps its old mode through O_CREAT: remove it first,

@@ -208,16 +208,16 @@ class Gate:
         """A TCP connection was accepted (before any request): 429 to send at
         once when its address holds its cap of TCP connections, handshaking or
         open (half-open handshakes included), else None: it is counted until
-        :meth:`disconnected`. For ``wire.Connection.connection_made``."""
-        if self.bans:
-            address = self.address(ws)
-            if self.bans.address_banned(address):
-                return ws.respond(
-                    http.HTTPStatus.FORBIDDEN, "This address is banned by the server's host.\n"
-                )
+        :meth:`disconnected`; 403 when the host banned its address. For
+        ``wire.Connection.connection_made``."""
+        address = self.address(ws)
+        if self.bans is not None and self.bans.address_banned(address):
+            return ws.respond(
+                http.HTTPStatus.FORBIDDEN, "This address is banned by the server's host.\n"
+            )
         if self.limits is None:
             return None
-        refusal = self.limits.connected(ws, self.address(ws))
+        refusal = self.limits.connected(ws, address)
         return None if refusal is None else refuse(ws, refusal)
 
     def disconnected(self, ws: Connection) -> None:

@@ -146,14 +146,14 @@ class WebFiles:
                 log.warning("the guest page file %s cannot be read: %s", name, exc)
                 continue
             assets[name] = Asset(name, body, content_type, etag_of(body))
-        total = sum(len(a.body) for a in assets.values())
-        if total > WEB_BUDGET:
+        files = cls(assets)
+        if files.size > WEB_BUDGET:
             log.warning(
-                "the browser guest page is %d bytes, above its budget of %d", total, WEB_BUDGET
+                "the browser guest page is %d bytes, above its budget of %d", files.size, WEB_BUDGET
             )
-        if PAGE not in assets:
+        if not files.installed:
             log.warning("the browser guest page is not installed (%s is missing)", PAGE)
-        return cls(assets)
+        return files
 
     @property
     def installed(self) -> bool:

@@ -215,15 +215,14 @@ class NetworkRoomsDialog(QDialog):
 
     def join_selected(self) -> None:
         """Emit :attr:`joinRequested` with the selected room and close."""
-        room = self.selected()
-        if room is not None:
-            self.joinRequested.emit(room)
-            self.accept()
+        self._join(self.selected())
 
     # -- inside -------------------------------------------------------------------
 
     def _on_double_clicked(self, index: QModelIndex) -> None:
-        room = index.data(DiscoveredRoomsRoles.RoomRole)
+        self._join(index.data(DiscoveredRoomsRoles.RoomRole))
+
+    def _join(self, room: object) -> None:
         if isinstance(room, DiscoveredRoom):
             self.joinRequested.emit(room)
             self.accept()

@@ -660,6 +660,8 @@ class InvitePanel(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.scroll_area)
         self._addresses: list[str] = []
+        #: The first address a phone can reach (not loopback); None: no QR code.
+        self._shareable: str | None = None
         self._link = ""
         self._fingerprint: str | None = None
         self._name_copy_controls()
@@ -693,9 +695,9 @@ class InvitePanel(QWidget):
         self.address_view.fit()
         self._feedback_timer.stop()
         self._reset_copy_texts()
-        shareable = [a for a in self._addresses if not is_loopback_address(a)]
+        self._shareable = next((a for a in self._addresses if not is_loopback_address(a)), None)
         # The browser link of the first address a phone can reach (else the first).
-        first = (shareable or self._addresses or [""])[0]
+        first = self._shareable or (self._addresses[0] if self._addresses else "")
         self._link = browser_link(first) if first else ""
         self.browser_view.setText(self._link)
         self.browser_view.setCursorPosition(0)
@@ -709,7 +711,7 @@ class InvitePanel(QWidget):
             widget.setVisible(bool(self._link))
         self.browser_note.setVisible(self._link.lower().startswith("https://"))
         self.password_note.setVisible(password_set)
-        self.qr_choice.setVisible(bool(shareable))
+        self.qr_choice.setVisible(self._shareable is not None)
         self._show_qr()
         self.updateGeometry()  # the scroll area does not pass its body's new size on
 
@@ -720,10 +722,10 @@ class InvitePanel(QWidget):
 
     def qr_text(self) -> str | None:
         """What the QR code shown holds (None: no QR code)."""
-        shareable = [a for a in self._addresses if not is_loopback_address(a)]
-        if not shareable:
+        if self._shareable is None:
             return None
-        return browser_link(shareable[0]) if self.qr_choice.currentIndex() == 0 else shareable[0]
+        # The browser link is the shareable address's (set_invite).
+        return self._link if self.qr_choice.currentIndex() == 0 else self._shareable
 
     def _show_qr(self) -> None:
         text = self.qr_text()
@@ -741,7 +743,7 @@ class InvitePanel(QWidget):
 
     def clear(self) -> None:
         """Not hosting: nothing to show (the panel itself stays where the window put it)."""
-        self._addresses, self._link, self._fingerprint = [], "", None
+        self._addresses, self._shareable, self._link, self._fingerprint = [], None, "", None
         self._feedback_timer.stop()
         self._reset_copy_texts()
         self.title.clear()
@@ -806,18 +808,16 @@ class InvitePanel(QWidget):
         self.browser_copy_button.setText(self.tr("Copy link"))
 
     def _copy_link(self) -> None:
-        if not self._link:
-            return
-        QGuiApplication.clipboard().setText(self._link)
-        self.browser_copy_button.setText(self.tr("Copied"))
-        self._feedback_timer.start()
-        self.copied.emit(self._link)
+        if self._link:
+            self._copy(self._link, self.browser_copy_button)
 
     def _copy_first(self) -> None:
-        if not self._addresses:
-            return
-        address = self._addresses[0]
-        QGuiApplication.clipboard().setText(address)
-        self.copy_button.setText(self.tr("Copied"))
+        if self._addresses:
+            self._copy(self._addresses[0], self.copy_button)
+
+    def _copy(self, text: str, button: QPushButton) -> None:
+        """Put ``text`` on the clipboard; ``button`` says "Copied" for a moment."""
+        QGuiApplication.clipboard().setText(text)
+        button.setText(self.tr("Copied"))
         self._feedback_timer.start()
-        self.copied.emit(address)
+        self.copied.emit(text)

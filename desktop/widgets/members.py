@@ -25,7 +25,7 @@ that would shut the host out of its own room.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Final
+from typing import Final, TypeVar
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -87,6 +87,7 @@ BAN_NAME: Final = "name"
 BAN_ADDRESS: Final = "address"
 
 _ModelIndex = QModelIndex | QPersistentModelIndex
+_Dialog = TypeVar("_Dialog", bound=QDialog)
 
 
 def _escape(text: str) -> str:
@@ -105,6 +106,19 @@ def _plain_label(text: str, parent: QWidget) -> QLabel:
 def _widen(dialog: QDialog, chars: int = DIALOG_WIDTH_CHARS) -> None:
     """Wide enough that the explanations wrap into a few lines, not a column."""
     dialog.setMinimumWidth(dialog.fontMetrics().averageCharWidth() * chars)
+
+
+def _ticked_bans(
+    member: MemberInfo, name_box: QCheckBox, address_box: QCheckBox
+) -> list[tuple[str, str]]:
+    """The bans ticked in a dialog: (kind, value) pairs, name first (an
+    address box disabled because the host connects from it does not count)."""
+    found: list[tuple[str, str]] = []
+    if name_box.isChecked():
+        found.append((BAN_NAME, member.name))
+    if address_box.isEnabled() and address_box.isChecked():
+        found.append((BAN_ADDRESS, member.address))
+    return found
 
 
 def _cancel_button(buttons: QDialogButtonBox, description: str) -> None:
@@ -215,12 +229,7 @@ class KickDialog(QDialog):
 
     def bans(self) -> list[tuple[str, str]]:
         """The bans ticked: (kind, value) pairs, name first."""
-        found: list[tuple[str, str]] = []
-        if self.ban_name_box.isChecked():
-            found.append((BAN_NAME, self.member.name))
-        if self.ban_address_box.isEnabled() and self.ban_address_box.isChecked():
-            found.append((BAN_ADDRESS, self.member.address))
-        return found
+        return _ticked_bans(self.member, self.ban_name_box, self.ban_address_box)
 
     def _update_preview(self) -> None:
         self.preview.setText(
@@ -305,12 +314,7 @@ class BanDialog(QDialog):
 
     def bans(self) -> list[tuple[str, str]]:
         """The bans ticked: (kind, value) pairs, name first."""
-        found: list[tuple[str, str]] = []
-        if self.name_box.isChecked():
-            found.append((BAN_NAME, self.member.name))
-        if self.address_box.isEnabled() and self.address_box.isChecked():
-            found.append((BAN_ADDRESS, self.member.address))
-        return found
+        return _ticked_bans(self.member, self.name_box, self.address_box)
 
     def _update_ok(self) -> None:
         self.ok_button.setEnabled(bool(self.bans()))
@@ -586,15 +590,9 @@ class MembersPanel(QWidget):
         self.refresh_timer.setInterval(refresh_ms)
         self.refresh_timer.timeout.connect(self.refreshRequested)
 
-        selection = self.view.selectionModel()
-        selection.selectionChanged.connect(self._update_buttons)
-        for signal in (
-            self.proxy.rowsRemoved,
-            self.proxy.rowsInserted,
-            self.proxy.modelReset,
-            self.proxy.dataChanged,
-        ):
-            signal.connect(self._update_buttons)
+        # The model changes only in set_members and set_self_name, which update
+        # the buttons once when done (not once per row a refresh changes).
+        self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         self._update_title()
         self.set_password_state(False)
         self.set_bans([], [])
@@ -715,33 +713,24 @@ class MembersPanel(QWidget):
         if member is None or not self.can_remove(member):
             return None
         dialog = KickDialog(member, self, can_ban_address=self.can_ban_address(member))
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self._kick(dialog))
         self.kick_dialog = dialog
-        dialog.finished.connect(lambda _result: self._forget(dialog))
-        dialog.open()
-        return dialog
+        return self._open(dialog)
 
     def open_ban_dialog(self, member: MemberInfo | None = None) -> BanDialog | None:
         member = member or self.selected_member()
         if member is None or not self.can_remove(member):
             return None
         dialog = BanDialog(member, self, can_ban_address=self.can_ban_address(member))
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self._ban(dialog.bans()))
         self.ban_dialog = dialog
-        dialog.finished.connect(lambda _result: self._forget(dialog))
-        dialog.open()
-        return dialog
+        return self._open(dialog)
 
     def open_password_dialog(self) -> PasswordDialog:
         dialog = PasswordDialog(self._has_password, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.passwordRequested.emit(dialog.password()))
         self.password_dialog = dialog
-        dialog.finished.connect(lambda _result: self._forget(dialog))
-        dialog.open()
-        return dialog
+        return self._open(dialog)
 
     def ban_name(self, member: MemberInfo) -> None:
         if self.can_remove(member):
@@ -824,6 +813,14 @@ class MembersPanel(QWidget):
         member = dialog.member
         self.kickRequested.emit(member.room, member.name, dialog.reason())
         self._ban(dialog.bans())
+
+    def _open(self, dialog: _Dialog) -> _Dialog:
+        """Open ``dialog`` window-modal; it deletes itself when closed, and
+        :meth:`_forget` drops the panel's reference then."""
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _result: self._forget(dialog))
+        dialog.open()
+        return dialog
 
     def _forget(self, dialog: QDialog) -> None:
         """A closed dialog is deleted (WA_DeleteOnClose): drop our reference."""

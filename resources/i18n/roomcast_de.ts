@@ -1273,6 +1273,7 @@
     </message>
     <message>
         <source>Invite people to {room}</source>
+        <extracomment>The first address a phone can reach (not loopback); None: no QR code.</extracomment>
         <translation>Personen in {room} einladen</translation>
     </message>
     <message>

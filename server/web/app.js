@@ -200,16 +200,7 @@ function row({ seq = null, ts = "", from, content, id = "", mine = false }) {
   who.className = "from";
   who.textContent = from;
   meta.append(who);
-  if (ts) {
-    const time = document.createElement("time");
-    const date = new Date(ts);
-    time.dateTime = ts;
-    if (!Number.isNaN(date.getTime())) {
-      time.textContent = timeFormat.format(date);
-      time.title = fullFormat.format(date);
-    }
-    meta.append(" ", time);
-  }
+  if (ts) meta.append(" ", stamp(ts));
   const text = document.createElement("p");
   text.className = "text";
   // Plain text; http(s) links as <a> made with DOM APIs.
@@ -227,6 +218,18 @@ function row({ seq = null, ts = "", from, content, id = "", mine = false }) {
   }
   li.append(meta, text);
   return li;
+}
+
+/** The <time> of a message's server timestamp (PROTOCOL.md, message.ts). */
+function stamp(ts) {
+  const time = document.createElement("time");
+  const date = new Date(ts);
+  time.dateTime = ts;
+  if (!Number.isNaN(date.getTime())) {
+    time.textContent = timeFormat.format(date);
+    time.title = fullFormat.format(date);
+  }
+  return time;
 }
 
 /** Put a row with `seq` in seq order: above rows with higher seqs and our
@@ -286,8 +289,7 @@ function onMessage(m, entry) {
   let li = entry ? rowFor(entry.id) : null;
   if (li) {
     li.dataset.seq = String(m.seq); // acknowledged: it takes its place by seq
-    const time = row(m).querySelector("time");
-    if (time) li.querySelector(".meta").append(" ", time);
+    if (m.ts) li.querySelector(".meta").append(" ", stamp(m.ts));
     setState(li, entry);
   } else li = row(m);
   place(li, m.seq);
@@ -312,9 +314,7 @@ function notice(text, announceIt = false) {
   const li = document.createElement("li");
   li.className = "notice";
   li.textContent = text;
-  list.append(li);
-  const pending = [...list.children].find(isPending);
-  if (pending) list.insertBefore(li, pending);
+  list.insertBefore(li, [...list.children].find(isPending) ?? null); // above our pending rows
   if (announceIt) announce(text);
   if (stick) toBottom();
 }
@@ -431,16 +431,16 @@ new ResizeObserver(() => pinned && toBottom()).observe(scroller);
 
 scroller.addEventListener("scroll", () => {
   pinned = atBottom();
-  if (scroller.scrollTop < NEAR) {
-    run(client.loadOlder()); // PROTOCOL.md, history: scroll-back
-    renderHistoryControls();
-  }
+  if (scroller.scrollTop < NEAR) loadOlder();
 });
 
-$("older").addEventListener("click", () => {
+$("older").addEventListener("click", loadOlder);
+
+/** PROTOCOL.md, history: scroll-back, the page before the oldest row. */
+function loadOlder() {
   run(client.loadOlder());
   renderHistoryControls();
-});
+}
 
 function toggleMembers(open) {
   $("members-panel").classList.toggle("open", open);

@@ -309,7 +309,6 @@ export class RoomClient {
 
   /** The socket closed (or never opened: code 1006). What next? */
   closed(code, reason = "") {
-    const wasOpen = this.open;
     const lasted = this.welcomedAt === null ? null : this.now() - this.welcomedAt;
     this.dropConnection();
     if (this.stopped) return [];
@@ -322,7 +321,7 @@ export class RoomClient {
       this.setStatus("disconnected", why);
       return [];
     }
-    if (!this.everOpened && !wasOpen) {
+    if (!this.everOpened) {
       this.failedAttempts += 1;
       if (this.failedAttempts >= NEVER_CONNECTED_ATTEMPTS) {
         this.setStatus("disconnected", { key: "unreachable", args: {} });

@@ -397,6 +397,25 @@ async def test_a_room_is_found_updated_and_gone_after_its_goodbye_all_on_the_loo
 
 
 @pytest.mark.usefixtures("loopback_mdns")
+async def test_an_update_right_after_start_is_not_undone_by_the_first_announcements() -> None:
+    """start() returns with its announcements still going out (RFC 6762 8.3):
+    an update then must win over them."""
+    seen = Seen()
+    browser = Browser(seen, interfaces=LOOPBACK)
+    advertiser = Advertiser()
+    try:
+        await browser.start()
+        await advertiser.start(advert(addresses=("127.0.0.1",)), interfaces=LOOPBACK)
+        await advertiser.update(advert(addresses=("127.0.0.1",), password=True))
+        await until(lambda: seen.last and seen.last[0].password, what="the password flag")
+        await asyncio.sleep(0.5)  # every first announcement had its turn
+        assert seen.last[0].password
+    finally:
+        await advertiser.close()
+        await browser.close()
+
+
+@pytest.mark.usefixtures("loopback_mdns")
 async def test_malformed_adverts_are_ignored_and_a_taken_name_is_renamed() -> None:
     seen = Seen()
     browser = Browser(seen, interfaces=LOOPBACK)

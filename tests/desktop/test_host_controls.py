@@ -167,6 +167,36 @@ async def test_a_room_hosted_for_the_network_is_advertised_until_hosting_stops(
         await browser.close()
 
 
+async def test_a_password_set_while_the_name_is_probed_is_announced(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The advert starts about 1.2 s after hosting (RFC 6762 8.1, probing): a
+    password set meanwhile is what the room is listed with, not the one it
+    had when hosting began."""
+    need(bool(lan_ipv4_addresses()), "no LAN IPv4 address to advertise on")
+    browser = Browser(lambda rooms: None)
+    await browser.start()
+    try:
+        async with open_window(qtbot, tmp_path) as window:
+            session = window.session
+            assert await session.host(HostSettings(room="team", host=ALL_NETWORKS, port=0), "h")
+            advertiser = session._advertiser
+            assert advertiser is not None
+            await until(lambda: advertiser._starting, what="the advertiser starting")
+            assert advertiser.advert is None  # its name is being probed
+            assert session.set_hosted_password("pw")
+
+            def ours() -> DiscoveredRoom | None:
+                rooms = [r for r in browser.sorted_rooms() if r.port == session.hosted_port]
+                return rooms[0] if rooms else None
+
+            await until(lambda: (r := ours()) is not None and r.password, what="password: yes")
+            assert advertiser.advert is not None and advertiser.advert.password
+            await session.stop_hosting()
+    finally:
+        await browser.close()
+
+
 async def test_only_this_computer_is_never_advertised(qtbot: QtBot, tmp_path: Path) -> None:
     async with open_window(qtbot, tmp_path) as window:
         settings = HostSettings(room="team", host=LOCAL_ONLY, port=0)

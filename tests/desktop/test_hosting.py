@@ -6,7 +6,6 @@ websockets client and a second window.
 
 from __future__ import annotations
 
-import asyncio
 import socket
 import stat
 import subprocess
@@ -627,10 +626,10 @@ async def test_a_browser_guest_is_warned_then_joins_over_tls(qtbot: QtBot, tmp_p
                 await page.wait_for_selector("#name", state="visible")
                 await page.fill("#name", "guest")
                 await page.click("#join")
-                connected = "() => document.documentElement.dataset.state === 'connected'"
-                async with asyncio.timeout(WAIT):
-                    while not await page.evaluate(connected):
-                        await asyncio.sleep(0.05)
+                await page.wait_for_function(
+                    "() => document.documentElement.dataset.state === 'connected'",
+                    timeout=WAIT * 1000,
+                )
                 await page.fill("#composer", "hello over https")
                 await page.click("#send")
                 await until(

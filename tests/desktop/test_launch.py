@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 from roomcast.desktop.launch import DESKTOP_MODULES, EXIT_MISSING, missing_modules
+from roomcast.server import __version__
 from tests.helpers import ROOT, WAIT
 
 # A Python where the desktop extra's modules cannot be imported, as after
@@ -50,4 +51,4 @@ def test_with_it_the_app_runs() -> None:
         timeout=WAIT,
         check=False,
     )
-    assert (result.returncode, result.stdout.strip()) == (0, "roomcast 0.1.0")
+    assert (result.returncode, result.stdout.strip()) == (0, f"roomcast {__version__}")

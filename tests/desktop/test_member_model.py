@@ -11,22 +11,7 @@ from pytestqt.modeltest import ModelTester
 from roomcast.desktop.member_model import MemberModel, MemberRoles
 from roomcast.desktop.members import UNSENT_WARNING_BYTES, Column, address_sort_key
 from roomcast.desktop.widgets.feedback import ERROR_ON_DARK, ERROR_ON_LIGHT
-from roomcast.server.admin import MemberInfo
-
-NOW = 1_750_000_000.0
-
-
-def info(
-    name: str = "bob",
-    room: str = "chat",
-    *,
-    address: str = "192.168.1.20",
-    rtt: float | None = 0.012,
-    waiting: float = 0.0,
-    unsent: int = 0,
-    sent: int = 0,
-) -> MemberInfo:
-    return MemberInfo(room, name, address, NOW - 180, rtt, waiting, unsent, sent)
+from tests.desktop.member_info import NOW, info
 
 
 class Recorder:

@@ -40,23 +40,8 @@ from roomcast.desktop.members import (
     unsent_text,
 )
 from roomcast.server.admin import MemberInfo
+from tests.desktop.member_info import NOW, info
 from tests.helpers import ROOT
-
-NOW = 1_750_000_000.0
-
-
-def info(
-    name: str = "bob",
-    room: str = "chat",
-    *,
-    address: str = "192.168.1.20",
-    since: float = NOW - 180,
-    rtt: float | None = 0.012,
-    waiting: float = 0.0,
-    unsent: int = 0,
-    sent: int = 0,
-) -> MemberInfo:
-    return MemberInfo(room, name, address, since, rtt, waiting, unsent, sent)
 
 
 def hhmm(t: float) -> str:

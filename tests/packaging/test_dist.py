@@ -217,9 +217,6 @@ def test_bundle_links_resolve(bundle: Path) -> None:
     assert not unknown
 
 
-# ---- the .deb -------------------------------------------------------------------
-
-
 def test_bundle_server_serves_the_guest_page(bundle: Path, tmp_path: Path) -> None:
     """server/web travels in the bundle: the bundled roomcast-server serves the
     browser guest page (server/guest_page.py finds it with importlib.resources)."""
@@ -244,6 +241,9 @@ def test_bundle_server_serves_the_guest_page(bundle: Path, tmp_path: Path) -> No
     finally:
         proc.kill()
         proc.communicate(timeout=30)
+
+
+# ---- the .deb -------------------------------------------------------------------
 
 
 def test_deb_self_test(deb_root: Path, tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ import shlex
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -70,11 +71,19 @@ def service(unit: Unit, key: str) -> str:
 # ---------------------------------------------------------------------------
 
 
-def systemd_analyze() -> str:
+def systemd_analyze(*args: str | Path, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    """``systemd-analyze ARGS`` (``kwargs`` for subprocess.run: cwd, env), its output."""
     found = shutil.which("systemd-analyze")
     need(found is not None, "systemd-analyze is not installed (apt-get install systemd)")
     assert found is not None
-    return found
+    return subprocess.run(
+        [found, *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        **kwargs,
+    )
 
 
 def checkable_copy(folder: Path) -> Path:
@@ -95,14 +104,7 @@ def checkable_copy(folder: Path) -> Path:
 
 
 def test_systemd_analyze_verify_is_silent(tmp_path: Path) -> None:
-    tool = systemd_analyze()
-    result = subprocess.run(
-        [tool, "verify", "--man=no", str(checkable_copy(tmp_path))],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = systemd_analyze("verify", "--man=no", checkable_copy(tmp_path))
     assert result.returncode == 0, result.stderr
     # verify only warns (exit 0) about unknown directives and bad values: any
     # word from it is a mistake in the unit.
@@ -111,34 +113,18 @@ def test_systemd_analyze_verify_is_silent(tmp_path: Path) -> None:
 
 def test_verify_would_catch_a_misspelt_directive(tmp_path: Path) -> None:
     """The check above can fail: a typo that systemd merely ignores is reported."""
-    tool = systemd_analyze()
     copy = checkable_copy(tmp_path)
     copy.write_text(copy.read_text().replace("ProtectSystem=strict", "ProtectSystm=strict"))
-    result = subprocess.run(
-        [tool, "verify", "--man=no", str(copy)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = systemd_analyze("verify", "--man=no", copy)
     assert "Unknown key 'ProtectSystm'" in result.stderr, result
 
 
 def test_systemd_analyze_security_exposure_stays_low(tmp_path: Path) -> None:
-    tool = systemd_analyze()
-    offline = subprocess.run(
-        [tool, "security", "--help"], capture_output=True, text=True, timeout=60, check=False
-    )
+    offline = systemd_analyze("security", "--help")
     need("--offline" in offline.stdout, "systemd-analyze is older than 250 (no --offline)")
-    result = subprocess.run(
-        [
-            *(tool, "security", "--offline=yes", f"--threshold={MAX_EXPOSURE}", "--no-pager"),
-            str(checkable_copy(tmp_path)),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    result = systemd_analyze(
+        *("security", "--offline=yes", f"--threshold={MAX_EXPOSURE}", "--no-pager"),
+        checkable_copy(tmp_path),
     )
     assert result.returncode == 0, result.stdout + result.stderr
     found = re.search(
@@ -307,7 +293,6 @@ def test_every_command_line_in_the_doc_is_accepted_by_roomcast_server() -> None:
 
 def test_the_docs_redis_template_verifies(tmp_path: Path) -> None:
     """Section 5: the unit as a template, with the doc's drop-in, as systemd loads it."""
-    tool = systemd_analyze()
     text = DOC.read_text()
     start = "cat > /etc/systemd/system/roomcast-server@.service.d/redis.conf <<'EOF'\n"
     assert start in text
@@ -320,12 +305,10 @@ def test_the_docs_redis_template_verifies(tmp_path: Path) -> None:
     (units / "roomcast-server@.service.d" / "redis.conf").write_text(
         drop_in.replace(f"ExecStart={PROGRAM} ", f"ExecStart={stub} ")
     )
-    result = subprocess.run(
-        [tool, "verify", "--man=no", "roomcast-server@8801.service"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    result = systemd_analyze(
+        "verify",
+        "--man=no",
+        "roomcast-server@8801.service",
         cwd=units,
         # The unit search path: this folder first, then systemd's own (trailing colon).
         env={**os.environ, "SYSTEMD_UNIT_PATH": f"{units}:"},

@@ -28,7 +28,9 @@ from roomcast.server.admin import (
     kick_reason,
     route,
 )
+from roomcast.server.app import RoomServer
 from roomcast.server.protocol import SUBPROTOCOL
+from roomcast.server.session import Phase
 from tests.helpers import WAIT, RawClient, member, peer, running_server, server_process, until
 
 TOKEN = "t0ken-for-the-admin-endpoint"
@@ -111,6 +113,11 @@ def test_kick_reason_always_starts_with_the_prefix(reason: str) -> None:
 
 
 # -- the host's controls against real clients ------------------------------------------
+
+
+def phases(server: RoomServer) -> list[Phase]:
+    """Where each connection's session is (joined or not)."""
+    return [conn.session.phase for conn in server._conns]
 
 
 async def test_members_show_address_since_and_messages_sent() -> None:
@@ -211,7 +218,7 @@ async def test_password_set_changed_and_cleared_while_hosting() -> None:
                 assert welcome["you"] == "carol"
             # A client asked for the password when it is cleared joins with its hello.
             async with peer(url) as dave:
-                await asyncio.sleep(0.05)  # its session is waiting for the password
+                await until(lambda: Phase.AUTH in phases(server), what="asked for the password")
                 server.set_password(None)
                 await dave.send({"type": "hello", "name": "dave"})
                 assert (await dave.until("welcome"))["you"] == "dave"
@@ -219,7 +226,7 @@ async def test_password_set_changed_and_cleared_while_hosting() -> None:
 
 async def test_setting_a_password_closes_connections_that_have_not_joined() -> None:
     async with running_server() as server, peer(server.urls[0] + "r/chat") as early:
-        await asyncio.sleep(0.05)  # connected, no hello yet (room open)
+        await until(lambda: phases(server) == [Phase.OPEN], what="room open, no hello yet")
         server.set_password("now")
         assert await early.closed() == (1008, "the host set a password: reconnect with it")
 

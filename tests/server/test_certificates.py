@@ -106,3 +106,17 @@ def test_a_stale_loose_temp_file_does_not_leak_its_mode_to_the_key(tmp_path: Pat
     assert again.made
     assert again.path.stat().st_mode & 0o777 == 0o600
     assert not stale.exists()
+
+
+def test_kept_for_the_names_it_needs_made_for_the_names_it_offers(tmp_path: Path) -> None:
+    """``make_for``: keep any certificate naming ``hosts``, make one naming more
+    (the app keeps one that names loopback, makes one for the network too)."""
+    made = self_signed(tmp_path, ["127.0.0.1"], make_for=["127.0.0.1", "192.0.2.7", "pc.local"])
+    assert made.made
+    cert = x509.load_pem_x509_certificate(made.path.read_bytes())
+    names = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    named = {str(n) for n in names.get_values_for_type(x509.IPAddress)}
+    assert named == {"127.0.0.1", "192.0.2.7"}
+    assert names.get_values_for_type(x509.DNSName) == ["pc.local"]
+    kept = self_signed(tmp_path, ["127.0.0.1"], make_for=["127.0.0.1", "198.51.100.9"])
+    assert not kept.made and kept.fingerprint == made.fingerprint

@@ -10,7 +10,8 @@ frame from a roomcast.v1 client is ``invalid_json`` and relays nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import contextlib
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from roomcast.server.protocol import MAX_CONTENT_CHARS
-from tests.helpers import member, peer, redis_server, running_server, server_process
+from tests.helpers import Peer, member, peer, redis_server, running_server, server_process
 from tests.hostile.harness import status_kib
 
 HELLO_SERVER = "Hello, Server!"
@@ -34,9 +35,12 @@ def backend(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
         yield {"redis": redis.url}
 
 
-async def test_tutorial_clients_plain_text_reaches_a_member_as_a_message(
+@contextlib.asynccontextmanager
+async def alice_and_a_tutorial_client(
     backend: dict[str, str],
-) -> None:
+) -> AsyncIterator[tuple[Peer, Peer, str]]:
+    """A room on ``backend`` with a roomcast.v1 member (alice) and a client that
+    offered no subprotocol, welcomed: (alice, the tutorial client, its name)."""
     async with running_server(**backend) as server:
         url = server.urls[0] + "r/demo"
         async with (
@@ -44,35 +48,35 @@ async def test_tutorial_clients_plain_text_reaches_a_member_as_a_message(
             peer(url, subprotocols=None) as tutorial,
         ):
             welcome = await tutorial.until("welcome")
-            guest = welcome["you"]
-            assert guest.startswith("guest-")
-            await tutorial.ws.send(HELLO_SERVER)  # exactly the tutorial's first frame
-            got = await alice.until("message")
-            assert (got["from"], got["content"], got["seq"]) == (guest, HELLO_SERVER, 1)
-            own = await tutorial.until("message")  # the sender's copy, as for anyone
-            assert own == got
-            # JSON that is not a Roomcast frame is text too, posted as it was sent.
-            await tutorial.ws.send('["not", "a", "frame"]')
-            got = await alice.until("message")
-            assert (got["from"], got["content"]) == (guest, '["not", "a", "frame"]')
+            yield alice, tutorial, welcome["you"]
+
+
+async def test_tutorial_clients_plain_text_reaches_a_member_as_a_message(
+    backend: dict[str, str],
+) -> None:
+    async with alice_and_a_tutorial_client(backend) as (alice, tutorial, guest):
+        assert guest.startswith("guest-")
+        await tutorial.ws.send(HELLO_SERVER)  # exactly the tutorial's first frame
+        got = await alice.until("message")
+        assert (got["from"], got["content"], got["seq"]) == (guest, HELLO_SERVER, 1)
+        own = await tutorial.until("message")  # the sender's copy, as for anyone
+        assert own == got
+        # JSON that is not a Roomcast frame is text too, posted as it was sent.
+        await tutorial.ws.send('["not", "a", "frame"]')
+        got = await alice.until("message")
+        assert (got["from"], got["content"]) == (guest, '["not", "a", "frame"]')
 
 
 async def test_too_long_plain_text_is_too_large_and_nothing_is_posted(
     backend: dict[str, str],
 ) -> None:
-    async with running_server(**backend) as server:
-        url = server.urls[0] + "r/demo"
-        async with (
-            member(url, "alice") as (alice, _),
-            peer(url, subprotocols=None) as tutorial,
-        ):
-            await tutorial.until("welcome")
-            await tutorial.ws.send("x" * (MAX_CONTENT_CHARS + 1))
-            error = await tutorial.until("error")
-            assert error["code"] == "too_large"
-            await tutorial.ws.send(HELLO_SERVER)  # still open, still heard
-            got = await alice.until("message")
-            assert (got["content"], got["seq"]) == (HELLO_SERVER, 1)
+    async with alice_and_a_tutorial_client(backend) as (alice, tutorial, _):
+        await tutorial.ws.send("x" * (MAX_CONTENT_CHARS + 1))
+        error = await tutorial.until("error")
+        assert error["code"] == "too_large"
+        await tutorial.ws.send(HELLO_SERVER)  # still open, still heard
+        got = await alice.until("message")
+        assert (got["content"], got["seq"]) == (HELLO_SERVER, 1)
 
 
 async def test_a_roomcast_v1_client_sending_plain_text_gets_invalid_json(

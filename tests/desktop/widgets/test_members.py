@@ -17,26 +17,12 @@ from roomcast.desktop.widgets.members import (
     MembersPanel,
     PasswordDialog,
 )
-from roomcast.server.admin import MemberInfo
 from roomcast.server.protocol import MAX_PASSWORD_CHARS
+from tests.desktop.member_info import NOW, info
 from tests.desktop.mnemonics import mnemonics, repeated, stray_ampersands
 from tests.desktop.windows import interactive
 
-NOW = 1_750_000_000.0
 HOST_ADDRESS = "127.0.0.1"
-
-
-def info(
-    name: str,
-    room: str = "chat",
-    *,
-    address: str = "192.168.1.20",
-    rtt: float | None = 0.012,
-    waiting: float = 0.0,
-    unsent: int = 0,
-    sent: int = 0,
-) -> MemberInfo:
-    return MemberInfo(room, name, address, NOW - 180, rtt, waiting, unsent, sent)
 
 
 ALICE = info("alice", address=HOST_ADDRESS)  # the host

@@ -41,12 +41,12 @@ async def join(page: Any, url: str, name: str, password: str | None = None) -> N
         await page.click("#join")
 
 
-async def page_until(page: Any, expression: str, timeout: float = WAIT * 1000) -> None:
+async def page_until(page: Any, expression: str, timeout: float = WAIT) -> None:
     """Poll ``expression`` in the page until it is true (``wait_for_function``
     evaluates strings, which the page's CSP forbids: ``evaluate`` of a
     function is allowed)."""
     try:
-        async with asyncio.timeout(timeout / 1000):
+        async with asyncio.timeout(timeout):
             while not await page.evaluate(f"() => Boolean({expression})"):
                 await asyncio.sleep(0.05)
     except TimeoutError:
@@ -61,7 +61,7 @@ async def wait_state(page: Any, wanted: str, timeout: float = WAIT) -> None:
     await page_until(
         page,
         f"document.documentElement.dataset.state === {json.dumps(wanted)}",
-        timeout=timeout * 1000,
+        timeout=timeout,
     )
 
 
@@ -110,7 +110,6 @@ async def test_a_guest_and_a_desktop_window_chat_in_a_hosted_room(
             page,
             "[...document.querySelectorAll('#messages li')]"
             ".some(li => li.textContent.includes('hello from the app'))",
-            timeout=WAIT * 1000,
         )
         mine = [m for m in await shown(page) if "hello from the browser" in m["text"]]
         assert len(mine) == 1 and mine[0]["state"] == "sent" and mine[0]["seq"] is not None
@@ -131,7 +130,6 @@ async def test_a_guest_chats_with_a_desktop_client_in_a_headless_servers_room(
             await page_until(
                 page,
                 "document.querySelector('#messages').textContent.includes('ping from desk')",
-                timeout=WAIT * 1000,
             )
             await say(page, "pong from web")
             await until(
@@ -156,12 +154,9 @@ async def test_the_guest_survives_a_kill_and_restart_nothing_lost_nothing_twice(
             await page_until(
                 page,
                 "document.querySelector('#messages').textContent.includes('before 4')",
-                timeout=WAIT * 1000,
             )
     # Leaving server_process SIGKILLs the server: no close frame, no goodbye.
-    await page_until(
-        page, "document.documentElement.dataset.state !== 'connected'", timeout=WAIT * 1000
-    )
+    await page_until(page, "document.documentElement.dataset.state !== 'connected'")
     await say(page, "typed while down")
     pending = [m for m in await shown(page) if "typed while down" in m["text"]]
     assert len(pending) == 1 and pending[0]["state"] == "sending"
@@ -172,7 +167,6 @@ async def test_the_guest_survives_a_kill_and_restart_nothing_lost_nothing_twice(
             "[...document.querySelectorAll('#messages li')]"
             ".some(li => li.textContent.includes('typed while down') "
             "&& li.dataset.state === 'sent')",
-            timeout=WAIT * 1000,
         )
         async with member(room, "carol") as (carol, _):
             await carol.send({"type": "history", "limit": 50})
@@ -195,7 +189,6 @@ async def test_a_password_room_refuses_the_wrong_password_then_takes_the_right_o
         await page_until(
             page,
             "document.querySelector('#join-error').textContent.trim().length > 0",
-            timeout=WAIT * 1000,
         )
         assert await state(page) != "connected"
         await page.fill("#password", "s3cret")
@@ -220,7 +213,6 @@ async def test_markup_in_messages_arrives_as_text_and_no_script_runs(browser: An
             await page_until(
                 page,
                 "document.querySelector('#messages').textContent.includes('https://example.com/ok')",
-                timeout=WAIT * 1000,
             )
         await asyncio.sleep(0.3)  # an onerror would have fired by now
         assert await page.evaluate("window.__pwned === undefined")
