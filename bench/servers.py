@@ -59,15 +59,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, ClassVar, TextIO
 
+from bench.noise import DISTURBED_PCT  # a core busier than its pinned process by this: DISTURBED
+
 ROOT = Path(__file__).resolve().parent.parent
 NODE_DIR = ROOT / "bench" / "node"
 CLK_TCK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 #: A run whose generator used this much of its core may have been limited by it.
 GEN_BOUND_PCT = 90.0
-#: A core busier than its pinned process by this many points ran other work too
-#: (another program on the machine): the run is marked DISTURBED.
-DISTURBED_PCT = 10.0
 #: Saturation: a step passes with p99 under this and nothing missing.
 SAT_P99_MS = 100.0
 

@@ -524,6 +524,10 @@ class Browser:
     most ``max_rooms`` rooms, resolving ones included, are kept; a resolve
     that takes over ``resolve_timeout`` seconds gives nothing); one whose
     advert turns malformed is dropped. ``on_change`` that raises is logged.
+
+    :attr:`rejected` names the services whose adverts were answered but
+    refused as malformed (at most ``max_rooms``, newest kept): it shows that
+    an advert missing from :attr:`rooms` was received and judged, not lost.
     """
 
     def __init__(
@@ -542,6 +546,7 @@ class Browser:
         self._resolve_timeout = resolve_timeout
         self._rooms: dict[str, DiscoveredRoom] = {}
         self._resolving: dict[str, asyncio.Task[None]] = {}
+        self._rejected: dict[str, None] = {}  # insertion-ordered, bounded
         self._zc: AsyncZeroconf | None = None
         self._browser: AsyncServiceBrowser | None = None
         self._generation = 0  # as Advertiser's
@@ -551,6 +556,11 @@ class Browser:
     def rooms(self) -> dict[str, DiscoveredRoom]:
         """The rooms found, by :attr:`DiscoveredRoom.key` (a copy)."""
         return dict(self._rooms)
+
+    @property
+    def rejected(self) -> set[str]:
+        """Keys of adverts refused as malformed (a copy; bounded by ``max_rooms``)."""
+        return set(self._rejected)
 
     @property
     def running(self) -> bool:
@@ -662,12 +672,21 @@ class Browser:
             name, info.parsed_addresses(IPVersion.V4Only), info.port, info.properties
         )
         if room is None:
+            self._reject(key)
             if self._rooms.pop(key, None) is not None:
                 self._changed()
             return
+        self._rejected.pop(key, None)
         if self._rooms.get(key) != room:
             self._rooms[key] = room
             self._changed()
+
+    def _reject(self, key: str) -> None:
+        log.debug("ignoring the malformed advert %r", key)
+        self._rejected.pop(key, None)
+        self._rejected[key] = None
+        while len(self._rejected) > self._max_rooms:
+            del self._rejected[next(iter(self._rejected))]
 
     def _changed(self) -> None:
         try:
