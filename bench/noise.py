@@ -20,6 +20,7 @@ benchmark's own: it is work the benchmark caused, in no process's times.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -37,6 +38,19 @@ def machine_busy_s() -> tuple[float, float]:
         first = f.readline().split()
     user, nice, system, _idle, _iowait, irq, softirq = (int(v) for v in first[1:8])
     return (user + nice + system + irq + softirq) / CLK_TCK, softirq / CLK_TCK
+
+
+def proc_status_mb(field: str) -> float:
+    """A memory line of ``/proc/self/status`` (VmRSS: now, VmHWM: the peak), in
+    MB (NaN where there is no /proc)."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return math.nan
 
 
 def _stat(pid: int) -> list[str] | None:
@@ -128,6 +142,18 @@ class Noise:
             f"noise: other processes used {self.other_pct:.1f}% of a core over "
             f"{self.wall_s:.1f} s (this benchmark {ours:.0f}%) - {verdict}"
         )
+
+    def refuse(self, *, show_disturbed: bool = False) -> bool:
+        """Print :meth:`line`; True when the run must not be reported (it was
+        disturbed, and ``show_disturbed``, for development only, is off)."""
+        print(self.line())
+        if not self.disturbed:
+            return False
+        if not show_disturbed:
+            print("refused: the machine was busy (see the noise line); run it again on a quiet one")
+            return True
+        print("DISTURBED RUN: these numbers are not results")
+        return False
 
     def as_dict(self) -> dict[str, float | bool]:
         return {

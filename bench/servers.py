@@ -23,8 +23,14 @@ Cases:
 - ``saturation``: 1,000 clients; the total rate grows (×factor a step, then
   bisection) until p99 ≥ 100 ms or a delivery is missing after the grace
   period; the highest passing deliveries/s is the server's throughput.
+- ``fanout-200``: 1,000 clients, 200 messages/s (199,800 deliveries/s), the
+  senders paced evenly (issue 20's tail-latency case).
 - ``idle``: 5,000 connections that send nothing, in rooms of 50; the server's
-  RSS growth divided by the connections.
+  RSS growth divided by the connections, and its whole RSS (from /proc).
+  ``--idle-clients 100000`` is issue 20's case: the file-descriptor limit is
+  raised for the server and the generator, and past some 14,000 connections
+  the generator's clients come from several loopback source addresses
+  (127.0.0.2, 127.0.0.3, ...), each with its own ephemeral ports.
 
 Measured per run: deliveries/s to *other* clients (Roomcast also sends each
 message back to its sender as the acknowledgement; those are counted apart),
@@ -59,7 +65,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, ClassVar, TextIO
 
-from bench.noise import DISTURBED_PCT  # a core busier than its pinned process by this: DISTURBED
+# A core busier than its pinned process by this: DISTURBED (and, for the idle
+# case, other processes' CPU over the run, measured by bench.noise).
+from bench.noise import DISTURBED_PCT, Noise
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE_DIR = ROOT / "bench" / "node"
@@ -70,11 +78,18 @@ GEN_BOUND_PCT = 90.0
 #: Saturation: a step passes with p99 under this and nothing missing.
 SAT_P99_MS = 100.0
 
-# The issue's targets (Roomcast against the Node reference).
-TARGET_THROUGHPUT_RATIO = 3.0
+# The issues' targets (Roomcast against the Node reference). Issue 20 raised
+# the throughput ratio from 3 to 5 and asked for p99 at 1,000 x 200 msg/s too.
+TARGET_THROUGHPUT_RATIO = 5.0
 TARGET_CPU_RATIO = 0.5
 TARGET_P99_MS = 25.0
 TARGET_HISTORY_COST = 0.10
+#: Issue 20: an idle connection costs at most half of Node's, and at most 4 KiB;
+#: 100,000 of them fit in 1 GiB of server RSS.
+TARGET_IDLE_RATIO = 0.5
+TARGET_IDLE_KIB = 4.0
+TARGET_IDLE_MANY = 100_000
+TARGET_IDLE_MANY_RSS_MIB = 1024.0
 
 
 # ---- what runs -------------------------------------------------------------------
@@ -166,6 +181,13 @@ def cases_for(settings: Settings) -> dict[str, Case]:
             servers=("roomcast", "node", "roomcast-mem"),
             description="1,000 clients, 40 msg/s (40k deliveries/s)",
         ),
+        "fanout-200": Case(
+            "fanout-200",
+            "fanout",
+            1000,
+            200.0,
+            description="1,000 clients, 200 msg/s (200k deliveries/s)",
+        ),
         "saturation": Case(
             "saturation",
             "saturation",
@@ -186,15 +208,41 @@ def cases_for(settings: Settings) -> dict[str, Case]:
 # ---- processes -------------------------------------------------------------------
 
 
-def raise_nofile() -> None:
-    """Children inherit the limit: 5,000 sockets need more than a default 1,024."""
+#: File descriptors a process needs besides its connections (logs, pipes,
+#: the database, node's own).
+SPARE_FDS = 4096
+
+
+def raise_nofile(connections: int) -> int:
+    """Raise this process's file-descriptor limit so that a server or a generator
+    can hold ``connections`` sockets (children inherit it: setpriv and taskset
+    exec them). Raising the hard limit needs root (or CAP_SYS_RESOURCE), and
+    the kernel caps it at /proc/sys/fs/nr_open. Returns the soft limit now."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    want = 65536
-    with contextlib.suppress(ValueError, OSError):
-        resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, want), max(hard, want)))
-        return
-    with contextlib.suppress(ValueError, OSError):
-        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    want = max(65536, connections + SPARE_FDS)
+    with contextlib.suppress(OSError, ValueError):
+        want = min(want, int(Path("/proc/sys/fs/nr_open").read_text()))
+    for limits in ((max(soft, want), max(hard, want)), (min(want, hard), hard)):
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, limits)
+            break
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
+def local_addresses(clients: int) -> list[str]:
+    """Source addresses for ``clients`` connections to one server port: none
+    (the kernel's choice, 127.0.0.1) while one address's ephemeral ports
+    suffice, else 127.0.0.2, 127.0.0.3, ... (all of 127/8 is loopback on
+    Linux). Half of the ephemeral range per address: ports of an earlier
+    run may still be in TIME_WAIT."""
+    low, high = 32768, 60999
+    with contextlib.suppress(OSError, ValueError):
+        ports = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        low, high = int(ports[0]), int(ports[1])
+    per_address = max(1000, (high - low + 1) // 2)
+    if clients <= per_address:
+        return []
+    return [f"127.0.0.{2 + k}" for k in range(math.ceil(clients / per_address))]
 
 
 class Child:
@@ -440,6 +488,9 @@ def start_loadgen(
         "--connect-timeout",
         "600",
     ]
+    sources = local_addresses(clients)
+    if sources:
+        argv += ["--local-addresses", ",".join(sources)]
     child = Child(f"{tag}-loadgen", pinned(env.loadgen_core, argv), env.work, stdin=True)
     return child, wait_event(child, "ready", 620)
 
@@ -653,22 +704,37 @@ def run_idle(env: Env, case: Case, kind: ServerKind, rnd: int) -> dict[str, Any]
     s = env.settings
     tag = f"{case.name}-{kind.name}-{rnd}"
     rooms = max(1, math.ceil(case.clients / s.idle_room_size)) if s.idle_room_size else 1
-    with pair(env, kind, tag, case.clients, rooms=rooms) as (server, _, ready, before):
+    # Memory is what is measured, but a busy machine slows the connecting and
+    # may hold the allocator mid-flight: the run is judged by bench.noise too.
+    with (
+        Noise() as noise,
+        pair(env, kind, tag, case.clients, rooms=rooms) as (
+            server,
+            _,
+            ready,
+            before,
+        ),
+    ):
         time.sleep(1.0)
         after = sample(server.pid)
+    env.log(f"    {noise.line()}")
     delta = after.rss_mb - before.rss_mb
     return {
         "clients": case.clients,
         "rooms": rooms if kind.mode == "roomcast" else 1,
         "connected": ready["ready"],
+        "source_addresses": ready.get("local_addresses") or 1,
         "connect_s": ready["connect_s"],
         "settle_s": ready["settle_s"],
         "server_cpu_connect_s": round(after.cpu_s - before.cpu_s, 2),
         "server_rss_start_mb": round(before.rss_mb, 1),
         "server_rss_mb": round(after.rss_mb, 1),
         "peak_rss_mb": round(after.hwm_mb, 1),
+        # KiB (/proc counts in KiB); "KB" in the table and the docs, as before.
         "rss_per_conn_kb": round(delta * 1024 / case.clients, 2),
         "gen_cpu_s": ready["cpu_s"],
+        "noise": noise.as_dict(),
+        "disturbed": noise.disturbed,
     }
 
 
@@ -767,6 +833,8 @@ def summarize(runs: list[dict[str, Any]]) -> dict[str, dict[str, dict[str, Any]]
         "connect_s",
         "server_cpu_connect_s",
         "lost",
+        "clients",
+        "server_rss_mb",
         "best_rate",
         "peak_delivered_per_s",
         "first_fail_rate",
@@ -794,7 +862,8 @@ def summarize(runs: list[dict[str, Any]]) -> dict[str, dict[str, dict[str, Any]]
                 rs = clean
             entry["runs"] = len(rs)
             for m in metrics:
-                entry[m] = median([r.get(m) for r in rs])
+                # A disturbed run is not reported: with no clean run, no figure.
+                entry[m] = median([r.get(m) for r in rs]) if clean else None
             entry["gen_bound"] = any(r.get("gen_bound") for r in rs)
             entry["never_failed"] = any(r.get("never_failed") for r in rs)
             entry["lost_total"] = sum(int(r.get("lost") or 0) for r in rs)
@@ -826,7 +895,7 @@ def print_table(summary: dict[str, dict[str, dict[str, Any]]]) -> None:
                 notes.append(
                     f"{e['disturbed_runs']} DISTURBED run(s) left out"
                     if e["runs"] and not e.get("all_disturbed")
-                    else "every run DISTURBED"
+                    else "every run DISTURBED: not reported"
                 )
             if e.get("never_failed"):
                 notes.append("never failed: a lower bound")
@@ -914,7 +983,7 @@ def targets(summary: dict[str, dict[str, dict[str, Any]]]) -> list[dict[str, Any
     peak_n = get("saturation", "node", "peak_delivered_per_s")
     out.append(
         {
-            "target": "throughput at 1,000 clients >= 3x Node's",
+            "target": f"throughput at 1,000 clients >= {TARGET_THROUGHPUT_RATIO:g}x Node's",
             "value": f"{fmt(sat_r)} vs {fmt(sat_n)} deliveries/s with p99 < 100 ms = "
             f"{fmt(tr, '.2f')}x (peak at any latency: {fmt(peak_r)} vs {fmt(peak_n)} = "
             f"{fmt(ratio(peak_r, peak_n), '.2f')}x)",
@@ -953,14 +1022,44 @@ def targets(summary: dict[str, dict[str, dict[str, Any]]]) -> list[dict[str, Any
             "verdict": verdict(None if p99 is None else p99 < TARGET_P99_MS),
         }
     )
-    ir, inode = get("idle", "roomcast", "rss_per_conn_kb"), get("idle", "node", "rss_per_conn_kb")
+    p99_200 = get("fanout-200", "roomcast", "p99_ms")
     out.append(
         {
-            "target": "RSS per idle connection <= Node's",
-            "value": f"{fmt(ir, '.1f')} vs {fmt(inode, '.1f')} KB "
-            f"= {fmt(ratio(ir, inode), '.2f')}x",
-            "ratio": ratio(ir, inode),
-            "verdict": verdict(None if ir is None or inode is None else ir <= inode),
+            "target": "p99 < 25 ms at 1,000 clients x 200 msg/s (issue 20)",
+            "value": f"{fmt(p99_200, '.1f')} ms (Node: "
+            f"{fmt(get('fanout-200', 'node', 'p99_ms'), '.1f')} ms, "
+            f"{fmt(get('fanout-200', 'node', 'delivered_per_s'))} deliveries/s)",
+            "ratio": None,
+            "verdict": verdict(None if p99_200 is None else p99_200 < TARGET_P99_MS),
+        }
+    )
+    ir, inode = get("idle", "roomcast", "rss_per_conn_kb"), get("idle", "node", "rss_per_conn_kb")
+    iratio = ratio(ir, inode)
+    out.append(
+        {
+            "target": f"RSS per idle connection <= {TARGET_IDLE_RATIO:g}x Node's and "
+            f"<= {TARGET_IDLE_KIB:g} KiB (issue 20)",
+            "value": f"{fmt(ir, '.2f')} vs {fmt(inode, '.2f')} KiB = {fmt(iratio, '.2f')}x",
+            "ratio": iratio,
+            "verdict": verdict(
+                None
+                if ir is None or iratio is None
+                else iratio <= TARGET_IDLE_RATIO and ir <= TARGET_IDLE_KIB
+            ),
+        }
+    )
+    clients = get("idle", "roomcast", "clients")
+    rss = get("idle", "roomcast", "server_rss_mb")
+    many = clients is not None and clients >= TARGET_IDLE_MANY
+    out.append(
+        {
+            "target": f"{TARGET_IDLE_MANY:,} idle connections in under "
+            f"{TARGET_IDLE_MANY_RSS_MIB:g} MiB of server RSS (issue 20)",
+            "value": f"{fmt(clients)} idle connections: roomcast {fmt(rss, '.0f')} MiB, "
+            f"node {fmt(get('idle', 'node', 'server_rss_mb'), '.0f')} MiB"
+            + ("" if many else f" (run --idle-clients {TARGET_IDLE_MANY} to check)"),
+            "ratio": None,
+            "verdict": verdict(None if not many or rss is None else rss < TARGET_IDLE_MANY_RSS_MIB),
         }
     )
     # History on (SQLite) vs off (:memory:): throughput at saturation when both
@@ -1017,8 +1116,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--full", action="store_true", help="3 rounds, 15 s windows, finer search")
     parser.add_argument(
         "--cases",
-        default="fanout-100,fanout-1000,saturation,idle",
-        help="comma-separated: fanout-100, fanout-1000, saturation, idle (default: all)",
+        default="fanout-100,fanout-1000,fanout-200,saturation,idle",
+        help="comma-separated: fanout-100, fanout-1000, fanout-200, saturation, idle "
+        "(default: all)",
     )
     parser.add_argument(
         "--servers",
@@ -1067,7 +1167,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.exit("bench.servers: Linux only (/proc, taskset)")
 
     ensure_node()
-    raise_nofile()
+    most = max(all_cases[n].clients for n in names)
+    fds = raise_nofile(most)
+    if fds < most + 64:
+        sys.exit(
+            f"bench.servers: {most:,} connections need more file descriptors than the "
+            f"limit of {fds:,}: run as root, or raise the hard limit (ulimit -Hn)"
+        )
     cores = os.cpu_count() or 1
     server_core: int | None = args.server_core
     loadgen_core: int | None = args.loadgen_core
@@ -1077,11 +1183,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         # This runner (it mostly sleeps) keeps off the server's core too.
         with contextlib.suppress(OSError):
-            os.sched_setaffinity(0, {loadgen_core})
+            os.sched_setaffinity(0, {args.loadgen_core})
 
     # SIGTERM ends the run like Ctrl+C: the finally below kills every child.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     started = time.monotonic()
+    noise = Noise()
+    noise.start()
     json_out = open(args.json, "a") if args.json else None  # noqa: SIM115
     with tempfile.TemporaryDirectory(prefix="roomcast-bench-") as tmp:
         env = Env(settings, server_core, loadgen_core, args.client, Path(tmp), json_out, args.steps)
@@ -1100,8 +1208,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             Child.stop_all()
             if json_out is not None:
                 json_out.close()
+        noise.stop()
         summary = summarize(env.runs)
         print_table(summary)
+        # The whole run's: each run's own check (its cores, or for the idle
+        # case bench.noise over the run) decided what is reported above.
+        print(f"\n{noise.line()}")
         verdicts = targets(summary)
         print("\nTargets (issue): Roomcast against the Node.js reference")
         for t in verdicts:
@@ -1117,6 +1229,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "client": args.client,
                     "summary": summary,
                     "targets": verdicts,
+                    "noise": noise.as_dict(),
                     "elapsed_s": round(elapsed, 1),
                 }
             )

@@ -228,8 +228,8 @@ class _Conn:
                 case GoLive(member):
                     if member.backlog:
                         wire.send_frames(b"".join(member.backlog))
-                        member.backlog = []
-                        member.backlog_bytes = 0
+                    member.backlog = None
+                    member.backlog_bytes = 0
                     member.live = True
                 case Replay(after, upto, limit, max_bytes):
                     assert room is not None
@@ -371,7 +371,6 @@ class RoomServer:
         )
         #: Connections per room name, counted once its room is open.
         self._attached: dict[str, int] = {}
-        self._conns: set[_Conn] = set()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._hub: Hub | None = None
         self._wire: WireServer | None = None
@@ -519,6 +518,15 @@ class RoomServer:
         return [f"{h}:{self.port}" for h in unique]
 
     @property
+    def _conns(self) -> list[_Conn]:
+        """Every open connection's adapter, from the wire's own list: a set of our
+        own would cost every idle connection one more slot (issue 20). The wire
+        forgets a connection just before ``connection_closed``."""
+        if self._wire is None:
+            return []
+        return [conn for wire in self._wire.connections if (conn := wire.context) is not None]
+
+    @property
     def writes(self) -> int:
         """Data writes to clients so far: at most one per connection per loop turn."""
         return self._wire.writes if self._wire is not None else 0
@@ -554,7 +562,6 @@ class RoomServer:
             self._rules, subprotocol=wire.subprotocol is not None, now=_now(), address=address
         )
         conn = wire.context = _Conn(self, wire, session)
-        self._conns.add(conn)
         room = self.rooms.get(name)
         if room is not None:
             self._attach(conn, room)
@@ -612,7 +619,6 @@ class RoomServer:
         conn: _Conn | None = wire.context
         if conn is None:
             return
-        self._conns.discard(conn)
         conn.run(conn.session.connection_lost())
         room = conn.room
         if room is not None:
@@ -849,7 +855,10 @@ class RoomServer:
             if member.live:
                 member.peer.wire.send_frames(frames, lazy=lazy)
             else:
-                member.backlog.append(frames)
+                if member.backlog is None:
+                    member.backlog = [frames]
+                else:
+                    member.backlog.append(frames)
                 member.backlog_bytes += len(frames)
                 if member.backlog_bytes > limit:
                     self._drop_slow(member.peer, member.backlog_bytes)

@@ -45,6 +45,7 @@ evicts only state that the sprayer's own addresses would have had anyway.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import math
 import unicodedata
@@ -78,6 +79,14 @@ TOO_MANY_REQUESTS: Final = 429
 SERVICE_UNAVAILABLE: Final = 503
 
 
+#: Hosts whose key :func:`address_key` remembers. Every connection asks twice
+#: (TCP accepted, then upgraded), and all that is counted for it holds the
+#: key: one shared string per address instead of a copy per question (issue
+#: 20, idle memory). Bounded, so that a spray of addresses costs no more.
+ADDRESS_KEYS_CACHED: Final = 4096
+
+
+@functools.lru_cache(maxsize=ADDRESS_KEYS_CACHED)
 def address_key(host: str) -> str:
     """What the limits count by, for a peer's host (see the module docstring).
 
@@ -226,6 +235,9 @@ class AddressLimits:
         self._per_address: dict[str, int] = {}
         self._per_room: dict[str, int] = {}
         self._open: dict[Hashable, tuple[str, str]] = {}
+        #: Each counted room's name, once: what every key's count refers to
+        #: (a room's connections share one string, not one each: issue 20).
+        self._room_names: dict[str, str] = {}
         #: TCP connections (handshaking or open) per address, and each key's address.
         self._tcp_per_address: dict[str, int] = {}
         self._tcp: dict[Hashable, str] = {}
@@ -352,6 +364,7 @@ class AddressLimits:
         :meth:`closed`. Calling it twice for one key counts it once."""
         if key in self._open:
             return
+        room = self._room_names.setdefault(room, room)
         self._open[key] = (address, room)
         self._per_address[address] = self._per_address.get(address, 0) + 1
         self._per_room[room] = self._per_room.get(room, 0) + 1
@@ -364,6 +377,8 @@ class AddressLimits:
         address, room = counted
         _decrement(self._per_address, address)
         _decrement(self._per_room, room)
+        if room not in self._per_room:
+            del self._room_names[room]
 
     # -- passwords (session) ----------------------------------------------------------
 

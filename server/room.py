@@ -32,7 +32,7 @@ import hmac
 import secrets
 from collections import OrderedDict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
@@ -162,9 +162,10 @@ class Member:
     #: The name's comparison key (PROTOCOL.md, Names: ``names.name_key``).
     key: str = ""
     #: False while the welcome and replay are being sent: live frames wait in
-    #: ``backlog`` so that the member sees them after the replay, in order.
+    #: ``backlog`` so that the member sees them after the replay, in order
+    #: (None when none wait: most members never need one).
     live: bool = False
-    backlog: list[bytes] = field(default_factory=list)
+    backlog: list[bytes] | None = None
     backlog_bytes: int = 0
     #: The hub's record of this membership (RedisHub: the exact holder value
     #: in Redis, unique to this connection, so that a late release of an
@@ -264,6 +265,8 @@ class Room:
         known = self.tokens.get(name)
         if known is None or token is None or not same_secret(token, known):
             known = self.tokens[name] = new_token()
+        if key == name:
+            key = name  # most names are their own key: one string, not two (issue 20)
         member = Member(name=name, token=known, peer=peer, key=key)
         self.members[name] = member
         if replaced is None:

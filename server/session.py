@@ -365,7 +365,10 @@ class Session:
         #: (joined / join_refused), "replay" (replayed), "history"
         #: (history_loaded), "resend" (resent) or "drain" (drained).
         self._waiting: str | None = "room"
-        self._inbox: list[tuple[str | bytes | _ResendMarker, float]] = []
+        #: Frames waiting behind a result (see the module docstring); None when
+        #: none wait, which is nearly always (issue 20: an empty list is 56
+        #: bytes on every idle connection).
+        self._inbox: list[tuple[str | bytes | _ResendMarker, float]] | None = None
         self._paused = False
         #: Is the password clock running? (StartTimer sent, not yet cancelled.)
         self._clock = False
@@ -414,8 +417,8 @@ class Session:
         if self.phase is Phase.CLOSED:
             return out
         if self._waiting is not None:
-            self._inbox.append((data, now))
-            if len(self._inbox) >= self.rules.inbox_pause and not self._paused:
+            inbox = self._wait_in_inbox((data, now))
+            if len(inbox) >= self.rules.inbox_pause and not self._paused:
                 self._paused = True
                 out.append(PauseReading())
             return out
@@ -553,7 +556,7 @@ class Session:
         if self.phase is Phase.CLOSED:
             return out
         if self._waiting is not None:
-            self._inbox.append((_ResendMarker(seq), 0.0))
+            self._wait_in_inbox((_ResendMarker(seq), 0.0))
             return out
         self._waiting = "resend"
         out.append(Resend(seq))
@@ -573,7 +576,7 @@ class Session:
     def failed(self) -> list[Action]:
         """An awaited result failed unexpectedly (a bug or a store error): 1011."""
         self._waiting = None
-        self._inbox.clear()
+        self._inbox = None
         return self._close(Close(1011, "unexpected server error"))
 
     def timed_out(self) -> list[Action]:
@@ -625,7 +628,7 @@ class Session:
         out: list[Action] = []
         self._stop_clock(out)
         self.phase = Phase.CLOSED
-        self._inbox.clear()
+        self._inbox = None
         if self.member is not None:
             out.append(Leave(self.member))
             self.member = None
@@ -660,6 +663,15 @@ class Session:
         out += self._close(Close(1008, why, report=None))
         return out
 
+    def _wait_in_inbox(
+        self, item: tuple[str | bytes | _ResendMarker, float]
+    ) -> list[tuple[str | bytes | _ResendMarker, float]]:
+        inbox = self._inbox
+        if inbox is None:
+            inbox = self._inbox = []
+        inbox.append(item)
+        return inbox
+
     def _drain(self, out: list[Action]) -> None:
         """Handle what waited in the inbox, until the next wait."""
         while self._inbox and self._waiting is None and self.phase is not Phase.CLOSED:
@@ -669,8 +681,8 @@ class Session:
                 out.append(Resend(data.seq))
                 break
             self._handle(data, now, out)
-        if self.phase is Phase.CLOSED:
-            self._inbox.clear()
+        if self.phase is Phase.CLOSED or not self._inbox:
+            self._inbox = None
         if self._paused and not self._inbox:
             self._paused = False
             out.append(ResumeReading())

@@ -20,6 +20,23 @@ closing handshake); this module only moves bytes, and moves them in bulk:
   of a thousand;
 * keepalive is one sweep per server, not a timer per connection.
 
+Idle connections are kept small (issue 20: a small host should hold 100,000
+idle members). Most of what ``websockets`` keeps per connection is its
+parser: a ``ServerProtocol`` with a dictionary of some twenty fields, a
+stream reader, three suspended generators, the handshake request, a UUID;
+about 1.7 KB. Between two frames it holds nothing that a fresh
+``Protocol`` would not hold too, so a connection whose parser is *at rest*
+(OPEN, nothing half-read, no fragmented message under way) drops it
+(``protocol`` is None: "hibernating") and makes a fresh one when it next
+needs one (data arrives, or a close frame goes out; about 12 µs). It drops
+it after a read that leaves it at rest, as long as the connection has read
+fewer than :data:`BUSY_READS` times in the current keepalive interval (the
+handshake, the hello, a pong to our keepalive: then it goes quiet), and
+at the keepalive sweep when the peer was silent for a whole interval. A busy
+connection keeps its parser, so a chatty one costs at most a few fresh
+parsers per interval. Our own pings need no parser: they are one constant
+frame (:data:`PING_FRAME`).
+
 The state rules, in one place (``ServerProtocol.state`` is the truth)::
 
     CONNECTING --101 sent--> OPEN --close frame sent or received--> CLOSING
@@ -71,6 +88,7 @@ Flow control (what no peer can make the server hold):
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import ssl
 import struct
@@ -80,7 +98,8 @@ from typing import Any, Protocol, cast
 from websockets.datastructures import Headers
 from websockets.frames import CloseCode, Frame, Opcode
 from websockets.http11 import Request, Response
-from websockets.protocol import CLOSED, CONNECTING, OPEN
+from websockets.protocol import CLOSED, CONNECTING, OPEN, Side, State
+from websockets.protocol import Protocol as Parser
 from websockets.server import ServerProtocol
 from websockets.typing import BytesLike, Subprotocol
 
@@ -96,12 +115,33 @@ _NO_HEADERS = Headers()
 #: What our pings carry, so that an unsolicited pong (RFC 6455 5.5.3 allows
 #: them as heartbeats) is not taken for the answer.
 PING_PAYLOAD = b"rc"
+#: Our ping as it goes out (RFC 6455 5.5.2: FIN, opcode 0x9, unmasked, the
+#: payload length, the payload): written as is, so pinging a hibernating
+#: connection costs it no parser.
+PING_FRAME = bytes((0x89, len(PING_PAYLOAD))) + PING_PAYLOAD
+#: Reads in one keepalive interval after which a connection counts as busy
+#: and keeps its parser until the next interval (see the module docstring).
+BUSY_READS = 4
 
 #: websockets logs "connection open/closed" at INFO for every connection; a
 #: room server with thousands of them keeps that at WARNING unless debugging.
 _ws_log = logging.getLogger("websockets.server")
+#: What a lost connection's ``protocol`` becomes: one shared parser in CLOSED
+#: state. Nothing is ever written to it, because every path that writes
+#: checks for OPEN (or CONNECTING) first.
+_LOST = Parser(Side.SERVER, state=CLOSED, logger=_ws_log)
+#: What ``_paused_by`` is when reading is not paused (an empty set costs 216
+#: bytes a connection; the empty frozenset is one shared object).
+_NOT_PAUSED: frozenset[str] = frozenset()
 
 SelectSubprotocol = Callable[[ServerProtocol, Sequence[Subprotocol]], Subprotocol | None]
+
+
+@functools.lru_cache(maxsize=4096)
+def _shared_path(path: str) -> str:
+    """One string per request path in use, not one per connection (a room's
+    members share it; issue 20). Bounded: past 4,096 paths some are copies."""
+    return path
 
 
 def close_reason(reason: str) -> str:
@@ -169,7 +209,6 @@ class Connection(asyncio.Protocol):
     __slots__ = (
         "_fragment_text",
         "_fragments",
-        "_heard",
         "_lazy",
         "_over",
         "_paused_by",
@@ -179,6 +218,7 @@ class Connection(asyncio.Protocol):
         "_pinged",
         "_queued",
         "_queued_bytes",
+        "_reads",
         "_timer",
         "_urgent",
         "_write_paused",
@@ -193,27 +233,34 @@ class Connection(asyncio.Protocol):
 
     def __init__(self, server: WireServer) -> None:
         self.server = server
-        self.protocol = ServerProtocol(
+        #: websockets' parser: a ServerProtocol until the handshake is done;
+        #: None while the connection hibernates (OPEN, parser at rest: see the
+        #: module docstring); ``_LOST`` once the TCP connection is gone.
+        self.protocol: Parser | None = ServerProtocol(
             select_subprotocol=server.select_subprotocol,
             max_size=server.max_size,
             logger=_ws_log,
         )
         self.transport: asyncio.Transport | None = None
-        #: The request path, known once the connection is open.
+        #: The request path, known once the connection is open: "" until then,
+        #: which is how the server tells upgraded connections from the others
+        #: (no request path is empty).
         self.path = ""
         self.subprotocol: Subprotocol | None = None
         #: The application's state for this connection.
         self.context: Any = None
         self._queued: list[bytes] | None = None
         self._queued_bytes = 0
-        #: The peer's ping budget (token bucket: ping_rate, ping_burst).
-        self._ping_tokens = float(server.ping_burst)
-        self._ping_stamp = server.loop.time()
+        #: The peer's ping budget (token bucket: ping_rate, ping_burst). Full,
+        #: and stamped at 0.0 (long ago: the first refill tops it up anyway),
+        #: so that an idle connection holds the shared floats, not two of its own.
+        self._ping_tokens = server.ping_burst
+        self._ping_stamp = 0.0
         #: A write was refused for passing max_buffer (the handler was told).
         self._over = False
         #: Why reading is paused: "app" (the application asked), "flow" (the
         #: peer does not read what we send). Reading resumes when neither holds.
-        self._paused_by: set[str] = set()
+        self._paused_by = _NOT_PAUSED
         #: Above the transport's high-water mark (asyncio.Protocol.pause_writing).
         self._write_paused = False
         #: Is this connection on the server's list for the next urgent / lazy flush?
@@ -221,7 +268,9 @@ class Connection(asyncio.Protocol):
         self._lazy = False
         self._fragments: list[BytesLike] | None = None
         self._fragment_text = False
-        self._heard = True
+        #: Reads since the last keepalive sweep (counted up to BUSY_READS): 0
+        #: for a whole interval means silence, and a ping.
+        self._reads = 0
         self._pinged = False
         #: Loop time our ping went out; 0.0 when none is waiting for its pong.
         self._ping_at = 0.0
@@ -233,7 +282,13 @@ class Connection(asyncio.Protocol):
 
     @property
     def open(self) -> bool:
-        return self.protocol.state is OPEN
+        protocol = self.protocol
+        return protocol is None or protocol.state is OPEN
+
+    @property
+    def hibernating(self) -> bool:
+        """Open, with no parser held (see the module docstring)."""
+        return self.protocol is None
 
     @property
     def writable(self) -> bool:
@@ -250,7 +305,8 @@ class Connection(asyncio.Protocol):
         They are written at the end of this loop turn; ``lazy`` ones may wait
         up to the server's ``lazy_delay`` for company.
         """
-        if self.protocol.state is not OPEN:
+        protocol = self.protocol
+        if protocol is not None and protocol.state is not OPEN:
             return
         unsent = self.unsent + len(frames)
         if unsent > self.server.max_buffer:
@@ -277,27 +333,34 @@ class Connection(asyncio.Protocol):
 
     def close(self, code: int = 1000, reason: str = "") -> None:
         """Write what is queued, then the close frame; idempotent."""
-        if self.protocol.state is OPEN:
+        if self.open:
             self._write_queued()
-            self.protocol.send_close(code, close_reason(reason))
+            self._awake().send_close(code, close_reason(reason))
             self._write_protocol_output()
-        elif self.protocol.state is CONNECTING and self.transport is not None:
+        elif self.state is CONNECTING and self.transport is not None:
             self.transport.close()  # not a WebSocket yet: nothing to say first
 
     def fail(self, code: int, reason: str) -> None:
         """Close at once, dropping what is queued (RFC 6455 7.1.7)."""
         self._queued = None
         self._queued_bytes = 0
-        if self.protocol.state is OPEN:
-            self.protocol.fail(code, close_reason(reason))
+        if self.open:
+            self._awake().fail(code, close_reason(reason))
             self._write_protocol_output()
 
     def ping(self) -> None:
         """Send a ping to measure the round trip, unless one is out already."""
-        if self.protocol.state is OPEN and not self._ping_at and self.transport is not None:
-            self.protocol.send_ping(PING_PAYLOAD)
-            self._write_protocol_output()
+        if self.open and not self._ping_at and self.transport is not None:
+            # A control frame may go between queued data frames (RFC 6455 5.4).
+            self.transport.write(PING_FRAME)
             self._ping_at = self.server.loop.time()
+
+    @property
+    def state(self) -> State:
+        """The WebSocket state (RFC 6455 4, 7): websockets' parser's, or OPEN
+        while hibernating."""
+        protocol = self.protocol
+        return OPEN if protocol is None else protocol.state
 
     @property
     def waiting(self) -> float:
@@ -307,10 +370,10 @@ class Connection(asyncio.Protocol):
     def pause_reading(self, why: str = "app") -> None:
         if not self._paused_by and self.transport is not None and not self.transport.is_closing():
             self.transport.pause_reading()
-        self._paused_by.add(why)
+        self._paused_by = self._paused_by | {why}
 
     def resume_reading(self, why: str = "app") -> None:
-        self._paused_by.discard(why)
+        self._paused_by = self._paused_by - {why}
         if not self._paused_by and self.transport is not None and not self.transport.is_closing():
             self.transport.resume_reading()
 
@@ -328,7 +391,7 @@ class Connection(asyncio.Protocol):
 
     def respond(self, status: int, text: str) -> Response:
         """A plain-text HTTP response, for :meth:`Handler.process_request`."""
-        return self.protocol.reject(status, text)
+        return self._handshaking().reject(status, text)
 
     # -- asyncio.Protocol ----------------------------------------------------
 
@@ -341,16 +404,18 @@ class Connection(asyncio.Protocol):
         self.server._all.add(self)
         refusal = self.server.handler.connection_made(self)
         if refusal is not None:
-            self.protocol.send_response(refusal)
+            self._handshaking().send_response(refusal)
             self._write_protocol_output()
             return
         if self.server.open_timeout is not None:
             self._timer = self.server.loop.call_later(self.server.open_timeout, self._expire)
 
     def data_received(self, data: bytes) -> None:
-        self._heard = True
+        reads = self._reads
+        if reads < BUSY_READS:
+            self._reads = reads + 1
         self._pinged = False
-        protocol = self.protocol
+        protocol = self._awake()
         try:
             protocol.receive_data(data)
         except EOFError:  # data after the end of the stream: nothing to do
@@ -368,12 +433,19 @@ class Connection(asyncio.Protocol):
             if unsent > self.server.max_buffer:
                 self._call(self.server.handler.buffer_full, unsent)
                 return
+        control_only = True
         for event in events:
             if type(event) is Frame:
+                if event.opcode is OP_TEXT or event.opcode is OP_BINARY or event.opcode is OP_CONT:
+                    control_only = False
                 self._frame(event)
             else:
                 assert isinstance(event, Request)
                 self._handshake(event)
+        if control_only or reads < BUSY_READS:
+            # The handshake, a hello, a pong to our keepalive: then most
+            # connections go quiet (see the module docstring).
+            self._hibernate()
 
     def _too_many_pings(self, events: list[Any]) -> bool:
         """A peer may ping, not flood: each ping costs a parse and a pong
@@ -397,17 +469,17 @@ class Connection(asyncio.Protocol):
     def resume_writing(self) -> None:
         self._write_paused = False
         self.resume_reading("flow")
-        if self.protocol.state is OPEN:
+        if self.open:
             self._call(self.server.handler.drained)
 
     def eof_received(self) -> bool | None:
-        self.protocol.receive_eof()  # idempotent; fails the connection if OPEN
+        self._awake().receive_eof()  # idempotent; fails the connection if OPEN
         self._write_protocol_output()
         return None  # let the transport close
 
     def connection_lost(self, exc: Exception | None) -> None:
-        was_open = self in self.server._open
-        self.protocol.state = CLOSED
+        was_open = bool(self.path)
+        self.protocol = _LOST
         self._queued = None
         self._fragments = None
         if self._timer is not None:
@@ -420,9 +492,42 @@ class Connection(asyncio.Protocol):
 
     # -- inside --------------------------------------------------------------
 
+    def _handshaking(self) -> ServerProtocol:
+        """The parser while the opening handshake is under way."""
+        protocol = self.protocol
+        assert isinstance(protocol, ServerProtocol), "the handshake is over"
+        return protocol
+
+    def _awake(self) -> Parser:
+        """The parser; a fresh one if the connection was hibernating (a fresh
+        parser at rest is exactly the one that was dropped)."""
+        protocol = self.protocol
+        if protocol is None:
+            protocol = self.protocol = Parser(
+                Side.SERVER, state=OPEN, max_size=self.server.max_size, logger=_ws_log
+            )
+        return protocol
+
+    def _hibernate(self) -> None:
+        """Drop the parser if it is at rest: OPEN, nothing half-read (a frame
+        cut between two reads), no fragmented message under way, nothing
+        parsed or to write that was not taken. Our subprotocol and every
+        limit live here, not in it; websockets negotiates no extension for us."""
+        protocol = self.protocol
+        if (
+            protocol is not None
+            and protocol.state is OPEN
+            and not protocol.reader.buffer
+            and protocol.current_size is None
+            and not protocol.events
+            and not protocol.writes
+            and self._fragments is None
+        ):
+            self.protocol = None
+
     def _handshake(self, request: Request) -> None:
         server = self.server
-        protocol = self.protocol
+        protocol = self._handshaking()
         try:
             response = server.handler.process_request(self, request)
         except Exception:
@@ -439,14 +544,14 @@ class Connection(asyncio.Protocol):
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
-        self.path = request.path
+        self.path = _shared_path(request.path)
         self.subprotocol = protocol.subprotocol
         # websockets' parser generator keeps its `request` local for the rest of
         # the connection (ServerProtocol.parse goes on to parse frames): 3.2 KB
         # of headers per idle connection (issue 20). Nothing reads them after the
-        # handshake, so the request is emptied; the object itself stays.
+        # handshake, so the request is emptied, for as long as that parser is
+        # kept (until the connection first hibernates).
         request.headers = _NO_HEADERS
-        server._open.add(self)
         self._call(server.handler.connection_open)
 
     def _frame(self, frame: Frame) -> None:
@@ -475,7 +580,7 @@ class Connection(asyncio.Protocol):
                 self._ping_at = 0.0
 
     def _message(self, text: bool, data: BytesLike) -> None:
-        if self.protocol.state is not OPEN:
+        if not self.open:
             return  # closing: what the peer still sends is dropped (RFC 6455 1.4)
         handler = self.server.handler
         if not text:
@@ -499,13 +604,15 @@ class Connection(asyncio.Protocol):
     def _write_queued(self) -> None:
         queued, self._queued = self._queued, None
         self._queued_bytes = 0
-        if queued and self.protocol.state is OPEN and self.transport is not None:
+        if queued and self.open and self.transport is not None:
             self.transport.write(queued[0] if len(queued) == 1 else b"".join(queued))
 
     def _write_protocol_output(self) -> None:
         transport = self.transport
+        protocol = self.protocol
         assert transport is not None
-        for data in self.protocol.data_to_send():
+        assert protocol is not None
+        for data in protocol.data_to_send():
             if data:
                 transport.write(data)
             elif transport.can_write_eof():
@@ -515,7 +622,7 @@ class Connection(asyncio.Protocol):
                 transport.write_eof()
             else:  # TLS cannot half-close
                 transport.close()
-        if self.protocol.close_expected() and self._timer is None:
+        if protocol.close_expected() and self._timer is None:
             self._timer = self.server.loop.call_later(self.server.close_timeout, self._expire)
 
     def _expire(self) -> None:
@@ -564,9 +671,8 @@ class WireServer:
         self.server_header = server_header
         self.loop = asyncio.get_running_loop()
         self._server: asyncio.Server | None = None
-        #: Every TCP connection, and those past the handshake.
+        #: Every TCP connection (those past the handshake have a ``path``).
         self._all: set[Connection] = set()
-        self._open: set[Connection] = set()
         self._urgent: list[Connection] = []
         self._lazy: list[Connection] = []
         self._flush_handle: asyncio.Handle | None = None
@@ -598,7 +704,7 @@ class WireServer:
     @property
     def connections(self) -> frozenset[Connection]:
         """Connections past the opening handshake and not yet lost."""
-        return frozenset(self._open)
+        return frozenset(conn for conn in self._all if conn.path)
 
     async def close(self, code: int = 1001, reason: str = "") -> None:
         """Stop listening, close every connection with ``code``, wait for them."""
@@ -661,19 +767,22 @@ class WireServer:
 
     def _lost(self, conn: Connection) -> None:
         self._all.discard(conn)
-        self._open.discard(conn)
         if not self._all and self._drained is not None:
             self._drained.set()
 
     def _keepalive(self) -> None:
-        """Ping the connections that were silent for a whole interval."""
+        """Ping the connections that were silent for a whole interval (and let
+        them drop their parser: see the module docstring)."""
         assert self.ping_interval is not None
         self._keepalive_handle = self.loop.call_later(self.ping_interval, self._keepalive)
         pinged: list[Connection] = []
-        for conn in self._open:
-            if conn._heard:
-                conn._heard = False
-            elif conn.protocol.state is OPEN and not conn._pinged:
+        for conn in self._all:
+            if not conn.path:
+                continue  # still handshaking: open_timeout watches it
+            if conn._reads:
+                conn._reads = 0
+            elif conn.open and not conn._pinged:
+                conn._hibernate()
                 conn._pinged = True
                 conn.ping()  # none if the host's view has one out: that one counts
                 pinged.append(conn)
@@ -682,5 +791,5 @@ class WireServer:
 
     def _ping_deadline(self, pinged: list[Connection]) -> None:
         for conn in pinged:
-            if conn._pinged and conn.protocol.state is OPEN:
+            if conn._pinged and conn.open:
                 conn.fail(CloseCode.INTERNAL_ERROR, "keepalive ping timeout")

@@ -2,11 +2,15 @@
 //
 //   node loadgen.js --url ws://127.0.0.1:PORT/[,ws://...] --clients N --mode roomcast|node
 //                   [--senders S] [--concurrency C] [--quiet-ms MS] [--connect-timeout S]
-//                   [--client raw|ws] [--rooms K]
+//                   [--client raw|ws] [--rooms K] [--local-addresses A,B,...]
 //
 // One process, N WebSocket connections (no subprotocol, no compression;
 // --client raw, the default, is the lean client below, --client ws the npm
-// `ws` one; --rooms K spreads them over the rooms /r/bench-0 .. /r/bench-K-1).
+// `ws` one; --rooms K spreads them over the rooms /r/bench-0 .. /r/bench-K-1;
+// --local-addresses binds client i's socket to address i mod N of the list,
+// e.g. 127.0.0.2,127.0.0.3: one source address has only the kernel's
+// ephemeral ports, some 28,000, towards one server port, and the idle case
+// opens 100,000 connections).
 // It opens them at most C at a time and waits until each is
 // ready: open for the Node reference, open *and* welcomed for Roomcast (a
 // client without a subprotocol is a guest from the moment it connects and
@@ -53,6 +57,7 @@ function parseArgs(argv) {
     connectTimeout: 300,
     client: "raw",
     rooms: 1,
+    localAddresses: [],
   };
   for (let i = 0; i < argv.length; i += 2) {
     const key = argv[i];
@@ -68,6 +73,9 @@ function parseArgs(argv) {
       case "--connect-timeout": opts.connectTimeout = Number(value); break;
       case "--client": opts.client = value; break;
       case "--rooms": opts.rooms = Number(value); break;
+      case "--local-addresses":
+        opts.localAddresses = value.split(",").map((a) => a.trim()).filter((a) => a);
+        break;
       default: usage(`unknown flag ${key}`);
     }
   }
@@ -101,6 +109,12 @@ function targetOf(index) {
 // --rooms K (K > 1): client i joins the room /r/bench-<i mod K> instead of the URL's path.
 function pathOf(index) {
   return opts.rooms > 1 ? `/r/bench-${index % opts.rooms}` : targetOf(index).path;
+}
+
+// --local-addresses A,B,...: client i's source address (undefined: the kernel's choice).
+function localAddressOf(index) {
+  const list = opts.localAddresses;
+  return list.length ? list[index % list.length] : undefined;
 }
 
 function emit(obj) {
@@ -308,6 +322,7 @@ class WsClient {
       perMessageDeflate: false,
       skipUTF8Validation: true,
       handshakeTimeout: 30_000,
+      localAddress: localAddressOf(index), // passed on to http.request
     }));
     ws.on("message", (data, isBinary) => onFrame(index, data, isBinary));
     ws.on("open", () => {
@@ -388,6 +403,7 @@ class RawClient {
     const sock = (this.sock = net.connect({
       host: targetOf(index).hostname,
       port: targetOf(index).port,
+      localAddress: localAddressOf(index),
       onread: { buffer: READ_BUFFER, callback: (n, buf) => this.onRead(n, buf) },
     }));
     sock.setNoDelay(true);
@@ -714,6 +730,7 @@ async function main() {
     client: opts.client,
     clients: opts.clients,
     rooms: opts.rooms,
+    local_addresses: opts.localAddresses.length,
     ready: readyCount,
     connect_s: round3(connectS),
     settle_s: round3((performance.now() - t0) / 1000 - connectS),

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from tests.helpers import WAIT, Peer, member, peer, run_module, server_process
+from tests.helpers import WAIT, Peer, member, peer, run_module, run_module_code, server_process
 
 VERSION = "0.1.0"
 #: The flags added to every run that might start a server by mistake: no fixed
@@ -293,3 +293,25 @@ async def test_flooder_leaves_the_room_promptly_after_1008() -> None:
         code, err = await server.stop()
     assert code == 0, err
     assert "Traceback" not in err, err
+
+
+FROZEN = """
+import asyncio, gc, os, signal
+from roomcast.server.__main__ import build_parser, config_from_args, serve_until_stopped
+
+def ready(server):
+    print("frozen", gc.get_freeze_count(), "tracked", len(gc.get_objects()), flush=True)
+    os.kill(os.getpid(), signal.SIGTERM)
+
+args = build_parser().parse_args(["--port", "0", "--db", ":memory:"])
+asyncio.run(serve_until_stopped(config_from_args(args), ready=ready))
+"""
+
+
+def test_what_exists_at_start_is_frozen_out_of_the_collectors_sight() -> None:
+    """A full collection scans only what connections made (issue 20's tail latency)."""
+    done = run_module_code(FROZEN)
+    assert done.returncode == 0, done.stderr
+    _, frozen, _, tracked = done.stdout.split()
+    assert int(frozen) > 10_000  # the modules, the configuration, the listening sockets
+    assert int(tracked) < int(frozen) // 10

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import json
 
 import pytest
 from websockets.frames import Frame, Opcode
+from websockets.protocol import Protocol as Parser
 from websockets.protocol import State
+from websockets.server import ServerProtocol
 
 from roomcast.server.protocol import MAX_FRAME_BYTES
-from roomcast.server.wire import encode_text
+from roomcast.server.wire import _LOST, PING_FRAME, PING_PAYLOAD, encode_text
 from tests.helpers import WAIT, RawClient, member, peer, running_server, until
 
 
@@ -248,3 +251,100 @@ async def test_an_open_connection_keeps_no_handshake_headers() -> None:
             # Each client keeps its request's and its response's headers (6);
             # the server none (9 without wire.py's emptying).
             assert headers_alive() - before == 2 * 3
+
+
+# -- idle connections hold no parser (wire.py docstring; issue 20) ----------------------
+
+
+def test_our_ping_is_the_frame_websockets_would_send() -> None:
+    assert Frame(Opcode.PING, PING_PAYLOAD).serialize(mask=False, extensions=[]) == PING_FRAME
+
+
+def server_parsers() -> int:
+    """websockets parsers alive on the server's side (the clients' are ClientProtocols)."""
+    gc.collect()
+    return sum(
+        1 for o in gc.get_objects() if type(o) in (Parser, ServerProtocol) and o is not _LOST
+    )
+
+
+async def next_frame(client: RawClient, opcode: Opcode) -> Frame:
+    """The next frame of this kind; fails on a close or the end of the stream."""
+    while True:
+        events = await client.events()
+        assert events, "the server closed the connection"
+        for frame in events:
+            assert frame.opcode is not Opcode.CLOSE, frame
+            if frame.opcode is opcode:
+                return frame
+
+
+async def test_idle_connections_hold_no_parser_and_wake_for_data() -> None:
+    """Issue 20: websockets' parser is 1.7 KB of an idle connection's memory. A
+    connection whose parser is at rest drops it, and a fresh one reads its next
+    frame with every limit in place."""
+    async with running_server(
+        max_connections_per_address=100, handshake_rate=1000, handshake_burst=1000
+    ) as server:
+        url = server.urls[0] + "r/idle"
+        async with contextlib.AsyncExitStack() as stack:
+            guests = [
+                await stack.enter_async_context(peer(url, subprotocols=None)) for _ in range(5)
+            ]
+            for guest in guests:
+                await guest.until("welcome")
+            alice, _ = await stack.enter_async_context(member(url, "alice"))
+            assert server_parsers() == 0  # six idle members, after their handshake and hello
+            assert all(conn.hibernating for conn in server._wire.connections)  # type: ignore[union-attr]
+
+            await alice.send({"type": "message", "content": "awake", "id": "w1"})
+            for p in (alice, *guests):
+                assert (await p.until("message"))["content"] == "awake"
+            await alice.send("x" * (MAX_FRAME_BYTES + 1))  # max_size holds for a fresh parser
+            assert await alice.closed() == (
+                1009,
+                f"frame with {MAX_FRAME_BYTES + 1} bytes exceeds limit of {MAX_FRAME_BYTES} bytes",
+            )
+
+
+async def test_a_frame_cut_across_a_keepalive_sweep_is_read_whole() -> None:
+    """Half a frame is held by the parser: a sweep that finds the peer silent
+    must not drop it (the rest would be read as a new frame)."""
+    async with running_server(ping_interval=0.1, ping_timeout=WAIT) as server:
+        client = await RawClient.open(server.urls[0] + "r/cut", subprotocols=["roomcast.v1"])
+        try:
+            client.protocol.send_text(b'{"type":"hello","name":"ann"}')
+            await client.flush()
+            await client.events()  # welcome
+            frame = {"type": "message", "content": "in two reads", "id": "c1"}
+            client.protocol.send_text(json.dumps(frame).encode())
+            data = b"".join(client.protocol.data_to_send())
+            client.writer.write(data[:5])
+            await client.writer.drain()
+            # The server pings only after a sweep found the connection silent.
+            await next_frame(client, Opcode.PING)
+            client.writer.write(data[5:])
+            await client.writer.drain()
+            got = await next_frame(client, Opcode.TEXT)
+            assert json.loads(got.data)["content"] == "in two reads"
+        finally:
+            client.close()
+
+
+async def test_a_fragmented_message_keeps_its_parser_between_fragments() -> None:
+    async with running_server(ping_interval=0.1, ping_timeout=WAIT) as server:
+        client = await RawClient.open(server.urls[0] + "r/frag", subprotocols=["roomcast.v1"])
+        try:
+            client.protocol.send_text(b'{"type":"hello","name":"ann"}')
+            await client.flush()
+            await client.events()  # welcome
+            text = json.dumps({"type": "message", "content": "in two frames", "id": "f2"})
+            client.protocol.send_text(text[:12].encode(), fin=False)
+            await client.flush()
+            await next_frame(client, Opcode.PING)
+            client.protocol.send_continuation(text[12:].encode(), fin=True)
+            await client.flush()
+            got = await next_frame(client, Opcode.TEXT)
+            assert json.loads(got.data)["content"] == "in two frames"
+        finally:
+            client.close()
