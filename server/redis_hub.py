@@ -12,7 +12,8 @@ Keys (``{room}`` is the room name; one Redis database per deployment)::
     rc:{room}:log        stream of messages, entry id "<seq>-0", MAXLEN ~ retention
     rc:{room}:ids        sorted set: message id scored by its seq, the last
                          ``retention`` of them (idempotency, PROTOCOL.md message.id)
-    rc:{room}:ev         stream of presence events (join, leave, replace), MAXLEN ~ 1000
+    rc:{room}:ev         stream of presence events (join, leave, replace; the claim
+                         that made one, if any), MAXLEN ~ 1000
     rc:{room}:names      hash: the key of a member's name (server/names.py name_key)
                          -> "<node> <claim> <token> <name>" (claim: unique to one
                          connection's membership; name: as shown, may hold spaces)
@@ -34,6 +35,11 @@ The delivery promise, across nodes:
   their key, so that two nodes cannot admit "alice" and "Alice" at once. A
   member's entry outlives a crashed node only until its heartbeat expires;
   the token from the welcome reclaims the name at once (failover).
+* Joins go to Redis in batches, one script call per room at a time with
+  every claim queued meanwhile (_JOIN). A batch's members join here, and get
+  their welcomes, when this node's reader has delivered the room's presence
+  events up to the batch's last one: welcome.members is the room as of that
+  event, and every later event reaches them as a presence frame, once.
 
 When the store goes backwards (PROTOCOL.md, Epochs):
 
@@ -67,7 +73,7 @@ import contextlib
 import logging
 import secrets
 from collections.abc import Awaitable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import redis.asyncio as aioredis
@@ -98,6 +104,16 @@ READ_MARGIN_S = 5.0
 EVENTS_MAXLEN = 1_000
 #: Reconnection backoff for readers, seconds.
 BACKOFF = (0.1, 0.2, 0.5, 1.0, 2.0)
+#: Claims of one room in one _JOIN call at most: a script holds Redis for its
+#: whole run, and its events must stay well within EVENTS_MAXLEN (a reader
+#: reads them back before the next call of the room goes out).
+CLAIMS_PER_CALL = 100
+#: A join fails (the client may retry) when Redis has not answered it, and
+#: this node's reader not read its events back, within this many seconds.
+JOIN_WAIT_S = 10.0
+#: The reader waits this long at most for the members it handed over to get
+#: their welcomes (one step of their tasks) before it reads on.
+HANDOFF_WAIT_S = 1.0
 
 # Append a message. Answers {'ok', seq}, {'dup', seq} (the id is stored),
 # {'epoch', current} (the room's store is not the one this node serves: a
@@ -146,108 +162,134 @@ return {epoch, redis.call('GET', KEYS[2]) or '0', ev}
 # "<node> <claim> <token> <name>", the name as shown (it may hold spaces) last.
 # Presence events and welcome.members carry the shown names. Older nodes wrote
 # "<node> <claim> <token>" or "<node> <token>" under the name itself.
+# parse() answers node, claim ('' for the oldest form), token, name as shown.
 _HOLDER = """
 local function parse(field, h)
   local a = string.find(h, ' ', 1, true)
   local b = string.find(h, ' ', a + 1, true)
   local c = b and string.find(h, ' ', b + 1, true)
   if c then
-    return string.sub(h, 1, a - 1), string.sub(h, b + 1, c - 1), string.sub(h, c + 1)
+    return string.sub(h, 1, a - 1), string.sub(h, a + 1, b - 1),
+           string.sub(h, b + 1, c - 1), string.sub(h, c + 1)
   end
-  return string.sub(h, 1, a - 1), string.sub(h, (b or a) + 1), field
+  if b then
+    return string.sub(h, 1, a - 1), string.sub(h, a + 1, b - 1), string.sub(h, b + 1), field
+  end
+  return string.sub(h, 1, a - 1), '', string.sub(h, a + 1), field
 end
 """
 
 # The rules of a name (PROTOCOL.md, Joining), room-wide:
-#   free, or held by a node whose heartbeat is gone  -> claimed
+#   free, or held by a node whose heartbeat is gone  -> claimed (a dead
+#                                                        holder leaves first)
 #   held, and the hello carries the holder's token    -> claimed; the old
 #                                                        connection is replaced,
 #                                                        the name keeps its spelling
 #   held otherwise                                    -> name_taken
 # "Held" means a name with the same key is held. A hello without a name gets
-# the next guest-N whose key is free. Entries of dead nodes are
-# dropped on the way, so members and count are of live nodes only. A claim
-# that takes the place of the connection's guest name gives that name back in
-# the same step, so the others see the guest leave, then the new name join
-# (PROTOCOL.md, Joining), and welcome.members no longer lists the guest.
+# the next guest-N whose key is free. A claim that takes the place of the
+# connection's guest name gives that name back in the same step, so the
+# others see the guest leave, then the new name join (PROTOCOL.md, Joining),
+# and welcome.members no longer lists the guest.
+#
+# One call claims a batch: the claims of one room that a node queued while
+# its previous call was out (RedisHub._ask). Each claim costs O(1): it looks
+# up only its own key (and, for a guest, the guest-N candidates) and asks
+# whether only that holder's node lives. Other dead nodes' members stay in
+# the hash until _REAP drops them after a heartbeat, with a leave event each,
+# so the count (HLEN) and the member list match the event stream at every
+# point. The member list (O(members)) is made once per call, after its last
+# claim: it is the room exactly as of the call's last event, which the call
+# returns, and the node welcomes the batch's members when its reader has
+# delivered the event stream up to that event (RedisHub._hand_off): every
+# presence event before it is in their welcome.members, every one after it
+# reaches them as a presence frame. Events name the claim that made them, so
+# that the node does not tell a guest of its own departure.
 _JOIN = (
     _HOLDER
     + """
 -- KEYS: names, guests, ev
--- ARGV: node, name ('' = guest), its key, token ('' = none), new_token, prefix,
---       replacing (the key of the guest name given up, '' = none), its holder value, claim
-local names, node, token = KEYS[1], ARGV[1], ARGV[4]
-if redis.call('EXISTS', ARGV[6] .. 'node:' .. node) == 0 then return {'fenced', ''} end
-local alive = {}
+-- ARGV: node, prefix, then CLAIM_ARGS per claim: name ('' = guest), its key,
+--       token ('' = none), new token, replacing (the key of the guest name given
+--       up, '' = none), its holder value, claim
+-- Answers {'fenced'} or {'ok', the last event id ('' = none), {answer per claim},
+-- the member list, one name a line ('' when no claim succeeded)}; an answer is
+-- {'ok', name, key, token, replaced node} or {'taken', name, the holder's spelling}.
+local names, ev, node, prefix = KEYS[1], KEYS[3], ARGV[1], ARGV[2]
+if redis.call('EXISTS', prefix .. 'node:' .. node) == 0 then return {'fenced'} end
+local alive = {[node] = true}
 local function live(n)
-  if alive[n] == nil then alive[n] = redis.call('EXISTS', ARGV[6] .. 'node:' .. n) == 1 end
+  if alive[n] == nil then alive[n] = redis.call('EXISTS', prefix .. 'node:' .. n) == 1 end
   return alive[n]
 end
-local all = redis.call('HGETALL', names)
-local held, shown = {}, {}
-for i = 1, #all, 2 do
-  local key, holder = all[i], all[i + 1]
-  local hnode, _, hname = parse(key, holder)
-  if live(hnode) then
-    held[key] = holder
-    shown[key] = hname
-  else
-    -- A dead node's member: gone, and the others are told, as _REAP does.
-    redis.call('HDEL', names, key)
-    redis.call('XADD', KEYS[3], 'MAXLEN', '~', 1000, '*', 'event', 'leave', 'name', hname,
-               'count', redis.call('HLEN', names), 'node', '', 'by', '')
+local function event(kind, name, whose, by, claim)
+  return redis.call('XADD', ev, 'MAXLEN', '~', 1000, '*', 'event', kind, 'name', name,
+                    'count', redis.call('HLEN', names), 'node', whose, 'by', by,
+                    'claim', claim)
+end
+local last, answers = '', {}
+for i = 3, #ARGV, 7 do
+  local name, key, token, keep = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
+  local gone, mine_before, claim = ARGV[i + 4], ARGV[i + 5], ARGV[i + 6]
+  if name == '' then
+    repeat
+      local n = tostring(redis.call('INCR', KEYS[2]))
+      name = 'guest-' .. n
+      -- name_key(guest-N), as tests/server/test_hub.py holds it: the skeleton
+      -- reads the digits 0 and 1 as the letters o and l, and keeps the rest.
+      key = 'guest-' .. (string.gsub(n, '[01]', {['0'] = 'o', ['1'] = 'l'}))
+    until redis.call('HEXISTS', names, key) == 0
+  end
+  local own = gone ~= '' and redis.call('HGET', names, gone) == mine_before
+  local holder = redis.call('HGET', names, key)
+  local replaced, answer = '', nil
+  if holder and not (own and gone == key) then
+    local hnode, _, htoken, hname = parse(key, holder)
+    if not live(hnode) then
+      -- A dead node's member: gone, and the others are told, as _REAP does.
+      redis.call('HDEL', names, key)
+      last = event('leave', hname, '', '', '')
+      if token ~= '' then keep = token end
+    elseif token == '' or token ~= htoken then
+      answer = {'taken', name, hname}
+    else
+      replaced, keep, name = hnode, htoken, hname
+    end
+  elseif token ~= '' then
+    keep = token
+  end
+  if answer == nil then
+    if own then
+      local _, _, _, left = parse(gone, mine_before)
+      redis.call('HDEL', names, gone)
+      last = event('leave', left, '', '', claim)
+    end
+    redis.call('HSET', names, key, node .. ' ' .. claim .. ' ' .. keep .. ' ' .. name)
+    if replaced == '' then
+      last = event('join', name, node, node, claim)
+    else
+      last = event('replace', name, replaced, node, claim)
+    end
+    answer = {'ok', name, key, keep, replaced}
+  end
+  answers[#answers + 1] = answer
+end
+local members = {}
+if last ~= '' then
+  local all = redis.call('HGETALL', names)
+  for i = 1, #all, 2 do
+    local _, _, _, shown = parse(all[i], all[i + 1])
+    members[#members + 1] = shown
   end
 end
-local name, key = ARGV[2], ARGV[3]
-if name == '' then
-  repeat
-    local n = tostring(redis.call('INCR', KEYS[2]))
-    name = 'guest-' .. n
-    -- name_key(guest-N), as tests/server/test_hub.py holds it: the skeleton
-    -- reads the digits 0 and 1 as the letters o and l, and keeps the rest.
-    key = 'guest-' .. (string.gsub(n, '[01]', {['0'] = 'o', ['1'] = 'l'}))
-  until held[key] == nil
-end
-local gone = ARGV[7]
-local own = gone ~= '' and held[gone] == ARGV[8]
-local replaced = ''
-local keep = ARGV[5]
-local holder = held[key]
-if holder and not (own and gone == key) then
-  local hnode, htoken = parse(key, holder)
-  if token == '' or token ~= htoken then return {'taken', name, shown[key]} end
-  replaced = hnode
-  keep = htoken
-  name = shown[key]
-elseif token ~= '' then
-  keep = token
-end
-if own then
-  local left_name = shown[gone]
-  redis.call('HDEL', names, gone)
-  held[gone] = nil
-  shown[gone] = nil
-  local left = 0
-  for _ in pairs(held) do left = left + 1 end
-  redis.call('XADD', KEYS[3], 'MAXLEN', '~', 1000, '*', 'event', 'leave', 'name', left_name,
-             'count', left, 'node', '', 'by', '')
-end
-local mine = node .. ' ' .. ARGV[9] .. ' ' .. keep .. ' ' .. name
-redis.call('HSET', names, key, mine)
-held[key] = mine
-shown[key] = name
-local members, count = {}, 0
-for _, n in pairs(shown) do count = count + 1; members[count] = n end
-if replaced == '' then
-  redis.call('XADD', KEYS[3], 'MAXLEN', '~', 1000, '*', 'event', 'join', 'name', name,
-             'count', count, 'node', node, 'by', node)
-else
-  redis.call('XADD', KEYS[3], 'MAXLEN', '~', 1000, '*', 'event', 'replace', 'name', name,
-             'count', count, 'node', replaced, 'by', node)
-end
-return {'ok', name, key, keep, replaced, count, unpack(members)}
+-- One string, not a reply element per member: the node parses replies in
+-- Python, element by element. A name holds no control character (PROTOCOL.md,
+-- Names), so a newline separates them.
+return {'ok', last, answers, table.concat(members, '\\n')}
 """
 )
+#: Arguments of one claim in a _JOIN call (after the node and the prefix).
+CLAIM_ARGS = 7
 
 # A crashed node's members leave: every node, after each heartbeat, drops the
 # names held by nodes whose heartbeat is gone, with a leave event for each
@@ -259,7 +301,7 @@ _REAP = (
 local all = redis.call('HGETALL', KEYS[1])
 local alive, dead = {}, {}
 for i = 1, #all, 2 do
-  local n, _, name = parse(all[i], all[i + 1])
+  local n, _, _, name = parse(all[i], all[i + 1])
   if alive[n] == nil then alive[n] = redis.call('EXISTS', ARGV[1] .. 'node:' .. n) == 1 end
   if not alive[n] then dead[#dead + 1] = {all[i], name} end
 end
@@ -299,6 +341,38 @@ class Claim:
     members: tuple[str, ...] = ()
     #: Refused: the spelling the member who holds the name has.
     held: str = ""
+
+
+@dataclass(eq=False)
+class _Asked:
+    """A connection's claim, from its hello until it joined here (or failed)."""
+
+    name: str | None
+    token: str | None
+    #: The token the name gets if it has none yet (PROTOCOL.md, welcome.token).
+    new: str
+    #: Its guest membership, which the claim takes the place of.
+    replacing: Member | None
+    #: Unique to this membership; part of the holder value and of its events.
+    claim_id: str
+    #: Redis's answer: for a refusal when the call returns; for a claim once the
+    #: reader has read the call's events back (RedisHub._hand_off).
+    answer: asyncio.Future[Claim] = field(default_factory=lambda: _future())
+    #: Set once the claim joined here and was welcomed (or gave up).
+    settled: asyncio.Future[None] = field(default_factory=lambda: _future())
+    claim: Claim | None = None
+    #: Its connection stopped waiting: a name claimed for it is given back.
+    abandoned: bool = False
+
+
+def _future() -> asyncio.Future[Any]:
+    return asyncio.get_running_loop().create_future()
+
+
+def _stream_id(entry_id: str) -> tuple[int, int]:
+    """A stream entry id ("<ms>-<n>") in its order."""
+    ms, _, n = entry_id.partition("-")
+    return int(ms), int(n or 0)
 
 
 def _key(room: str, part: str) -> str:
@@ -458,6 +532,22 @@ class RedisHub(TurnBatcher):
         self._opening: dict[str, asyncio.Future[Room]] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._heartbeat: asyncio.Task[None] | None = None
+        #: Claims from their hello until they joined here, by claim id.
+        self._asked: dict[str, _Asked] = {}
+        #: Claims waiting for their room's next _JOIN call, and the rooms
+        #: with a call out (sent, or answered and not yet handed over).
+        self._asking: dict[Room, list[_Asked]] = {}
+        self._calling: set[Room] = set()
+        self._send_handle: asyncio.Handle | None = None
+        #: Claims sent and not answered yet: the future of their call.
+        self._unanswered: dict[str, asyncio.Future[None]] = {}
+        #: Answered batches, per room in stream order: the id of the call's last
+        #: event, its claims, and the timer that fails them if it never comes.
+        self._handoffs: dict[Room, list[tuple[tuple[int, int], list[_Asked], asyncio.TimerHandle]]]
+        self._handoffs = {}
+        #: _JOIN calls made and claims they carried (for tests and benchmarks).
+        self.join_calls = 0
+        self.claims_sent = 0
 
     @property
     def history(self) -> RedisHistory:
@@ -498,6 +588,10 @@ class RedisHub(TurnBatcher):
         if self._reader is not None:
             self._reader.cancel()
             await asyncio.gather(self._reader, return_exceptions=True)
+        for room in list(self._handoffs):  # joins that only the reader could finish
+            for _, batch, timer in self._handoffs.pop(room):
+                timer.cancel()
+                self._fail(room, batch, SharedStateDown("the server is shutting down"))
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
         with contextlib.suppress(RedisError):
@@ -605,6 +699,15 @@ class RedisHub(TurnBatcher):
         if self._watched.pop(room.name, None) is not None:
             del self._positions[_key(room.name, "log")]
             del self._positions[_key(room.name, "ev")]
+        # Claims that would join this view of the room: they fail (its
+        # connections are closed, or the room was empty here anyway).
+        gone = SharedStateDown(f"cannot join room {room.name!r}: it was reset meanwhile")
+        queued = self._asking.pop(room, [])
+        if queued:
+            self._fail(room, queued, gone)
+        for _, batch, timer in self._handoffs.pop(room, []):
+            timer.cancel()
+            self._fail(room, batch, gone)
 
     def _watch(self, room: Room) -> None:
         """Read the room's streams from now on (once someone joined it here:
@@ -682,7 +785,7 @@ class RedisHub(TurnBatcher):
                         if key.endswith(":log"):
                             self._on_messages(room, entries)
                         else:
-                            self._on_events(room, entries)
+                            await self._on_events(room, entries)
                     except Exception:
                         log.exception("delivering in room %r failed", room.name)
         finally:
@@ -700,89 +803,262 @@ class RedisHub(TurnBatcher):
         room.last_seq = max(room.last_seq, room.delivered_seq)
         self.events.deliver(room, messages)
 
-    def _on_events(self, room: Room, entries: Sequence[Any]) -> None:
+    async def _on_events(self, room: Room, entries: Sequence[Any]) -> None:
         """Room-wide membership changes, as the event stream has them (_JOIN):
         event (join, leave, replace), name, count, node (whose member: for a
-        replace, the node that held the name), by (the node that made it)."""
-        for _, fields in entries:
+        replace, the node that held the name), by (the node that made it),
+        claim (the claim that made it, if one did).
+
+        Consecutive presence frames for the same members go out together (one
+        write per member for a crowd that joined at once, not one per join)."""
+        subject: Member | None = None
+        frames: list[Presence] = []
+
+        def tell() -> None:
+            if frames:
+                self.events.presence(room, subject, tuple(frames))
+                frames.clear()
+
+        for entry_id, fields in entries:
+            claim_id = fields.get("claim", "")
+            answered = self._unanswered.get(claim_id)
+            if answered is not None:
+                # Our own call's event, read before its answer: the answer (the
+                # member list as of this call) must be in before we read on.
+                tell()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(asyncio.shield(answered), JOIN_WAIT_S)
+                if self._watched.get(room.name) is not room:
+                    return  # reset meanwhile
             name = fields["name"]
             if fields["event"] == "replace":
                 # The name moved to another connection (PROTOCOL.md, hello.token):
                 # the node that held it closes the old one; nobody sees a leave.
+                tell()
                 holder = room.members.get(name)
                 if fields["node"] == self.node and fields["by"] != self.node and holder:
                     room.leave(holder)
                     self.events.replaced(holder)
-                continue
-            joined = fields["event"] == "join"
-            frame = Presence(
-                event="join" if joined else "leave", name=name, count=int(fields["count"])
-            )
-            subject = room.members.get(name) if joined else None
-            self.events.presence(room, subject, (frame,))
+            else:
+                joined = fields["event"] == "join"
+                asked = self._asked.get(claim_id)
+                if asked is not None:
+                    # A claim of this node, not joined here yet: the guest
+                    # membership it takes the place of is not told of its own
+                    # leave, nor of the join that replaces it (its welcome says
+                    # so: PROTOCOL.md, Joining).
+                    whom = asked.replacing
+                else:
+                    whom = room.members.get(name) if joined else None
+                if whom is not subject:
+                    tell()
+                    subject = whom
+                count = int(fields["count"])
+                frames.append(Presence("join" if joined else "leave", name=name, count=count))
+            waiting = self._handoffs.get(room)
+            if waiting and waiting[0][0] <= _stream_id(entry_id):
+                tell()  # everything up to here goes to the members before the newcomers
+                await self._hand_off(room, _stream_id(entry_id))
+        tell()
 
     # -- membership ----------------------------------------------------------
 
-    async def claim(
+    def claim(
         self,
         room: Room,
         peer: Any,
         name: str | None,
         token: str | None,
         replacing: Member | None,
-    ) -> Joined:
+    ) -> Awaitable[Joined]:
         """Claim the name room-wide, then join locally; presence for everyone
-        (this node too) comes back through the room's event stream."""
-        claim_id = secrets.token_hex(6)
-        claim = await self._claim(room, name, token, new_token(), replacing, claim_id)
-        if not claim.ok:
-            raise name_taken(claim.name, room.name, claim.held)
-        holder = f"{self.node} {claim_id} {claim.token} {claim.name}"  # as _JOIN writes it
+        (this node too) comes back through the room's event stream.
+
+        The claim waits for the end of this loop turn and goes to Redis with
+        every other claim of the room queued meanwhile (_JOIN: one call per
+        batch, one member list per batch); the member joins here, and gets its
+        welcome, when the node's reader has delivered the room's events up to
+        the batch's last one (_hand_off)."""
+        asked = _Asked(name, token, new_token(), replacing, secrets.token_hex(6))
+        self._ask(room, asked)
+        return self._joined(room, peer, asked)
+
+    async def _joined(self, room: Room, peer: Any, asked: _Asked) -> Joined:
+        joined = None
         try:
+            try:
+                claim = await asyncio.wait_for(asyncio.shield(asked.answer), JOIN_WAIT_S)
+            except TimeoutError:
+                raise SharedStateDown(
+                    f"cannot join room {room.name!r}: Redis did not answer in time"
+                ) from None
+            if not claim.ok:
+                raise name_taken(claim.name, room.name, claim.held)
             room.tokens[claim.name] = claim.token
-            joined = room.join(peer, claim.name, claim.token, replacing=replacing)
-            joined.member.claim = holder
+            joined = room.join(peer, claim.name, claim.token, replacing=asked.replacing)
+            joined.member.claim = self._holder(asked, claim)
         except BaseException:
-            # Never leave a claimed name behind (a ghost member nobody can displace).
-            self._release(room, claim.key, holder, claim.name)
+            asked.abandoned = True
+            claim_ = asked.claim
+            if joined is None and claim_ is not None and claim_.ok:
+                # Never leave a claimed name behind (a ghost member nobody can displace).
+                self._release(room, claim_.key, self._holder(asked, claim_), claim_.name)
             raise
-        self._watch(room)
+        finally:
+            self._asked.pop(asked.claim_id, None)
+            if not asked.settled.done():
+                asked.settled.set_result(None)
         return Joined(joined.member, claim.members, joined.replaced)
 
-    async def _claim(
-        self,
-        room: Room,
-        name: str | None,
-        token: str | None,
-        new: str,
-        replacing: Member | None,
-        claim_id: str,
-    ) -> Claim:
-        """Claim a name room-wide (see _JOIN for the rules)."""
-        want = (name, name_key(name)) if name is not None else ("", "")
-        gone = (replacing.key, replacing.claim) if replacing else ("", "")
+    def _holder(self, asked: _Asked, claim: Claim) -> str:
+        return f"{self.node} {asked.claim_id} {claim.token} {claim.name}"  # as _JOIN writes it
+
+    def _ask(self, room: Room, asked: _Asked) -> None:
+        """Queue a claim for the room's next _JOIN call (this loop turn's end,
+        or when the room's call in flight is done)."""
+        self._asked[asked.claim_id] = asked
+        self._asking.setdefault(room, []).append(asked)
+        if self._send_handle is None and room not in self._calling:
+            self._send_handle = asyncio.get_running_loop().call_soon(self._send_claims)
+
+    def _send_claims(self) -> None:
+        """One _JOIN call for each room with claims queued and none in flight."""
+        self._send_handle = None
+        for room in [r for r in self._asking if r not in self._calling]:
+            queued = self._asking.pop(room)
+            batch, rest = queued[:CLAIMS_PER_CALL], queued[CLAIMS_PER_CALL:]
+            if rest:
+                self._asking[room] = rest
+            self._calling.add(room)
+            task = asyncio.ensure_future(self._call(room, batch))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    def _called(self, room: Room) -> None:
+        """The room's call is done (answered and handed over, or failed): the next."""
+        self._calling.discard(room)
+        if self._asking.get(room) and self._send_handle is None:
+            self._send_handle = asyncio.get_running_loop().call_soon(self._send_claims)
+
+    async def _call(self, room: Room, batch: list[_Asked]) -> None:
+        """Claim a batch room-wide (see _JOIN for the rules)."""
+        answered = asyncio.get_running_loop().create_future()
+        self.join_calls += 1
+        self.claims_sent += len(batch)
+        for asked in batch:
+            self._unanswered[asked.claim_id] = answered
+        args: list[str] = [self.node, "rc:"]
+        for asked in batch:
+            want = (asked.name, name_key(asked.name)) if asked.name is not None else ("", "")
+            gone = asked.replacing
+            args += [*want, asked.token or "", asked.new]
+            args += [gone.key, gone.claim] if gone else ["", ""]
+            args.append(asked.claim_id)
         try:
             result = await self._join_script(
                 keys=[_key(room.name, "names"), _key(room.name, "guests"), _key(room.name, "ev")],
-                args=[self.node, *want, token or "", new, "rc:", *gone, claim_id],
+                args=args,
             )
         except RedisError as exc:
             self._down(exc)
-            raise SharedStateDown(f"cannot join room {room.name!r}: Redis is unreachable") from None
-        parts = [str(p) for p in result]
-        if parts[0] == "fenced":
+            self._fail(
+                room,
+                batch,
+                SharedStateDown(f"cannot join room {room.name!r}: Redis is unreachable"),
+            )
+            return
+        finally:
+            for asked in batch:
+                self._unanswered.pop(asked.claim_id, None)
+            answered.set_result(None)
+        if str(result[0]) == "fenced":
             self._fence("its lease lapsed before a join")
-            raise SharedStateDown(f"cannot join room {room.name!r}: this node is re-registering")
-        if parts[0] == "taken":
-            return Claim(ok=False, name=parts[1], held=parts[2])
-        return Claim(
-            ok=True,
-            name=parts[1],
-            key=parts[2],
-            token=parts[3],
-            replaced_on=parts[4],
-            count=int(parts[5]),
-            members=tuple(sorted(parts[6:])),
+            self._fail(
+                room,
+                batch,
+                SharedStateDown(f"cannot join room {room.name!r}: this node is re-registering"),
+            )
+            return
+        last, answers, shown = str(result[1]), result[2], str(result[3])
+        members = tuple(sorted(shown.split("\n"))) if shown else ()
+        claimed: list[_Asked] = []
+        for asked, answer in zip(batch, answers, strict=True):
+            parts = [str(p) for p in answer]
+            if parts[0] == "taken":
+                asked.claim = Claim(ok=False, name=parts[1], held=parts[2])
+                if not asked.answer.done():
+                    asked.answer.set_result(asked.claim)
+                continue
+            claim = asked.claim = Claim(
+                ok=True,
+                name=parts[1],
+                key=parts[2],
+                token=parts[3],
+                replaced_on=parts[4],
+                count=len(members),
+                members=members,
+            )
+            if asked.abandoned:  # its connection gave up meanwhile: give the name back
+                self._release(room, claim.key, self._holder(asked, claim), claim.name)
+            else:
+                claimed.append(asked)
+        if not claimed:
+            self._called(room)
+            return
+        if self._rooms.get(room.name) is not room:
+            self._fail(room, claimed, SharedStateDown(f"room {room.name!r} was reset meanwhile"))
+            return
+        # The reader hands the claims over once it has delivered up to `last`.
+        self._watch(room)
+        timer = asyncio.get_running_loop().call_later(
+            JOIN_WAIT_S, self._hand_off_late, room, claimed
+        )
+        self._handoffs.setdefault(room, []).append((_stream_id(last), claimed, timer))
+
+    def _fail(self, room: Room, batch: list[_Asked], error: BaseException) -> None:
+        for asked in batch:
+            if not asked.answer.done() and not asked.abandoned:
+                asked.answer.set_exception(error)
+        self._called(room)
+
+    async def _hand_off(self, room: Room, upto: tuple[int, int]) -> None:
+        """The reader delivered the room's events up to ``upto``: the batches
+        claimed as of then join here now, in order, and get their welcomes
+        before the reader delivers anything after (their presence frames)."""
+        waiting = self._handoffs.get(room)
+        while waiting and waiting[0][0] <= upto:
+            _, batch, timer = waiting.pop(0)
+            timer.cancel()
+            welcomed = []
+            for asked in batch:
+                if asked.claim is not None and not asked.answer.done() and not asked.abandoned:
+                    asked.answer.set_result(asked.claim)
+                    welcomed.append(asked.settled)
+            self._called(room)
+            if welcomed:
+                # Each settles in its own task's next step: the join, then its welcome.
+                await asyncio.wait(welcomed, timeout=HANDOFF_WAIT_S)
+        if not waiting:
+            self._handoffs.pop(room, None)
+
+    def _hand_off_late(self, room: Room, batch: list[_Asked]) -> None:
+        """The reader did not get to a batch in time (Redis went away after
+        the claims): they fail, and give their names back."""
+        waiting = self._handoffs.get(room, [])
+        for i, (_, pending, _) in enumerate(waiting):
+            if pending is batch:
+                del waiting[i]
+                break
+        else:
+            return
+        if not waiting:
+            self._handoffs.pop(room, None)
+        self._fail(
+            room,
+            batch,
+            SharedStateDown(
+                f"cannot join room {room.name!r}: its events did not come back in time"
+            ),
         )
 
     def release(self, room: Room, member: Member) -> None:

@@ -20,16 +20,19 @@ import redis as redis_py
 
 from tests.faults.client import ProtocolClient, make_client
 from tests.faults.harness import FAST, Client, account, conclude, running, settle, traffic
-from tests.helpers import RedisServer, ServerProcess, free_port, server_process
+from tests.helpers import WAIT, RedisServer, ServerProcess, free_port, server_process, until
+from tests.server.test_redis_hub import Joiner
 
 
 @contextlib.contextmanager
-def nodes(redis_url: str, n: int = 3, heartbeat: float = 0.5) -> Iterator[list[ServerProcess]]:
+def nodes(
+    redis_url: str, n: int = 3, heartbeat: float = 0.5, *extra: str
+) -> Iterator[list[ServerProcess]]:
     """``n`` roomcast-server processes on one Redis (killed at the end)."""
     with contextlib.ExitStack() as stack:
         beat = ("--redis-heartbeat", str(heartbeat))
         yield [
-            stack.enter_context(server_process("--redis", redis_url, *beat, *FAST))
+            stack.enter_context(server_process("--redis", redis_url, *beat, *FAST, *extra))
             for _ in range(n)
         ]
 
@@ -199,3 +202,53 @@ async def test_a_node_frozen_past_its_lease_then_woken(redis: RedisServer, kind:
     assert u0.closes, "A closed its members when it woke"
     if isinstance(u0, ProtocolClient):
         assert any(code == 1012 for code, _ in u0.closes), u0.closes
+
+
+#: Clients joining each node at once in the crowd below.
+CROWD = 15
+
+
+async def test_a_node_killed_while_a_crowd_joins(redis: RedisServer) -> None:
+    """Joins go to Redis in batches and each batch's members are welcomed as of
+    its last presence event (server/redis_hub.py, _JOIN; issue 20). SIGKILL
+    node A while 15 clients join each of A, B and C at once. Every client on B
+    and C sees the room as it is at every step: its welcome.members, then each
+    presence event once, in order, with the right count (nothing lost, nothing
+    twice); A's members, welcomed or only claimed when it died, leave once its
+    lease lapses; in the end everyone left sees the same room, without A's."""
+    many = ("--max-connections-per-address", "100", "--handshake-burst", "100")
+    with nodes(redis.url, 3, BEAT, *many) as procs:
+        crowd = [
+            [Joiner(p.url + "r/crowd", f"{side}{i}") for i in range(CROWD)]
+            + [Joiner(p.url + "r/crowd", None) for _ in range(3)]
+            for side, p in zip("abc", procs, strict=True)
+        ]
+        doomed, survivors = crowd[0], crowd[1] + crowd[2]
+        stop = asyncio.Event()
+        tasks = [asyncio.ensure_future(j.run(stop)) for j in doomed + survivors]
+        try:
+            await until(
+                lambda: sum(bool(j.welcomes) for j in doomed) >= 5, what="A's first welcomes"
+            )
+            procs[0].proc.send_signal(signal.SIGKILL)  # mid-crowd: some of A's claims in flight
+
+            def settled() -> bool:
+                if not all(j.welcomes for j in survivors):
+                    return False
+                room = {j.welcomes[-1]["you"] for j in survivors}
+                return all(j.view() == room for j in survivors)  # view() checks every step
+
+            await until(settled, timeout=WAIT * 3, what="everyone on B and C to see the room")
+            await asyncio.sleep(3 * BEAT)  # and nothing more comes
+            room = {j.welcomes[-1]["you"] for j in survivors}
+            assert all(j.view() == room for j in survivors)
+        finally:
+            stop.set()
+            results = await asyncio.gather(*tasks, return_exceptions=True)
+    assert results[len(doomed) :] == [None] * len(survivors)  # B's and C's clients stayed
+    assert len(room) == len(survivors) == 2 * (CROWD + 3)  # no name refused, none twice
+    guests = [j.welcomes[-1]["you"] for j in survivors if j.name is None]
+    assert all(g.startswith("guest-") for g in guests)
+    # A's members who were welcomed were seen to leave by those who saw them.
+    gone = {j.welcomes[-1]["you"] for j in doomed if j.welcomes}
+    assert gone and not gone & room

@@ -20,7 +20,10 @@ from typing import Any
 import pytest
 
 from roomcast.desktop.client import Backoff, Incoming, RoomClient
-from roomcast.server.protocol import ChatMessage, Post
+from roomcast.server.errors import NameTaken, SharedStateDown
+from roomcast.server.hub import Joined
+from roomcast.server.names import name_key
+from roomcast.server.protocol import SUBPROTOCOL, ChatMessage, Post, Presence
 from tests.helpers import (
     WAIT,
     RedisServer,
@@ -53,11 +56,11 @@ def healthz(url: str) -> tuple[int, dict[str, Any]]:
 
 
 @contextlib.asynccontextmanager
-async def two_nodes(redis: RedisServer) -> AsyncIterator[tuple[str, str]]:
+async def two_nodes(redis: RedisServer, **config: Any) -> AsyncIterator[tuple[str, str]]:
     """Two in-process nodes sharing rooms through ``redis``: their lobby URLs."""
     async with (
-        running_server(redis=redis.url) as a,
-        running_server(redis=redis.url) as b,
+        running_server(redis=redis.url, **config) as a,
+        running_server(redis=redis.url, **config) as b,
     ):
         yield a.urls[0], b.urls[0]
 
@@ -304,6 +307,7 @@ class _Recorder:
         self.resets: list[str] = []
         self.fences: list[str] = []
         self.failures: list[Any] = []
+        self.presences: list[tuple[Any, tuple[Presence, ...]]] = []
 
     def deliver(self, room: Any, messages: list[ChatMessage]) -> None:
         self.delivered += messages
@@ -315,7 +319,7 @@ class _Recorder:
         pass
 
     def presence(self, room: Any, subject: Any, frames: Any) -> None:
-        pass
+        self.presences.append((subject, tuple(frames)))
 
     def replaced(self, member: Any) -> None:
         pass
@@ -460,3 +464,228 @@ async def test_one_reader_per_node_and_only_for_rooms_someone_joined(
         hub.submit(rooms[2], member, Post(content="hi", id="m1"), "peer")
         await until(lambda: events.delivered, timeout=2.0, what="the delivery")
         assert events.delivered[0].content == "hi"
+
+
+# -- joins in batches (_JOIN: one call per room per batch, issue 20) ------------------
+
+
+def replay_names(events: list[tuple[str, dict[str, str]]]) -> list[tuple[str, set[str]]]:
+    """The room's members after each entry of its event stream (id, members)."""
+    members: set[str] = set()
+    states = []
+    for entry_id, fields in events:
+        if fields["event"] == "join":
+            members.add(fields["name"])
+        elif fields["event"] == "leave":
+            members.discard(fields["name"])
+        states.append((entry_id, set(members)))
+    return states
+
+
+async def test_claims_of_one_turn_go_to_redis_in_one_call_each_as_of_its_last_event(
+    redis: RedisServer,
+) -> None:
+    async with hub_on(redis) as (a, _), hub_on(redis) as (b, _):
+        rooms = {a: await a.open_room("r"), b: await b.open_room("r")}
+        asks = []
+        for hub, side in ((a, "a"), (b, "b")):
+            room = rooms[hub]
+            asks += [hub.claim(room, f"{side}{i}", f"{side}{i}", None, None) for i in range(10)]
+            asks += [hub.claim(room, f"{side}g{i}", None, None, None) for i in range(5)]
+        # The same name by key, one on each node: one of them gets it.
+        asks.append(a.claim(rooms[a], "pa", "Shared", None, None))
+        asks.append(b.claim(rooms[b], "pb", "shared", None, None))
+        results = await asyncio.gather(*asks, return_exceptions=True)
+
+        # All of a turn's claims of a room went to Redis together.
+        assert (a.join_calls, a.claims_sent, b.join_calls, b.claims_sent) == (1, 16, 1, 16)
+        joined = [r for r in results if isinstance(r, Joined)]
+        refused = [r for r in results if isinstance(r, NameTaken)]
+        assert (len(joined), len(refused)) == (31, 1), results
+        names = [j.member.name for j in joined]
+        assert len({name_key(n) for n in names}) == 31  # no two alike
+        assert sorted(n for n in names if n.startswith("guest-")) == sorted(
+            f"guest-{n}" for n in range(1, 11)
+        )
+        assert sum(n in ("Shared", "shared") for n in names) == 1
+        assert sorted(await a.redis.hkeys("rc:r:names")) == sorted(name_key(n) for n in names)
+
+        # Each batch got one member list: the room as of the batch's last event.
+        events = await a.redis.xrange("rc:r:ev")
+        states = replay_names(events)
+        for hub in (a, b):
+            mine = [j for j in joined if j.member.name in rooms[hub].members]
+            assert len({j.members for j in mine}) == 1
+            claims = {j.member.claim.split()[1] for j in mine}
+            last = max(i for i, (_, f) in enumerate(events) if f.get("claim") in claims)
+            assert set(mine[0].members) == states[last][1]
+        assert states[-1][1] == set(names)
+
+
+async def test_a_name_held_by_a_dead_node_is_claimed_after_its_leave(
+    redis: RedisServer,
+) -> None:
+    async with hub_on(redis) as (a, _), hub_on(redis) as (b, _):
+        room_a = await a.open_room("r")
+        await a.claim(room_a, "p1", "ann", None, None)
+        await a.claim(room_a, "p2", "bob", None, None)
+        await a.redis.delete(f"rc:node:{a.node}")  # node a crashed: its lease is gone
+        joined = await b.claim(await b.open_room("r"), "q", "Ann", None, None)
+        assert joined.member.name == "Ann"
+        # bob is a's too, but only the name claimed was looked at: he leaves
+        # with the next reap, and until then he is in the room for everyone.
+        assert joined.members == ("Ann", "bob")
+        events = [(f["event"], f["name"], f["count"]) for _, f in await a.redis.xrange("rc:r:ev")]
+        assert events == [
+            ("join", "ann", "1"),
+            ("join", "bob", "2"),
+            ("leave", "ann", "1"),
+            ("join", "Ann", "2"),
+        ]
+
+
+async def test_a_claim_on_a_node_whose_lease_lapsed_is_refused(redis: RedisServer) -> None:
+    async with hub_on(redis) as (hub, events):
+        room = await hub.open_room("r")
+        await hub.redis.delete(f"rc:node:{hub.node}")
+        with pytest.raises(SharedStateDown, match="re-registering"):
+            await hub.claim(room, "p", "ann", None, None)
+        assert events.fences
+        assert await hub.redis.hlen("rc:r:names") == 0
+        assert room.members == {}
+
+
+async def test_a_guest_taking_a_name_in_a_batch_is_not_told_of_itself(
+    redis: RedisServer,
+) -> None:
+    """Its guest leave and its new join are presence for the others only
+    (PROTOCOL.md, Joining), though the reader reads them before it joins here."""
+    async with hub_on(redis) as (hub, events):
+        room = await hub.open_room("r")
+        guest = await hub.claim(room, "p", None, None, None)
+        other = await hub.claim(room, "o", "olga", None, None)
+
+        def told() -> list[tuple[Any, Presence]]:
+            return [(who, f) for who, frames in events.presences for f in frames]
+
+        await until(lambda: len(told()) == 2, what="two joins")
+        named, newcomer = await asyncio.gather(
+            hub.claim(room, "p", "gina", None, guest.member),
+            hub.claim(room, "n", "nick", None, None),
+        )
+        assert hub.join_calls == 3
+        assert named.members == newcomer.members == ("gina", "nick", "olga")
+        assert sorted(room.members) == ["gina", "nick", "olga"]
+        await until(lambda: len(told()) == 5, what="leave, join, join")
+        assert told()[2:] == [
+            (guest.member, Presence("leave", "guest-1", 1)),
+            (guest.member, Presence("join", "gina", 2)),
+            (None, Presence("join", "nick", 3)),
+        ]
+        assert other.member in room.members.values()
+
+
+class Joiner:
+    """A client of the crowd below, and every frame it received."""
+
+    def __init__(self, url: str, name: str | None, *, tutorial: bool = False, hello: bool = True):
+        self.url = url
+        self.name = name
+        #: Without a subprotocol: a guest from the start; its hello takes its place.
+        self.tutorial = tutorial
+        self.hello = hello
+        self.frames: list[dict[str, Any]] = []
+
+    async def run(self, stop: asyncio.Event) -> None:
+        protocols = None if self.tutorial else (SUBPROTOCOL,)
+        async with peer(self.url, subprotocols=protocols) as p:
+            if self.hello:
+                await p.send({"type": "hello", **({"name": self.name} if self.name else {})})
+            while not stop.is_set():
+                with contextlib.suppress(TimeoutError):
+                    self.frames.append(await p.recv(timeout=0.1))
+
+    @property
+    def expected(self) -> int:
+        """Welcomes it gets: a second one when its hello takes a guest's place."""
+        return 2 if self.tutorial and self.hello else 1
+
+    @property
+    def welcomes(self) -> list[dict[str, Any]]:
+        return [f for f in self.frames if f["type"] == "welcome"]
+
+    @property
+    def refused(self) -> bool:
+        return any(f["type"] == "error" and f["code"] == "name_taken" for f in self.frames)
+
+    def view(self) -> set[str]:
+        """The room as this client must see it: each welcome's members, then
+        the presence after it. Fails on a join of someone already there, a
+        leave of someone not there, or a count that is not the view's size."""
+        view: set[str] | None = None
+        for f in self.frames:
+            if f["type"] == "welcome":
+                view = set(f["members"])
+                assert f["you"] in view, f
+            elif f["type"] == "presence":
+                assert view is not None, f"presence before any welcome: {f}"
+                if f["event"] == "join":
+                    assert f["name"] not in view, (f, sorted(view))
+                    view.add(f["name"])
+                else:
+                    assert f["name"] in view, (f, sorted(view))
+                    view.remove(f["name"])
+                assert f["count"] == len(view), (f, sorted(view))
+        assert view is not None
+        return view
+
+
+async def test_a_crowd_joining_two_nodes_at_once_sees_one_consistent_room(
+    redis: RedisServer,
+) -> None:
+    """60 clients join one room on two nodes at once: named, the same name
+    on both nodes (by key), guests with and without a subprotocol, guests
+    that take a name. Every welcome.members, followed by the presence after
+    it, is the room: no join twice, no leave of a stranger, every count
+    right, and in the end everyone sees the same room."""
+    crowd_size = {"max_connections_per_address": 100, "handshake_burst": 100}
+    async with two_nodes(redis, **crowd_size) as (a, b):
+        crowd: list[Joiner] = []
+        for side, url in (("a", a + "r/crowd"), ("b", b + "r/crowd")):
+            crowd += [Joiner(url, f"{side}{i}") for i in range(10)]
+            crowd += [Joiner(url, f"c{i}" if side == "a" else f"C{i}") for i in range(5)]
+            crowd += [Joiner(url, None) for _ in range(5)]
+            crowd += [Joiner(url, f"t{side}{i}", tutorial=True) for i in range(5)]
+            crowd += [Joiner(url, None, tutorial=True, hello=False) for _ in range(5)]
+        stop = asyncio.Event()
+        tasks = [asyncio.ensure_future(j.run(stop)) for j in crowd]
+        try:
+
+            def settled() -> bool:
+                done = [j for j in crowd if j.refused or len(j.welcomes) == j.expected]
+                if len(done) < len(crowd):
+                    return False
+                room = {j.welcomes[-1]["you"] for j in crowd if not j.refused}
+                return all(j.view() == room for j in crowd if not j.refused)
+
+            await until(settled, timeout=WAIT * 3, what="every client to see the whole room")
+            await asyncio.sleep(0.3)  # nothing more comes
+            members = [j for j in crowd if not j.refused]
+            room = {j.welcomes[-1]["you"] for j in members}
+            assert all(j.view() == room for j in members)
+        finally:
+            stop.set()
+            await asyncio.gather(*tasks)
+
+        names = [j.welcomes[-1]["you"] for j in members]
+        assert len(names) == 55 and len({name_key(n) for n in names}) == 55
+        # Taken names refused: of each c<i> / C<i> pair exactly one holds the name.
+        for i in range(5):
+            pair = [j for j in crowd if j.name in (f"c{i}", f"C{i}")]
+            assert sorted(j.refused for j in pair) == [False, True]
+        # Guest names are never handed out twice, not even one after the other.
+        guests = [w["you"] for j in crowd for w in j.welcomes if w["you"].startswith("guest-")]
+        assert len(guests) == len(set(guests)) == 30
+        for j in members:
+            if j.tutorial and j.hello:  # the guest's place was taken by its hello
+                assert j.welcomes[-1]["you"] == j.name
