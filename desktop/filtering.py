@@ -27,7 +27,13 @@ mapping itself, as one ``array`` of source rows (ascending), computed in bulk:
   search;
 * rows the source inserts are tested as they arrive and inserted with one
   ``beginInsertRows`` per source insert (the accepted rows of one source
-  insert are contiguous in the proxy).
+  insert are contiguous in the proxy);
+* a change that must test more than ``sync_scan_rows`` rows (a million rows
+  take about a second) is done in slices of a few ms from the event loop
+  (:attr:`MessageFilterModel.scanning`), the rows shown meanwhile being the
+  previous filter's; typing on narrows the scan under way (its hits so far
+  and the rows it has not tested yet), rows appended meanwhile are tested
+  when it ends, and anything else the source does starts it over.
 
 Views read the mapping with :meth:`MessageFilterModel.mapping`.
 """
@@ -36,6 +42,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 import time
 from array import array
 from bisect import bisect_left
@@ -208,10 +215,20 @@ def gather(values: Sequence[T], indices: Sequence[int]) -> Sequence[T]:
     return tuple(values[i] for i in indices)
 
 
+#: A filter change that must test more rows than this is done in slices from
+#: the event loop (a million rows take ~1 s to test: the window would freeze);
+#: the rows shown until it is done are the previous filter's.
+SYNC_SCAN_ROWS = 20_000
+SCAN_SLICE_S = 0.008  # how long one slice of such a scan may take
+SCAN_CHUNK = 1_024  # rows tested between two looks at the clock (first guess)
+
 #: The lowercased texts are dropped this long after the last plain-text filter.
 FOLD_RELEASE_MS = 60_000
 FOLD_SLICE_S = 0.008  # how long one slice of building them may take
 FOLD_DELAY_MS = 30  # the first slice waits this long (the keystroke paints first)
+#: Rows lowercased between two looks at the clock (~2 µs a row: text cut
+#: from the frame and lowercased).
+FOLD_CHUNK = 1_000
 
 
 class _Fold:
@@ -236,7 +253,7 @@ class _Fold:
         deadline = time.perf_counter() + seconds
         texts = self.texts
         while len(texts) < len(rows):
-            fresh = rows[len(texts) : len(texts) + 5_000]
+            fresh = rows[len(texts) : len(texts) + FOLD_CHUNK]
             texts.extend([row.text.lower() for row in fresh])
             self.authors.update(map(_AUTHOR, fresh))
             if time.perf_counter() > deadline:
@@ -258,6 +275,41 @@ class _Fold:
             fresh = rows[first:end]
             self.texts[first:end] = [row.text.lower() for row in fresh]
             self.authors.update(map(_AUTHOR, fresh))
+
+
+def ascending(count: int, start: int = 0) -> array[int]:
+    """``array("i", range(start, start + count))``, built by doubling: each step
+    copies what is there shifted (all lanes at once, as one big integer), ~10x
+    faster than from the range's iterator at a million rows."""
+    values = array("i", [start] if count > 0 else [])
+    order = sys.byteorder
+    while len(values) < count:
+        more = values[: count - len(values)]
+        n, step = len(more), len(values)
+        lanes = int.from_bytes(more.tobytes(), order)
+        lanes += int.from_bytes(step.to_bytes(4, order) * n, order)
+        values.frombytes(lanes.to_bytes(4 * n, order))
+    return values
+
+
+@dataclass(eq=False)
+class _Scan:
+    """A filter change being applied in slices (see :data:`SYNC_SCAN_ROWS`):
+    the source rows ``candidates[:done]`` are tested, ``hits`` those that pass.
+    Rows the source appends meanwhile are tested when it completes; rows it
+    changes in place are tested again then."""
+
+    row_filter: RowFilter
+    test: Predicate | None
+    candidates: Sequence[int]
+    #: The candidates are the rows the filter shown before accepted (else all).
+    narrowing: bool
+    #: Source rows from here on arrived after the scan started (tested at its end).
+    covered: int
+    done: int = 0
+    chunk: int = SCAN_CHUNK
+    hits: array[int] = field(default_factory=lambda: array("i"))
+    changed: set[int] = field(default_factory=set)
 
 
 class FilteredRows(Sequence[Row]):
@@ -302,8 +354,16 @@ class MessageFilterModel(QAbstractProxyModel):
 
     filterChanged = Signal(object)
 
-    def __init__(self, source: MessageListModel | None = None, parent: QObject | None = None):
+    def __init__(
+        self,
+        source: MessageListModel | None = None,
+        parent: QObject | None = None,
+        *,
+        sync_scan_rows: int = SYNC_SCAN_ROWS,
+    ):
         super().__init__(parent)
+        #: A filter change that tests more rows than this is done in slices.
+        self.sync_scan_rows = sync_scan_rows
         self._filter = RowFilter()
         self._test: Predicate | None = None
         # Lowercased texts for plain-text filters (see _Fold): built in slices
@@ -317,6 +377,12 @@ class MessageFilterModel(QAbstractProxyModel):
         self._release_timer.setSingleShot(True)
         self._release_timer.setInterval(FOLD_RELEASE_MS)
         self._release_timer.timeout.connect(self._release_fold)
+        # A filter change too big to apply at once, done in slices (see _Scan).
+        self._scan_job: _Scan | None = None
+        self._scan_timer = QTimer(self)
+        self._scan_timer.setSingleShot(True)
+        self._scan_timer.setInterval(0)
+        self._scan_timer.timeout.connect(self._scan_step)
         self._map = array("i")  # proxy row -> source row, ascending
         self._rows: list[Row] = []  # the source's live list
         self._source: MessageListModel | None = None
@@ -342,13 +408,124 @@ class MessageFilterModel(QAbstractProxyModel):
         Raises ValueError (and changes nothing) when its regex is invalid.
         """
         test = row_filter.predicate()  # first: a bad regex changes nothing
-        if row_filter == self._filter:
+        job = self._scan_job
+        if job is None and row_filter == self._filter:
             return
-        narrowing = row_filter.narrows(self._filter)
+        if job is not None and row_filter == job.row_filter:
+            return
+        self._scan_job = None
+        self._scan_timer.stop()
+        if job is not None and test is not None and row_filter.narrows(job.row_filter):
+            # Typing on while a scan runs: its hits so far, and the rows it has
+            # not tested yet, are all that can pass.
+            rest = job.candidates[job.done :]
+            if isinstance(rest, range):
+                rest = ascending(len(rest), rest.start)
+            candidates: Sequence[int] = job.hits + array("i", rest)
+            self._scan_job = _Scan(row_filter, test, candidates, job.narrowing, job.covered)
+            self._scan_job.changed = job.changed
+            self._scan_timer.start()
+            self._prepare_fold(row_filter)
+            return
+        # Narrowing what is shown (not what a scan under way would show).
+        narrowing = job is None and row_filter.narrows(self._filter)
+        n = len(self._rows)
+        candidates = self._map if narrowing else range(n)
+        if len(candidates) > self.sync_scan_rows and test is not None:
+            # Too many rows to test at once: in slices, the rows shown until
+            # then being the previous filter's (it, and its test, stay in force
+            # for rows that arrive meanwhile).
+            covered = (self._map[-1] + 1 if self._map else 0) if narrowing else n
+            self._scan_job = _Scan(row_filter, test, candidates[:], narrowing, covered)
+            self._scan_timer.start()
+            self._prepare_fold(row_filter)
+            return
         self._filter = row_filter
         self._test = test
         self._apply(self._scan(self._map if narrowing else None))
-        if self._needle() is not None:  # a search: have the lowercased texts ready
+        self._prepare_fold(row_filter)
+        self.filterChanged.emit(row_filter)
+
+    @property
+    def scanning(self) -> bool:
+        """True while a filter change is being applied in slices (the rows
+        shown are still the previous filter's)."""
+        return self._scan_job is not None
+
+    @property
+    def pending_filter(self) -> RowFilter:
+        """The filter last given to :meth:`set_filter` (:attr:`row_filter`
+        once its scan is done)."""
+        job = self._scan_job
+        return self._filter if job is None else job.row_filter
+
+    def finish_scan(self) -> None:
+        """Complete a filter change under way now (tests, and a caller that
+        needs the result in this turn of the event loop)."""
+        while self._scan_job is not None:
+            self._scan_step(math.inf)
+
+    def _scan_step(self, seconds: float = SCAN_SLICE_S) -> None:
+        """One slice of a scan: chunks of rows until ``seconds`` are used up,
+        then, when all are tested, the result shown (one ``layoutChanged``)."""
+        job = self._scan_job
+        if job is None:
+            return
+        deadline = time.perf_counter() + seconds
+        candidates = job.candidates
+        total = len(candidates)
+        while job.done < total:
+            started = time.perf_counter()
+            end = min(total, job.done + job.chunk)
+            job.hits.extend(self._scan_part(job.row_filter, candidates[job.done : end]))
+            job.done = end
+            now = time.perf_counter()
+            # Aim a chunk at a quarter of a slice, whatever the rows cost.
+            spent = max(now - started, 1e-6)
+            wanted = int(job.chunk * min(4.0, max(0.25, SCAN_SLICE_S / 4 / spent)))
+            job.chunk = max(256, wanted) if math.isfinite(seconds) else job.chunk
+            if now >= deadline:
+                self._scan_timer.start()
+                return
+        self._scan_job = None
+        hits = job.hits
+        # Rows appended since the scan started: all of them, or those the
+        # filter shown (whose test they passed) when the scan narrowed it.
+        n = len(self._rows)
+        if not job.narrowing:
+            fresh: Sequence[int] = range(job.covered, n)
+        else:
+            fresh = self._map[bisect_left(self._map, job.covered) :]
+        hits.extend(self._scan_part(job.row_filter, fresh))
+        test = job.test
+        for s in sorted(job.changed):  # changed in place: test them again
+            if s >= len(self._rows):
+                continue
+            p = bisect_left(hits, s)
+            shown = p < len(hits) and hits[p] == s
+            if test is not None and test(self._rows[s]) != shown:
+                if shown:
+                    del hits[p]
+                else:
+                    hits.insert(p, s)
+        self._filter = job.row_filter
+        self._test = test
+        self._apply(hits)
+        self.filterChanged.emit(job.row_filter)
+
+    def _restart_scan(self) -> None:
+        """The source changed under a scan (not by appending): start it again,
+        over every row."""
+        job = self._scan_job
+        if job is not None:
+            n = len(self._rows)
+            self._scan_job = _Scan(job.row_filter, job.test, range(n), False, n)
+            self._scan_timer.start()
+
+    def _prepare_fold(self, row_filter: RowFilter) -> None:
+        """Lowercased texts for plain-text searches: built in slices after a
+        search keystroke, released a while after the last one."""
+        if row_filter.text and not row_filter.regex:  # a search: have them ready
             self._release_timer.stop()
             if self._fold is None:
                 self._fold = _Fold()
@@ -356,7 +533,6 @@ class MessageFilterModel(QAbstractProxyModel):
                 self._fold_timer.start(FOLD_DELAY_MS)  # after this keystroke's paint
         elif self._fold is not None:
             self._release_timer.start()
-        self.filterChanged.emit(row_filter)
 
     def prepare_search(self) -> None:
         """Build the lowercased texts plain-text searches use now (they are
@@ -407,6 +583,7 @@ class MessageFilterModel(QAbstractProxyModel):
                 signal.connect(slot)
         super().setSourceModel(sourceModel)  # type: ignore[arg-type]  # None is fine
         self._map = self._scan(None)
+        self._restart_scan()
         self.endResetModel()
 
     def _connections(self, model: MessageListModel) -> list[tuple[Any, Any]]:
@@ -494,28 +671,41 @@ class MessageFilterModel(QAbstractProxyModel):
     # -- the mapping -------------------------------------------------------------------
 
     def _scan(self, candidates: array[int] | None) -> array[int]:
-        """The source rows that pass, among ``candidates`` (None: all rows)."""
+        """The source rows that pass the filter, among ``candidates`` (None: all rows)."""
         rows = self._rows
-        source: Sequence[int] = range(len(rows)) if candidates is None else candidates
-        hits = array("i", self._text_hits(source, candidates))
-        f = self._filter  # then kinds and directions, a set lookup per row
-        if f.kinds != ALL_KINDS:
-            kinds = map(_KIND, rows if len(hits) == len(rows) else gather(rows, hits))
+        if candidates is None:
+            if self._test is None:
+                return ascending(len(rows))
+            return self._scan_part(self._filter, range(len(rows)))
+        return self._scan_part(self._filter, candidates)
+
+    def _scan_part(self, f: RowFilter, source: Sequence[int]) -> array[int]:
+        """The source rows of ``source`` (ascending: a range, or a mapping's
+        rows) that ``f`` accepts."""
+        rows = self._rows
+        if not source:
+            return array("i")
+        if isinstance(source, range) and source.step == 1:
+            pool: Sequence[Row] = rows[source.start : source.stop]
+        else:
+            pool = gather(rows, source)
+        hits = array("i", self._text_hits(f, source, pool))
+        if f.kinds != ALL_KINDS:  # then kinds and directions, a set lookup per row
+            kinds = map(_KIND, pool if len(hits) == len(pool) else gather(rows, hits))
             hits = array("i", compress(hits, map(f.kinds.__contains__, kinds)))
         if f.directions != BOTH_DIRECTIONS:
-            directions = map(_DIRECTION, rows if len(hits) == len(rows) else gather(rows, hits))
+            directions = map(_DIRECTION, pool if len(hits) == len(pool) else gather(rows, hits))
             hits = array("i", compress(hits, map(f.directions.__contains__, directions)))
         return hits
 
-    def _text_hits(self, source: Sequence[int], candidates: array[int] | None) -> Iterable[int]:
-        """The rows of ``source`` (``candidates``, or all) whose text or author
-        has the filter's text: C-level passes over the texts, and one test per
+    def _text_hits(self, f: RowFilter, source: Sequence[int], pool: Sequence[Row]) -> Iterable[int]:
+        """The rows of ``source`` (whose rows are ``pool``) with ``f``'s text in
+        their text or author: C-level passes over the texts, and one test per
         distinct author."""
-        f = self._filter
         if not f.text:
+            if isinstance(source, range) and source.step == 1:
+                return ascending(len(source), source.start)
             return source
-        rows = self._rows
-        pool: Sequence[Row] = rows if candidates is None else gather(rows, candidates)
         fold = self._fold
         if f.regex:
             pattern = f.compile()
@@ -525,8 +715,11 @@ class MessageFilterModel(QAbstractProxyModel):
             authors = {a for a in set(map(_AUTHOR, pool)) if a is not None and search(a)}
         else:
             needle = f.text.lower()
-            if fold is not None and fold.complete(rows):
-                texts = fold.texts if candidates is None else gather(fold.texts, candidates)
+            if fold is not None and len(fold.texts) > source[-1]:  # lowercased: C-level
+                if isinstance(source, range) and source.step == 1:
+                    texts: Sequence[str] = fold.texts[source.start : source.stop]
+                else:
+                    texts = gather(fold.texts, source)
                 found = map(contains, texts, repeat(needle))
                 seen = fold.authors
             else:
@@ -579,6 +772,9 @@ class MessageFilterModel(QAbstractProxyModel):
     def _on_rows_inserted(self, parent: QModelIndex, first: int, last: int) -> None:
         if parent.isValid():
             return
+        job = self._scan_job
+        if job is not None and first < len(self._rows) - (last - first + 1):
+            self._restart_scan()  # not appended: the rows scanned moved
         count = last - first + 1
         m = self._map
         at = bisect_left(m, first)
@@ -617,6 +813,7 @@ class MessageFilterModel(QAbstractProxyModel):
         m[start:] = array("i", (s - count for s in m[start:]))
         if self._fold is not None:
             self._fold.removed(first, last)
+        self._restart_scan()
         if start < stop:
             self.endRemoveRows()
 
@@ -630,6 +827,7 @@ class MessageFilterModel(QAbstractProxyModel):
             self._fold = _Fold()
             self._fold_timer.start(FOLD_DELAY_MS)
         self._map = self._scan(None)
+        self._restart_scan()
         self.endResetModel()
 
     def _on_data_changed(
@@ -640,6 +838,8 @@ class MessageFilterModel(QAbstractProxyModel):
             return
         if self._fold is not None:
             self._fold.changed(self._rows, first, last)
+        if self._scan_job is not None:
+            self._scan_job.changed.update(range(first, last + 1))
         test = self._test
         m = self._map
         if test is not None:  # a row may now pass, or no longer

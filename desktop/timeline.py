@@ -164,6 +164,10 @@ class SeqIndex:
 
     def __setitem__(self, seq: int, row: Row) -> None:
         slots = self._slots
+        if slots and seq - self._base == len(slots):  # the next seq: the common case
+            slots.append(row)
+            self._count += 1
+            return
         if not slots:
             self._base = seq
         i = seq - self._base

@@ -41,7 +41,9 @@ A reset measures only the rows about to be seen (the rest get estimated
 heights, made exact in slices from the event loop, the content held still
 meanwhile), and the measurements of a room are kept while another is shown
 (:meth:`RowLayout.reset`, :meth:`RowLayout.park`): a switch costs a few
-milliseconds, however long the conversations.
+milliseconds, however long the conversations. Likewise a burst of rows has
+only its last page measured, and rows that arrived while another room was
+shown are measured when they come into view (issue 20: a million rows).
 
 The view knows neither the app nor the session. It only emits signals:
 ``olderRequested()`` when the user scrolls to the top, ``retryRequested(id)``
@@ -208,10 +210,10 @@ def decoration(row: Row, previous: Row | None) -> int:
     """The decoration code (CHAT | GROUPED | NEW_DAY bits) of ``row`` shown
     right after ``previous`` (None: it is the first row shown)."""
     code = CHAT if row.kind is RowKind.CHAT else 0
-    ts = row.time.timestamp()
+    ts = row.ts
     if previous is None:
         return code | NEW_DAY
-    before = previous.time.timestamp()
+    before = previous.ts
     if local_day(ts) != local_day(before):
         return code | NEW_DAY
     if (
@@ -501,7 +503,7 @@ class MessageDelegate(QStyledItemDelegate):
             super().paint(painter, option, index)
             return
         code = decoration(row, _previous_row(index))
-        self.paint_row(painter, option, row, code, local_day(row.time.timestamp()))
+        self.paint_row(painter, option, row, code, local_day(row.ts))
 
     def paint_row(
         self, painter: QPainter, option: QStyleOptionViewItem, row: Row, code: int, day: int
@@ -1034,6 +1036,7 @@ class MessageView(QListView):
         at_bottom = self.is_at_bottom()
         anchor = self._anchor()
         QAbstractItemView.resizeEvent(self, event)  # not QListView's: it re-lays out all
+        self._layout.page = self.viewport().height()
         if self.viewport().width() != self._layout.width:
             self._rewrap(anchor, at_bottom)
         else:
@@ -1403,14 +1406,14 @@ class MessageView(QListView):
             y = self._layout.anchor_y(anchor)
             if y is not None:
                 self.verticalScrollBar().setValue(y)
-        if self._layout.rewrapping and not self._refreshing:
+        if self._layout.estimated and not self._refreshing:
             self._refresh_visible(self._anchor(), self.is_at_bottom())
 
     def _apply_target(self) -> None:
         self._target_applied = True
         layout = self._layout
         target = self._target
-        if layout.rewrapping and target is not None and not target.at_bottom:
+        if layout.estimated and target is not None and not target.at_bottom:
             # The rows it shows may have estimated heights: measure them first
             # (its row's top does not move: only rows from it down change).
             s = layout.find(target)
@@ -1526,6 +1529,7 @@ class MessageView(QListView):
         self._delegate.invalidate()
         self._sync_font()
         self._refresh_timer.stop()
+        self._layout.page = self.viewport().height()
         target = self._target if self._target_set else None
         done = self._layout.reset(
             self.viewport().width(), target, self.viewport().height(), self._row_count()
@@ -1543,9 +1547,11 @@ class MessageView(QListView):
         at_bottom = self.is_at_bottom()
         self._layout.rebuild(self._row_count())
         self._update_scroll_range()
+        if self._layout.rewrapping and not self._refresh_timer.isActive():
+            self._refresh_timer.start()  # a long list: heights made exact in steps
         if at_bottom or self._target_set:
             self._restore(None, at_bottom=True)
-        elif self._layout.rewrapping and not self._refreshing:
+        elif self._layout.estimated and not self._refreshing:
             self._refresh_visible(self._anchor(), False)
         self.viewport().update()
 
@@ -1567,6 +1573,8 @@ class MessageView(QListView):
         layout = self._layout
         layout.rebuild(self._row_count())
         self._update_scroll_range()
+        if layout.rewrapping and not self._refresh_timer.isActive():
+            self._refresh_timer.start()  # a long list: heights made exact in steps
         anchor = layout.from_base_anchor(saved) if saved is not None else None
         if at_bottom or anchor is None:
             self._restore(None, at_bottom=True)
@@ -1580,7 +1588,7 @@ class MessageView(QListView):
 
     def _on_scrolled(self, value: int) -> None:
         bar = self.verticalScrollBar()
-        if self._layout.rewrapping and not self._refreshing:
+        if self._layout.estimated and not self._refreshing:
             self._refresh_visible(self._anchor(), self.is_at_bottom())
         if self._unseen and self.is_at_bottom():
             self._set_unseen(0)

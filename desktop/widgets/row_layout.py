@@ -39,6 +39,16 @@ inserts above it, re-wraps and filter changes. A :class:`ScrollPosition` is
 the same thing made to outlive the rows (it names the row by its seq), for a
 conversation shown again later or after a restart.
 
+**Bursts and long lists** (issue 20: a million rows). An appended batch
+longer than ``SYNC_INSERT_ROWS`` has only its last rows measured, those a
+viewport at the bottom shows; the rows above get the typical height and are
+marked LAZY: measured when they come into view (:meth:`RowLayout.refresh_visible`,
+the anchor holding the content still), never by the background steps, so
+100,000 rows cost 100,000 measurements only if someone scrolls through them
+all. A rebuild of more than ``SYNC_REBUILD_ROWS`` shown rows (a filter
+change) gives every row the typical height at once and makes them exact in
+steps (the text heights are known: no measuring, C-level passes).
+
 **Switching conversations** (a model reset to another timeline's rows) must
 not measure them all: at ~50 µs a row that froze the window for seconds. So
 :meth:`RowLayout.reset` measures at once only the rows the viewport is about
@@ -69,7 +79,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import accumulate, compress, islice, repeat
-from operator import add, and_, itemgetter, le, ne, sub
+from operator import add, and_, attrgetter, floordiv, itemgetter, le, ne, sub
 from typing import Any, NamedTuple, Protocol, TypeVar
 
 from roomcast.desktop.rows import Row, RowKind, SendState
@@ -90,10 +100,24 @@ REWRAP_SPAN = 8_192
 #: Up to this many rows are measured at once when the model shows another list
 #: (~25 ms); longer lists get estimates, refined in re-wrap slices.
 SYNC_RESET_ROWS = 500
+#: Up to this many shown rows get their heights at once after a filter change;
+#: more get the typical height, made exact in steps (REBUILD_SPAN base rows a
+#: step, when none of them needs measuring).
+SYNC_REBUILD_ROWS = 10_000
+REBUILD_SPAN = 16_384
+#: How far below the rows just measured an estimated row is looked for, to
+#: take up their change of height (so the million tops below stay put).
+ABSORB_ROWS = 2_000
+#: Up to this many appended rows are measured at once (~10 ms); of a longer
+#: batch only the rows a viewport at the bottom shows, the rest estimated.
+SYNC_INSERT_ROWS = 300
 
 # What a base row marked stale needs (bits of its byte in RowLayout._stale).
 TEXT = 1  # its text height (and natural width, unless known) at the layout width
 INFO = 2  # its day, group value and kind bits (so its decorations and the next row's)
+#: Its text height is an estimate, to be measured when it comes into view (not
+#: by the re-wrap steps: a burst of 100,000 rows would cost seconds of them).
+LAZY = 4
 
 # A row's decorations, as bits of a small code (see MessageDelegate.extra_height).
 CHAT = 4  # a chat row: a header, unless it continues a group
@@ -110,10 +134,15 @@ def continues_group(code: int) -> bool:
     return code & (CHAT | GROUPED | NEW_DAY) == CHAT | GROUPED
 
 
+_NO_JOIN = (SendState.PENDING, SendState.FAILED)
+_TS = attrgetter("ts")
+_DAY_DIV = floordiv
+
+
 def can_join(row: Row) -> bool:
     """Can ``row`` continue a group? Chat rows only, and not ours while sending
     or refused: their header carries the state."""
-    return row.kind is RowKind.CHAT and row.state not in (SendState.PENDING, SendState.FAILED)
+    return row.kind is RowKind.CHAT and row.state not in _NO_JOIN
 
 
 def plain_author(row: Row) -> str:
@@ -260,7 +289,15 @@ def _bit_table(bit: int) -> bytes:
     return bytes(1 if value & bit else 0 for value in range(256))
 
 
-_HAS = {TEXT: _bit_table(TEXT), INFO: _bit_table(INFO)}
+_HAS = {
+    TEXT: _bit_table(TEXT),
+    INFO: _bit_table(INFO),
+    LAZY: _bit_table(LAZY),
+    TEXT | LAZY: _bit_table(TEXT | LAZY),
+}
+# What the re-wrap steps do (LAZY rows wait to be seen), and what they leave.
+_STEP_BITS = bytes(value & (TEXT | INFO) for value in range(256))
+_LEFT_LAZY = bytes(0 if value & TEXT else value & LAZY for value in range(256))
 _MINE_TO_INFO = bytes(INFO if value & MINE else 0 for value in range(256))
 _ADD_TEXT = bytes(value | TEXT for value in range(256))
 
@@ -473,6 +510,8 @@ class RowLayout:
         expanded: Callable[[], Iterable[int]] = _none_expanded,
         sync_rows: int = SYNC_REWRAP_ROWS,
         sync_reset_rows: int = SYNC_RESET_ROWS,
+        sync_insert_rows: int = SYNC_INSERT_ROWS,
+        sync_rebuild_rows: int = SYNC_REBUILD_ROWS,
     ) -> None:
         self.measure = measure
         self.extras = extras
@@ -483,6 +522,13 @@ class RowLayout:
         self.sync_rows = sync_rows
         #: Lists up to this long are measured at once by :meth:`reset`.
         self.sync_reset_rows = sync_reset_rows
+        #: Appended batches up to this long are measured whole; of longer ones
+        #: only what a viewport at the bottom shows (see :meth:`_estimated_head`).
+        self.sync_insert_rows = sync_insert_rows
+        #: Up to this many shown rows are rebuilt at once (see :meth:`rebuild`).
+        self.sync_rebuild_rows = sync_rebuild_rows
+        #: The viewport's height in pixels (the view keeps it current).
+        self.page = 0
         self.rows: list[Row] = []
         # Whose rows they are (a timeline), and the measurements of those not
         # shown, by owner (weakly: they go with their timeline).
@@ -707,7 +753,7 @@ class RowLayout:
         text = self._text
         for r in range(max(first - 1, 0), end):  # and the row before: its text is known
             s = self.source_of(r)
-            if not stale[s] & TEXT:
+            if not stale[s] & (TEXT | LAZY):
                 texts[s] = text[s]
         self._text = texts
         self.heights = array("i", [typical]) * count
@@ -744,16 +790,28 @@ class RowLayout:
     def _insert_base(self, first: int, last: int) -> None:
         count = last - first + 1
         if first == len(self._text):  # appended: the common case (in slices: a
+            cut, texts, naturals = self._estimated_head(first, last + 1)
             for start in range(first, last + 1, 8_192):  # batch can be huge)
                 stop = min(last + 1, start + 8_192)
-                texts, naturals = self._measure_base(start, stop, reuse=False)
                 groups, days, kinds = self._row_info(self.rows[start:stop])
-                self._text.extend(texts)
-                self._natural.extend(naturals)
                 self._group.extend(groups)
                 self._day.extend(days)
                 self._kind.extend(kinds)
+            estimated = cut - first
+            if estimated:
+                text = max(0, max(1, self._typical) - self.extras()[0])
+                self._text.extend(array("i", [text]) * estimated)
+                self._natural.extend(array("H", [_UNKNOWN_WIDTH]) * estimated)
+                if self._stale is None:
+                    self._stale = bytearray(first)
+                self._stale.extend(bytearray([LAZY]) * estimated)
+            self._text.extend(texts)
+            self._natural.extend(naturals)
+            if self._stale is not None:
+                self._stale.extend(bytes(last + 1 - cut))
             self._bcode.extend(bytes(count))
+            self._set_base_codes(first, last + 2)
+            return
         else:
             texts, naturals = self._measure_base(first, last + 1, reuse=False)
             groups, days, kinds = self._row_info(self.rows[first : last + 1])
@@ -768,6 +826,36 @@ class RowLayout:
             self._stale[first:first] = bytes(count)
         if self._refresh_pos is not None and first <= self._refresh_pos:
             self._refresh_pos += count
+
+    def _estimated_head(self, first: int, end: int) -> tuple[int, array[int], array[int]]:
+        """Rows ``first..end-1`` are appended: the first of them measured now,
+        and the text heights and natural widths of those measured.
+
+        A batch of up to ``sync_insert_rows`` is measured whole. Of a longer
+        one (a burst: ~35 µs a row would freeze the window for the whole
+        batch) only the last rows that fill a viewport (:attr:`page` pixels,
+        where a view following the bottom shows them) are; the rows above get
+        the typical height, marked LAZY: measured by :meth:`refresh_visible`
+        when they come into view (the anchor keeps the content still then)."""
+        if end - first <= self.sync_insert_rows or self.width < 0:
+            return first, *self._measure_base(first, end, reuse=False)
+        seen = 0
+        cut = end
+        rows = self.rows
+        measure, width, extra = self.measure, self.width, self.extras()[0]
+        heights: list[int] = []
+        naturals: list[int] = []
+        while cut > first and seen < max(self.page, 1):
+            cut -= 1
+            height, natural = measure(rows[cut], width, False, None)
+            heights.append(height)
+            naturals.append(pack_natural(natural))
+            seen += height + extra
+        if heights and not self._typical:
+            self._typical = max(1, round(seen / len(heights)))
+        heights.reverse()
+        naturals.reverse()
+        return cut, array("i", heights), array("H", naturals)
 
     def _remove_base(self, first: int, last: int) -> None:
         end = last + 1
@@ -819,7 +907,7 @@ class RowLayout:
             flags = _or_bytes(flags, parked.stale[:k])
         if not same_text:
             flags = flags.translate(_ADD_TEXT)
-        unknown = bytearray([TEXT | INFO])
+        unknown = bytearray([LAZY | INFO])  # arrived meanwhile: measured when seen
         self._text = around(parked.text, array("i", [max(0, typical - extras[0])]))
         self._natural = around(parked.natural, array("H", [_UNKNOWN_WIDTH]))
         self._group = around(parked.group, array("i", [_NOT_CHAT]))
@@ -922,24 +1010,38 @@ class RowLayout:
         return heights, widths
 
     def _row_info(self, rows: Sequence[Row]) -> tuple[array[int], array[int], bytearray]:
-        """Group values, local days and kind bits of ``rows`` (one pass, no
-        temporary list: batches can hold tens of thousands of rows)."""
+        """Group values, local days and kind bits of ``rows``: the times in
+        C-level passes when one UTC offset covers the batch (nearly always),
+        then one pass per row for what only chat rows have."""
         codes = self._author_codes
         author_of = self.author
         groups = array("i")
-        days = array("H")
         kinds = bytearray()
-        for row in rows:
-            seconds = local_seconds(row.time.timestamp())
-            days.append(min(max(int(seconds // 86_400), 0), 0xFFFF))
+        stamps = list(map(_TS, rows))
+        if not stamps:
+            return groups, array("H"), kinds
+        lo, hi = min(stamps), max(stamps)
+        offset = local_seconds(lo) - lo
+        if hi - lo < 43_200 and local_seconds(hi) - hi == offset:
+            # One offset (a zone changes its offset at most twice a year).
+            seconds = list(map(offset.__add__, stamps))
+        else:
+            seconds = list(map(local_seconds, stamps))
+        if min(seconds) >= 0 and max(seconds) < 0xFFFF * 86_400:
+            days = array("H", map(int, map(_DAY_DIV, seconds, repeat(86_400))))
+        else:  # before 1970 or after 2149: clamped to 16 bits
+            days = array("H", [min(max(int(x // 86_400), 0), 0xFFFF) for x in seconds])
+        chat = RowKind.CHAT
+        for row, second in zip(rows, seconds, strict=True):
             mine = MINE if row.mine and row.id is not None else 0  # its state can change
-            if row.kind is RowKind.CHAT:
+            if row.kind is chat:
                 author = author_of(row)
                 code = codes.get(author)
                 if code is None:
                     code = codes[author] = len(codes) & _AUTHORS
-                groups.append(code << _AUTHOR_SHIFT | int(seconds % 86_400))  # second_of_day
-                kinds.append((CHAT | GROUPED if can_join(row) else CHAT) | mine)
+                groups.append(code << _AUTHOR_SHIFT | int(second % 86_400))  # second_of_day
+                joins = row.state not in _NO_JOIN  # can_join, for a chat row
+                kinds.append((CHAT | GROUPED if joins else CHAT) | mine)
             else:
                 groups.append(_NOT_CHAT)
                 kinds.append(mine)
@@ -1053,10 +1155,29 @@ class RowLayout:
 
     def rebuild(self, count: int | None = None) -> None:
         """Every shown row's height and top, from the base arrays (no measuring):
-        ``count`` rows (default: as many as are shown)."""
+        ``count`` rows (default: as many as are shown).
+
+        Over ``sync_rebuild_rows`` rows (a filter change at a million rows: the
+        passes would freeze the window for a few hundred ms) every row gets
+        the typical height now, and the exact ones come in steps, as after a
+        width change (:meth:`rewrap_step`, :meth:`refresh_visible` for the
+        rows about to be seen; nothing is measured, the text heights are known)."""
         if count is None:
             mapping = self.shown()
             count = len(self.rows) if mapping is None else len(mapping)
+        if count > self.sync_rebuild_rows and len(self._text) == len(self.rows):
+            if self.heights:
+                typical = self.tops[-1] // len(self.heights)
+            else:  # the base rows' average text, as a row of its own
+                typical = sum(self._text) // len(self._text) + self.extras()[0]
+            typical = max(1, typical)
+            self._typical = typical
+            self.heights = array("i", [typical]) * count
+            self.tops = arithmetic(count + 1, typical)
+            if self._stale is None:
+                self._stale = bytearray(len(self._text))
+            self._refresh_pos = 0
+            return
         self.heights = self.build_heights(0, count)
         self.tops = array("i", accumulate(self.heights, initial=0))
 
@@ -1080,15 +1201,43 @@ class RowLayout:
         self._fix_tops(first, end)
         return True
 
-    def _fix_tops(self, first: int, end: int) -> None:
+    def _fix_tops(self, first: int, end: int, absorb: bool = False) -> None:
         """Shown rows ``first..end-1`` changed height: their tops follow, and
-        those below move by as much (:func:`shift_tail`: no pass in Python)."""
+        those below move by as much (:func:`shift_tail`: no pass in Python,
+        but ~15 ms at a million rows). With ``absorb``, an estimated row just
+        below takes the difference instead (its height is a guess either way):
+        only the tops down to it move."""
         tops = self.tops
         was = tops[end]
         tops[first + 1 : end + 1] = array(
             "i", islice(accumulate(self.heights[first:end], initial=tops[first]), 1, None)
         )
-        shift_tail(tops, end + 1, tops[end] - was)
+        delta = tops[end] - was
+        if delta and absorb:
+            r = self._absorber(end, delta)
+            if r is not None:
+                heights = self.heights
+                heights[r] -= delta
+                tops[end + 1 : r + 1] = array(
+                    "i", islice(accumulate(heights[end:r], initial=tops[end]), 1, None)
+                )
+                return
+        shift_tail(tops, end + 1, delta)
+
+    def _absorber(self, end: int, delta: int) -> int | None:
+        """The first shown row from ``end`` on (within ABSORB_ROWS) whose height
+        is an estimate and stays positive less ``delta``; None if none."""
+        stale = self._stale
+        if stale is None:
+            return None
+        heights = self.heights
+        pos = self._refresh_pos
+        for r in range(end, min(len(heights), end + ABSORB_ROWS)):
+            s = self.source_of(r)
+            guessed = (pos is not None and s >= pos) or stale[s] & (TEXT | LAZY)
+            if guessed and heights[r] - delta >= 1:
+                return r
+        return None
 
     def insert_shown(self, first: int, last: int, anchor: Anchor | None = None) -> Anchor | None:
         """Shown rows ``first..last`` were inserted (their base rows measured:
@@ -1214,12 +1363,18 @@ class RowLayout:
         self._refresh_pos = 0
         return False
 
-    def _refresh_base(self, first: int, end: int) -> None:
-        """Measure (and read) the stale base rows among ``first..end-1``."""
+    def _refresh_base(self, first: int, end: int, lazy: bool = True) -> None:
+        """Measure (and read) the stale base rows among ``first..end-1``; LAZY
+        ones too unless ``lazy`` is False (a re-wrap step)."""
         stale = self._stale
-        if stale is None or first >= end or stale.count(0, first, end) == end - first:
+        if stale is None or first >= end:
             return
-        for a, b in _runs(stale, TEXT, first, end):
+        if lazy:
+            if stale.count(0, first, end) == end - first:
+                return
+        elif stale[first:end].translate(_STEP_BITS).count(0) == end - first:
+            return
+        for a, b in _runs(stale, TEXT | LAZY if lazy else TEXT, first, end):
             texts, naturals = self._measure_base(a, b, reuse=True)
             self._text[a:b] = texts
             self._natural[a:b] = naturals
@@ -1229,7 +1384,10 @@ class RowLayout:
             self._day[a:b] = days
             self._kind[a:b] = kinds
             self._set_base_codes(a, b + 1)  # and the row after them
-        stale[first:end] = bytes(end - first)
+        if lazy:
+            stale[first:end] = bytes(end - first)
+        else:
+            stale[first:end] = stale[first:end].translate(_LEFT_LAZY)
 
     def _refresh_row(self, r: int) -> int:
         """Make shown row ``r`` exact (its base row, and the one shown before it,
@@ -1270,7 +1428,7 @@ class RowLayout:
         if not self.heights:
             return None
         first, end = self._measure_window(anchor, at_bottom, page)
-        self._fix_tops(first, end)
+        self._fix_tops(first, end, absorb=True)
         return first
 
     def rewrap_step(self, seconds: float = REWRAP_SLICE_S, chunk: int = REWRAP_CHUNK) -> bool:
@@ -1282,24 +1440,54 @@ class RowLayout:
         n = len(self._text)
         if pos is None or pos >= n or self._stale is None:
             self._refresh_pos = None
-            self._stale = None
+            self._drop_stale()
             return False
         deadline = time.perf_counter() + seconds
         limit = pos + REWRAP_SPAN
         end = pos
-        while True:
-            stop = min(n, end + chunk)
-            self._refresh_base(end, stop)
-            end = stop
-            if end >= n or end >= limit or time.perf_counter() >= deadline:
-                break
+        ahead = min(n, pos + REBUILD_SPAN)
+        if self._stale[pos:ahead].translate(_STEP_BITS).count(0) == ahead - pos:
+            end = ahead  # nothing to measure (a long rebuild): heights only
+        else:
+            while True:
+                stop = min(n, end + chunk)
+                self._refresh_base(end, stop, lazy=False)
+                end = stop
+                if end >= n or end >= limit or time.perf_counter() >= deadline:
+                    break
         # The shown rows of those base rows, and the one shown after them: its
         # decorations follow the last of them.
         first, last = self.shown_range(pos, end)
         changed = self._set_heights(first, last + 1)
         if end >= n:
             self._refresh_pos = None
-            self._stale = None
+            self._drop_stale()
         else:
             self._refresh_pos = end
         return changed
+
+    def measure_estimated(self) -> None:
+        """Measure every row whose height is an estimate now, and the shown
+        heights after them (for a caller that needs every height exact: tests,
+        an export of the geometry). The view never does: it measures rows as
+        they come into view."""
+        stale = self._stale
+        if stale is None:
+            return
+        while self.rewrapping:
+            self.rewrap_step(math.inf)
+        self._refresh_base(0, len(self._text))
+        self._set_heights(0, len(self.heights))
+        self._drop_stale()
+
+    def _drop_stale(self) -> None:
+        """The re-wrap is done: forget the marks, unless rows wait to be seen."""
+        stale = self._stale
+        if stale is not None and stale.translate(_HAS[LAZY]).find(1) < 0:
+            self._stale = None
+
+    @property
+    def estimated(self) -> bool:
+        """True when some rows may have estimated heights: LAZY rows (measured
+        as they come into view), or a re-wrap under way (:attr:`rewrapping`)."""
+        return self._stale is not None

@@ -33,6 +33,7 @@ from roomcast.desktop.filtering import (
 from roomcast.desktop.models import MessageListModel
 from roomcast.desktop.row_roles import Roles
 from roomcast.desktop.rows import Direction, Row, RowKind, SendState, binary_summary, pretty_json
+from roomcast.desktop.timeline import Timeline
 from roomcast.desktop.widgets.message_view import SYNC_REWRAP_ROWS, MessageView
 
 MORNING = datetime(2026, 11, 23, 9, 0).astimezone()
@@ -222,22 +223,28 @@ def test_the_proxy_at_100k_rows(qtmodeltester: ModelTester) -> None:
     counts = {}
     for f in cases:
         proxy.set_filter(f)
+        proxy.finish_scan()  # over SYNC_SCAN_ROWS: in slices
         counts[f] = sum(1 for row in rows if f.matches(row))
         assert proxy.rowCount() == counts[f], f
         assert 0 < counts[f] < 100_000, f
     # The same answers from the lowercased texts (built in the background at
     # first; here at once) as from the predicate.
     proxy.set_filter(RowFilter())
+    proxy.finish_scan()  # over SYNC_SCAN_ROWS: in slices
     proxy.prepare_search()
     assert proxy.search_prepared
     for f in cases:
         proxy.set_filter(f)
+        proxy.finish_scan()  # over SYNC_SCAN_ROWS: in slices
         assert proxy.rowCount() == counts[f], f
     proxy.set_filter(RowFilter(text="hello"))
+    proxy.finish_scan()  # over SYNC_SCAN_ROWS: in slices
     assert list(proxy.rows) == expected(rows, RowFilter(text="hello"))
     proxy.set_filter(RowFilter())
+    proxy.finish_scan()  # over SYNC_SCAN_ROWS: in slices
     assert proxy.rowCount() == 100_000
     proxy.set_filter(RowFilter(kinds=frozenset({RowKind.BINARY})))
+    proxy.finish_scan()  # over SYNC_SCAN_ROWS: in slices
     qtmodeltester.check(proxy)
 
 
@@ -705,3 +712,104 @@ def test_rows_the_source_removes_leave_the_filter_and_view_in_step(
     proxy.set_filter(RowFilter(text="hello"))  # unchanged filter: nothing to do
     proxy.set_filter(RowFilter())
     assert geometry(view) == geometry(fresh_view(qtbot, model, RowFilter()))
+
+
+# -- filter changes in slices (issue 20: a million rows) ---------------------------------
+
+
+def sliced(rows: list[Row], limit: int = 500) -> tuple[MessageListModel, MessageFilterModel]:
+    """A proxy that applies filter changes over ``limit`` rows in slices."""
+    model = MessageListModel()
+    model.timeline.extend(rows)
+    model.flush()
+    return model, MessageFilterModel(model, sync_scan_rows=limit)
+
+
+def test_a_filter_change_over_many_rows_is_applied_in_slices_from_the_event_loop(
+    qtbot: QtBot,
+) -> None:
+    rows = mixed(5_000, seed=21)
+    _model, proxy = sliced(rows)
+    applied: list[RowFilter] = []
+    proxy.filterChanged.connect(applied.append)
+    f = RowFilter(text="hello")
+    proxy.set_filter(f)
+    # Nothing tested yet: the rows shown are the previous filter's (all).
+    assert proxy.scanning and proxy.rowCount() == 5_000
+    assert proxy.row_filter == RowFilter() and proxy.pending_filter == f
+    proxy._scan_step(0)  # one slice: some rows tested, still nothing shown
+    assert proxy.scanning and proxy.rowCount() == 5_000 and applied == []
+    qtbot.waitUntil(lambda: not proxy.scanning)
+    assert shown(proxy) == expected(rows, f)
+    assert applied == [f] and proxy.row_filter == f
+
+
+def test_typing_on_during_a_scan_narrows_it_and_the_last_filter_wins(qtbot: QtBot) -> None:
+    rows = mixed(5_000, seed=22)
+    _model, proxy = sliced(rows)
+    for text in ["h", "he", "hel", "hello", "hello w"]:
+        proxy.set_filter(RowFilter(text=text))
+        proxy._scan_step(0)
+    proxy.set_filter(RowFilter(text=r"hel+o\s", regex=True))  # not narrower: over again
+    proxy._scan_step(0)
+    proxy.set_filter(RowFilter(text="coffee"))
+    qtbot.waitUntil(lambda: not proxy.scanning)
+    assert shown(proxy) == expected(rows, RowFilter(text="coffee"))
+
+
+def test_rows_that_arrive_or_change_during_a_scan_are_filtered_by_it(qtbot: QtBot) -> None:
+    rows = mixed(5_000, seed=23)
+    model, proxy = sliced(rows)
+    f = RowFilter(text="hello")
+    ours = chat(None, "hello from us", author="me", id="m1", mine=True, state=SendState.PENDING)
+    proxy.set_filter(f)
+    proxy._scan_step(0)
+    # Arriving meanwhile: shown by the old filter (everything) until the scan ends.
+    more = mixed(300, seed=24, first_seq=5_001)
+    model.timeline.extend([*more, ours])
+    model.flush()
+    assert proxy.rowCount() == 5_301
+    # Changed in place meanwhile (acknowledged: a seq and the server's frame).
+    model.timeline.set_state("m1", SendState.SENT, 6_000)
+    proxy.finish_scan()
+    assert not proxy.scanning
+    assert shown(proxy) == expected([*rows, *more, ours], f)
+    assert ours in shown(proxy)
+
+
+def test_a_scan_starts_over_when_the_source_is_replaced(qtbot: QtBot) -> None:
+    rows = mixed(5_000, seed=25)
+    model, proxy = sliced(rows)
+    f = RowFilter(kinds=frozenset({RowKind.JSON}))
+    proxy.set_filter(f)
+    proxy._scan_step(0)
+    other = Timeline()
+    elsewhere = mixed(4_000, seed=26)
+    other.extend(elsewhere)
+    model.show(other)  # another room while the scan runs
+    assert proxy.scanning
+    qtbot.waitUntil(lambda: not proxy.scanning)
+    assert shown(proxy) == expected(elsewhere, f)
+    # History on top (an insert that is not at the end) also starts it over.
+    proxy.set_filter(RowFilter(text="coffee"))
+    older = mixed(100, seed=27, first_seq=-200)
+    other.prepend_history(older)
+    proxy.finish_scan()
+    assert shown(proxy) == expected([*older, *elsewhere], RowFilter(text="coffee"))
+
+
+def test_a_sliced_filter_keeps_the_view_in_step(qtbot: QtBot) -> None:
+    rows = mixed(5_000, seed=28)
+    _model, proxy = sliced(rows)
+    view = MessageView(proxy)
+    view.resize(400, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    proxy.set_filter(RowFilter(text="hello"))
+    qtbot.waitUntil(lambda: not proxy.scanning)
+    assert (
+        view.layout_engine.count == proxy.rowCount() == len(expected(rows, RowFilter(text="hello")))
+    )
+    proxy.set_filter(RowFilter())
+    assert view.layout_engine.count == 5_000
+    assert view.is_at_bottom()

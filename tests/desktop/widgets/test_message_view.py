@@ -498,7 +498,11 @@ def fresh_geometry(view: MessageView) -> tuple[list[int], list[int]]:
     engine = view.layout_engine
     delegate = view.delegate
     fresh = RowLayout(
-        delegate.measure_text, lambda: delegate.extras, author=group_author, shown=engine.shown
+        delegate.measure_text,
+        lambda: delegate.extras,
+        author=group_author,
+        shown=engine.shown,
+        sync_rebuild_rows=1 << 30,  # every height now, not in steps
     )
     fresh.bind(engine.rows)
     fresh.measure_all(view.viewport().width())

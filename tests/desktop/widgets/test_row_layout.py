@@ -199,6 +199,74 @@ def test_appending_measures_only_the_new_rows() -> None:
     assert same_geometry(layout, laid_out(rows))
 
 
+def test_a_long_batch_measures_what_a_viewport_at_the_bottom_shows_and_the_rest_when_seen() -> None:
+    # Issue 20: a burst of 100,000 rows measured whole froze the window for
+    # seconds (~35 µs a row); rows above the bottom are estimated instead.
+    rows = rows_of(1, 50)
+    layout = laid_out(rows, sync_insert_rows=100)
+    layout.page = 120
+    ruler = layout.measure
+    assert isinstance(ruler, Ruler)
+    ruler.calls.clear()
+    layout.announce(True, 50, 549)
+    rows.extend(rows_of(51, 500))
+    assert layout.sync()
+    layout.insert_shown(50, 549)
+    fresh = laid_out(rows)
+    tail = next(k for k in range(1, 500) if sum(fresh.heights[550 - k :]) >= 120)
+    assert len(ruler.calls) <= tail + 1  # only the rows that fill the page, not 500
+    assert list(layout.heights[-tail:]) == list(fresh.heights[-tail:])
+    assert list(layout.heights[:50]) == list(fresh.heights[:50])
+    assert layout.estimated and not layout.rewrapping  # no steps: measured when seen
+    assert layout.heights[60] == layout.heights[300]  # estimates: the typical height
+    # Scrolled to row 300: the rows the viewport shows are measured, and the
+    # content there is exact from the anchor down.
+    ruler.calls.clear()
+    below = list(layout.tops[400:])
+    first = layout.refresh_visible(Anchor(300, 0), at_bottom=False, page=120)
+    assert first == 300
+    # An estimated row just below took up the change: the tops further down
+    # did not move (at a million rows, moving them all costs ~15 ms).
+    assert list(layout.tops[400:]) == below
+    shown = rows_per_page(fresh, 300, 120)
+    assert len(ruler.calls) == shown + 1  # and the row above (its decorations)
+    assert list(layout.heights[300 : 300 + shown]) == list(fresh.heights[300 : 300 + shown])
+    assert layout.tops[-1] == sum(layout.heights)
+    # Measured once: seen again, nothing is measured.
+    ruler.calls.clear()
+    layout.refresh_visible(Anchor(300, 0), at_bottom=False, page=120)
+    assert ruler.calls == []
+    # A batch up to the limit (a stream's: one every 16 ms) is measured whole.
+    layout.announce(True, 550, 649)
+    rows.extend(rows_of(551, 100))
+    assert layout.sync()
+    layout.insert_shown(550, 649)
+    assert list(layout.heights[-100:]) == list(laid_out(rows).heights[-100:])
+
+
+def test_a_long_rebuild_gives_estimates_made_exact_in_steps() -> None:
+    rows = rows_of(1, 3_000)
+    mapping = array("i", range(0, 3_000, 3))
+    layout = laid_out(rows, sync_rebuild_rows=500)
+    layout.shown = lambda: mapping
+    ruler = layout.measure
+    assert isinstance(ruler, Ruler)
+    ruler.calls.clear()
+    layout.rebuild()
+    assert layout.count == 1_000 and layout.rewrapping
+    assert len(set(layout.heights)) == 1  # the typical height, for now
+    first = layout.refresh_visible(Anchor(400, 0), at_bottom=False, page=200)
+    assert first == 400
+    while layout.rewrapping:
+        layout.rewrap_step(seconds=0)
+    reference = laid_out(rows)
+    reference.shown = lambda: mapping
+    reference.sync_rebuild_rows = 10_000
+    reference.rebuild()
+    assert same_geometry(layout, reference)
+    assert ruler.calls == []  # the text heights were known: nothing measured
+
+
 @pytest.mark.parametrize("at", [0, 1, 25, 49, 50])
 def test_inserts_anywhere_match_a_fresh_layout(at: int) -> None:
     rows = rows_of(100, 50)
@@ -423,9 +491,13 @@ def engine(sync_reset_rows: int = 100, **options: object) -> RowLayout:
 
 
 def settle(layout: RowLayout) -> None:
-    """Let the steps a reset left run to the end (the view runs them from its event loop)."""
+    """Let the steps a reset left run to the end (the view runs them from its
+    event loop), and measure the rows left to be measured when seen (as if
+    scrolled through)."""
     while layout.rewrapping:
         layout.rewrap_step(seconds=0)
+    layout.measure_estimated()
+    assert not layout.estimated
 
 
 def measured(layout: RowLayout) -> int:
