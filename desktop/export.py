@@ -31,10 +31,34 @@ the line and what is wrong (never a traceback), while blank lines and keys
 this version does not know are skipped, so that a later version 1 writer
 may add fields. A header with a higher ``version`` is refused with a message
 that says a newer Roomcast wrote it.
+
+Both directions are streamed, so that a session of a million rows costs
+no more memory to save or open than the rows the window holds anyway:
+
+* **Writing** (:class:`SessionWriter`, :func:`write_session`) encodes one
+  row at a time into a temporary file beside the target, renamed over it
+  only when every row is written: a failure or a cancelled save leaves no
+  half file. The header's ``rows`` is known before the first row, so the
+  rows come from a collection (:func:`snapshot` takes one of the window's
+  rows in a single copy of references).
+* **Reading** (:func:`open_session`) reads the header, then yields one
+  :class:`Row` per line (:class:`SessionReader`): neither the file's bytes
+  nor its decoded objects are ever held, only the current line. A line is
+  at most :data:`MAX_LINE_BYTES`, so that a hostile or mistaken file (a disk
+  image, one endless line) costs that much memory at most before its error;
+  there is no limit on the size of the file itself: the viewer that keeps
+  the rows shows its progress (bytes read, :attr:`SessionReader.position`)
+  and can stop.
+* **On the event loop** (:func:`save_session`, :func:`read_rows`) the same
+  work is done in slices of about :data:`SLICE_SECONDS`, giving way to the
+  loop between them, so that the window stays responsive (no threads: rows
+  are only touched on the loop's thread). Cancelling a save removes the
+  temporary file; cancelling a read keeps the rows handed over so far.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextlib
 import errno
@@ -42,12 +66,14 @@ import json
 import os
 import secrets
 import stat
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from types import TracebackType
+from typing import IO, Any, Self, TypeVar
 
 from roomcast.desktop.rows import Direction, Opcode, Row, RowKind, SendState
 from roomcast.server.notices import Severity
@@ -56,9 +82,20 @@ from roomcast.server.notices import Severity
 FORMAT = "roomcast-session"
 #: The header's ``version``: raised only when an older reader would misread the file.
 VERSION = 1
-#: Files larger than this are refused before reading: every row is held in
-#: memory, and a mistaken pick (a disk image, a huge log) must not exhaust it.
-MAX_IMPORT_BYTES = 512 * 1024 * 1024
+#: The longest line (one row, without its newline) a session file may hold,
+#: so that reading a mistaken or hostile file (a disk image, a 2 GB line)
+#: costs at most this much memory before its error. A row holds a frame of
+#: at most 1 MiB (``desktop.client.MAX_INCOMING_BYTES``; ours are at most
+#: ``desktop.sending.MAX_FRAME_BYTES``) twice, as ``raw`` and as the text
+#: shown, and JSON escapes a character in at most 6 bytes (``\u001b``):
+#: 12 MiB, which this leaves room above. The writer refuses a longer row
+#: rather than write a file this reader would refuse.
+MAX_LINE_BYTES = 32 * 1024 * 1024
+#: Work on the event loop (:func:`save_session`, :func:`read_rows`) gives way
+#: after about this long: under a frame at 60 Hz, so that the window keeps
+#: painting, taking input and serving its connections (issue 20: no stall
+#: over 50 ms).
+SLICE_SECONDS = 0.010
 
 _KIB = 1024
 _MIB = 1024 * 1024
@@ -67,6 +104,7 @@ _BOM = b"\xef\xbb\xbf"
 _SHOWN_CHARS = 40
 
 _E = TypeVar("_E", bound=Enum)
+_T = TypeVar("_T")
 
 
 class SessionFileError(ValueError):
@@ -100,6 +138,34 @@ class Session:
     exported: datetime | None = None
     url: str | None = None
     room: str | None = None
+
+
+class Pacer:
+    """When work done in slices on an event loop should give way: after
+    ``slice_seconds`` of it (sans-I/O: it only reads ``clock``).
+
+    Time, not a row count, decides: a row costs from microseconds (a chat
+    line) to milliseconds (a 1 MiB frame), and the loop's promise is in time.
+    """
+
+    __slots__ = ("_clock", "_slice", "_start")
+
+    def __init__(
+        self,
+        slice_seconds: float = SLICE_SECONDS,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._slice = slice_seconds
+        self._clock = clock
+        self._start = clock()
+
+    def due(self) -> bool:
+        """True when the slice is used up (then call :meth:`restart` after giving way)."""
+        return self._clock() - self._start >= self._slice
+
+    def restart(self) -> None:
+        self._start = self._clock()
 
 
 # -- writing -------------------------------------------------------------------------
@@ -143,6 +209,145 @@ def dump_row(row: Row) -> dict[str, Any]:
     return obj
 
 
+def snapshot(rows: Iterable[Row]) -> list[Row]:
+    """The rows as they are now, to save while the conversation goes on.
+
+    One copy of the references (a C-level copy: no Python work per row, so
+    it does not stall the window even at a million rows): rows that arrive
+    later, history pages prepended and a reset or clear of the timeline do
+    not change it. The rows themselves are shared, not copied: the only
+    changes the timeline makes in place are to our own messages (their send
+    state, and the seq, time and frame of the server's acknowledgement,
+    ``desktop/timeline.py``), which a save therefore writes as they stand
+    when it reaches them; a row is always written whole, since the rows
+    change only on the loop's thread, between the save's slices.
+    """
+    return list(rows)
+
+
+class SessionWriter:
+    """A session file being written, a row at a time (a context manager).
+
+    The header is written first and promises ``rows`` rows: exactly that
+    many :meth:`write` calls, then :meth:`commit`, which flushes the
+    temporary file to disk and renames it over ``path``. Leaving the
+    ``with`` block any other way (an error, an interrupt, a cancelled task)
+    removes the temporary file, so that nothing at ``path`` changes.
+
+    Errors are as :func:`write_session` says; a row whose line would be
+    longer than ``max_line_bytes`` is an ``OSError`` (``EFBIG``) naming the
+    row, since a reader would refuse the file.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        rows: int,
+        url: str | None = None,
+        room: str | None = None,
+        max_line_bytes: int = MAX_LINE_BYTES,
+    ) -> None:
+        header: dict[str, Any] = {
+            "format": FORMAT,
+            "version": VERSION,
+            "exported": format_time(datetime.now(UTC)),
+            "rows": rows,
+        }
+        if url is not None:
+            header["url"] = url
+        if room is not None:
+            header["room"] = room
+        #: The file written (symbolic links resolved, as plain ``open()`` follows them).
+        self.target = Path(os.path.realpath(path))
+        #: How many rows the header promises.
+        self.rows = rows
+        #: How many rows are written so far.
+        self.written = 0
+        self._max_line = max_line_bytes
+        self._done = False
+        target = self.target
+        if target.is_dir():  # say so now, not after writing the whole file beside it
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
+        try:
+            fd, self._temp = _create_temp(target)
+        except OSError as exc:
+            renamed = _naming(target, exc)
+            if renamed is None:
+                raise
+            raise renamed from exc
+        with self._undone_on_failure():
+            self._out = os.fdopen(fd, "wb", buffering=_MIB)
+            self._out.write(_encode_line(header))
+
+    def write(self, row: Row) -> None:
+        """Write one row (in the order they are to be shown)."""
+        with self._undone_on_failure():
+            if self.written >= self.rows:  # the caller's mistake, not the disk's
+                raise ValueError(f"more rows than the {self.rows} the header promised")
+            line = _encode_line(dump_row(row))
+            if len(line) - 1 > self._max_line:
+                reason = (
+                    f"row {self.written + 1} is too large for a session file "
+                    f"({_size(len(line) - 1)}; one row may take {_size(self._max_line)})"
+                )
+                raise OSError(errno.EFBIG, reason, str(self.target))
+            self._out.write(line)
+        self.written += 1
+
+    def commit(self) -> int:
+        """Make the file: flushed to disk, then renamed over ``path``. Returns
+        the number of rows written."""
+        with self._undone_on_failure():
+            if self.written != self.rows:
+                raise ValueError(
+                    f"{self.written} rows written, but the header promised {self.rows}"
+                )
+            self._out.flush()
+            os.fsync(self._out.fileno())
+            self._out.close()
+            os.replace(self._temp, self.target)
+            self._done = True
+        return self.written
+
+    def abort(self) -> None:
+        """Give up: the temporary file is removed, ``path`` stays as it was.
+        Nothing happens once committed or aborted."""
+        if self._done:
+            return
+        self._done = True
+        with contextlib.suppress(OSError):
+            if hasattr(self, "_out"):
+                self._out.close()
+        with contextlib.suppress(OSError):
+            os.unlink(self._temp)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.abort()
+
+    @contextlib.contextmanager
+    def _undone_on_failure(self) -> Iterator[None]:
+        """Whatever goes wrong (BaseException too: Ctrl+C, a cancelled task)
+        removes the temporary file; a file-system error is re-raised naming
+        ``path`` (:func:`_naming`)."""
+        try:
+            yield
+        except BaseException as exc:
+            self.abort()
+            renamed = _naming(self.target, exc) if isinstance(exc, OSError) else None
+            if renamed is None:
+                raise
+            raise renamed from exc
+
+
 def write_session(
     rows: Iterable[Row],
     path: str | os.PathLike[str],
@@ -159,44 +364,47 @@ def write_session(
     on failure and the error is raised: for the file system an ``OSError``
     whose ``filename`` is ``path`` (resolved), never the temporary file.
     A symbolic link at ``path`` is followed, as plain ``open()`` would.
+
+    Rows are encoded one at a time (:class:`SessionWriter`); ``rows`` that
+    is not a collection (a generator) is first listed, which holds
+    references only, since the header counts the rows.
     """
-    batch = list(rows)  # the header counts them; a model's rows view is copied cheaply
-    header: dict[str, Any] = {
-        "format": FORMAT,
-        "version": VERSION,
-        "exported": format_time(datetime.now(UTC)),
-        "rows": len(batch),
-    }
-    if url is not None:
-        header["url"] = url
-    if room is not None:
-        header["room"] = room
-    target = Path(os.path.realpath(path))
-    if target.is_dir():  # say so now, not after writing the whole file beside it
-        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
-    try:
-        fd, temp = _create_temp(target)
-    except OSError as exc:
-        renamed = _naming(target, exc)
-        if renamed is None:
-            raise
-        raise renamed from exc
-    try:
-        with os.fdopen(fd, "wb", buffering=_MIB) as out:
-            out.write(_encode_line(header))
-            for row in batch:
-                out.write(_encode_line(dump_row(row)))
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, target)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        renamed = _naming(target, exc) if isinstance(exc, OSError) else None
-        if renamed is None:
-            raise
-        raise renamed from exc
-    return len(batch)
+    batch = rows if isinstance(rows, Collection) else list(rows)
+    with SessionWriter(path, rows=len(batch), url=url, room=room) as writer:
+        for row in batch:
+            writer.write(row)
+        return writer.commit()
+
+
+async def save_session(
+    rows: Collection[Row],
+    path: str | os.PathLike[str],
+    *,
+    url: str | None = None,
+    room: str | None = None,
+    progress: Callable[[int], None] | None = None,
+    slice_seconds: float = SLICE_SECONDS,
+) -> int:
+    """:func:`write_session` on the running event loop, giving way to it after
+    every ``slice_seconds`` of work; ``progress(rows_written)`` is called
+    before each pause.
+
+    ``rows`` must not change until this returns: pass a :func:`snapshot`.
+    Cancelling the task removes the temporary file (nothing at ``path``
+    changes) and raises ``CancelledError`` as usual. The final flush to disk
+    (``fsync``) is one call: on a slow disk it is the one pause of the save
+    that may be longer than a slice.
+    """
+    pacer = Pacer(slice_seconds)
+    with SessionWriter(path, rows=len(rows), url=url, room=room) as writer:
+        for row in rows:
+            writer.write(row)
+            if pacer.due():
+                if progress is not None:
+                    progress(writer.written)
+                await asyncio.sleep(0)
+                pacer.restart()
+        return writer.commit()
 
 
 def _create_temp(target: Path) -> tuple[int, Path]:
@@ -227,6 +435,11 @@ def _naming(target: Path, exc: OSError) -> OSError | None:
     return OSError(exc.errno, exc.strerror, str(target))
 
 
+# One encoder each, made once: ``json.dumps`` with options builds a new one per call.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_ENCODE_ASCII = json.JSONEncoder(separators=(",", ":")).encode
+
+
 def _encode_line(obj: dict[str, Any]) -> bytes:
     """One JSON object and its newline, as UTF-8.
 
@@ -235,25 +448,146 @@ def _encode_line(obj: dict[str, Any]) -> bytes:
     one), which UTF-8 cannot carry; such a line is written with ``\\u`` escapes
     instead, which read back to the very same string.
     """
-    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    text = _ENCODE(obj)
     try:
         data = text.encode("utf-8")
     except UnicodeEncodeError:
-        data = json.dumps(obj, separators=(",", ":")).encode("ascii")
+        data = _ENCODE_ASCII(obj).encode("ascii")
     return data + b"\n"
 
 
 # -- reading -------------------------------------------------------------------------
 
 
-def read_session(path: str | os.PathLike[str]) -> Session:
-    """Read the session file ``path``.
+class SessionReader:
+    """An open session file (:func:`open_session`): the header's fields, then
+    its rows one at a time by iterating (once), and a context manager that
+    closes the file.
 
-    Raises :class:`SessionFileError` (and nothing else) for anything wrong with
-    the file: one that cannot be opened or is not a regular file, one larger
-    than :data:`MAX_IMPORT_BYTES`, text that is not UTF-8 or a line that is not
-    JSON, a missing or foreign header, a newer version, a bad field, or a row
-    count that does not match the header.
+    Iterating raises :class:`SessionFileError` at the first bad line, and at
+    the end when the rows found are not the header's count (after reading
+    the rest without yielding it, to say how many there are). Nothing is
+    kept from one row to the next.
+    """
+
+    def __init__(
+        self, path: Path, stream: IO[bytes], size: int, *, max_line_bytes: int = MAX_LINE_BYTES
+    ) -> None:
+        self.path = path
+        #: The file's size in bytes when it was opened (for a progress bar).
+        self.size = size
+        #: Bytes read so far (up to :attr:`size`, unless the file grows).
+        self.position = 0
+        #: Rows read so far.
+        self.count = 0
+        self._stream = stream
+        self._max_line = max_line_bytes
+        self._objects = self._read_objects()
+        try:
+            for line_no, obj in self._objects:
+                header = self._with_path(_header, obj, line_no)
+                break
+            else:
+                raise SessionFileError(path, None, "not a Roomcast session file (it is empty)")
+        except BaseException:
+            stream.close()
+            raise
+        #: How many rows the header says the file holds.
+        self.rows = header.rows
+        #: When the file was written (None if the header does not say).
+        self.exported = header.exported
+        self.url = header.url
+        self.room = header.room
+
+    def __iter__(self) -> Iterator[Row]:
+        promised = self.rows
+        for line_no, obj in self._objects:
+            row = self._with_path(load_row, obj, line_no)
+            self.count += 1
+            if self.count <= promised:
+                yield row
+        if self.count != promised:
+            reason = f"the header says {_count(promised)}, but the file holds {self.count}"
+            raise SessionFileError(self.path, None, reason)
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _with_path(self, parse: Callable[[object, int], _T], obj: object, line_no: int) -> _T:
+        try:
+            return parse(obj, line_no)
+        except SessionFileError as exc:  # raised without the path: add it
+            raise SessionFileError(self.path, exc.line, exc.reason) from None
+
+    def _read_objects(self) -> Iterator[tuple[int, object]]:
+        """Each non-blank line's JSON value with its line number.
+
+        Lines are split on ``\\n`` only: JSON text may hold U+2028 and other
+        characters that ``str.splitlines`` would also break at. A UTF-8 byte
+        order mark (as some Windows editors add) and ``\\r\\n`` endings are
+        accepted. A line is read only up to :data:`MAX_LINE_BYTES` (and its
+        newline): a longer one is an error, whatever follows.
+        """
+        source, stream, limit = self.path, self._stream, self._max_line
+        line_no = 0
+        try:
+            while data := stream.readline(limit + 1):
+                line_no += 1
+                self.position += len(data)
+                if len(data) > limit and not data.endswith(b"\n"):
+                    reason = f"longer than {_size(limit)}, the most one line may hold"
+                    raise SessionFileError(source, line_no, reason)
+                if line_no == 1 and data.startswith(_BOM):
+                    data = data[len(_BOM) :]
+                data = data.rstrip(b"\r\n")  # so that JSON error columns count within the line
+                if not data.strip():
+                    continue
+                yield line_no, _decode(source, line_no, data)
+        except OSError as exc:
+            raise SessionFileError(source, None, _cannot_read(exc)) from None
+
+
+def _decode(source: Path, line_no: int, data: bytes) -> object:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad = data[exc.start]
+        reason = f"not UTF-8 text (byte 0x{bad:02x} at column {exc.start + 1})"
+        raise SessionFileError(source, line_no, reason) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        reason = f"not valid JSON ({exc.msg} at column {exc.colno})"
+        raise SessionFileError(source, line_no, reason) from None
+    except RecursionError:
+        raise SessionFileError(source, line_no, "not valid JSON (nested too deeply)") from None
+    except ValueError:  # an integer beyond sys.get_int_max_str_digits()
+        reason = "not valid JSON (a number has too many digits)"
+        raise SessionFileError(source, line_no, reason) from None
+
+
+def open_session(
+    path: str | os.PathLike[str], *, max_line_bytes: int = MAX_LINE_BYTES
+) -> SessionReader:
+    """Open the session file ``path`` and read its header; iterate the
+    returned :class:`SessionReader` for the rows, and close it (``with``).
+
+    Raises :class:`SessionFileError` (and nothing else) for anything wrong
+    with the file: one that cannot be opened or is not a regular file, a line
+    longer than ``max_line_bytes``, text that is not UTF-8 or a line that is
+    not JSON, a missing or foreign header, a newer version, a bad field, or
+    (at the end of the rows) a row count that does not match the header.
     """
     source = Path(path)
     try:
@@ -264,17 +598,52 @@ def read_session(path: str | os.PathLike[str]) -> Session:
         raise SessionFileError(source, None, "is a folder, not a file")
     if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
         raise SessionFileError(source, None, "not a regular file")
-    if info.st_size > MAX_IMPORT_BYTES:
-        raise SessionFileError(
-            source,
-            None,
-            f"too large to import ({_size(info.st_size)}; the limit is {_size(MAX_IMPORT_BYTES)})",
-        )
     try:
-        with open(source, "rb") as stream:
-            return _parse(source, stream)
+        stream = open(source, "rb", buffering=_MIB)  # noqa: SIM115 (the reader closes it)
     except OSError as exc:
         raise SessionFileError(source, None, _cannot_read(exc)) from None
+    return SessionReader(source, stream, info.st_size, max_line_bytes=max_line_bytes)
+
+
+def read_session(path: str | os.PathLike[str]) -> Session:
+    """Read the whole session file ``path`` into memory (every row in a list).
+
+    For a file of any size, iterate :func:`open_session` instead (or
+    :func:`read_rows` on the event loop). Raises :class:`SessionFileError`
+    as :func:`open_session` says.
+    """
+    with open_session(path) as reader:
+        rows = list(reader)
+    return Session(rows=rows, exported=reader.exported, url=reader.url, room=reader.room)
+
+
+async def read_rows(
+    reader: SessionReader,
+    take: Callable[[list[Row]], None],
+    *,
+    slice_seconds: float = SLICE_SECONDS,
+) -> int:
+    """Read ``reader``'s rows on the running event loop, handing them to
+    ``take`` a slice at a time (every ``slice_seconds`` of work, then giving
+    way to the loop); returns how many were read.
+
+    Only the current slice's rows are held here. Raises
+    :class:`SessionFileError` as iterating ``reader`` does (``take`` has then
+    had the rows before the bad line). Cancelling the task stops at the next
+    pause, after ``take`` had every row read so far.
+    """
+    pacer = Pacer(slice_seconds)
+    batch: list[Row] = []
+    for row in reader:
+        batch.append(row)
+        if pacer.due():
+            take(batch)
+            batch = []
+            await asyncio.sleep(0)
+            pacer.restart()
+    if batch:
+        take(batch)
+    return reader.count
 
 
 def load_row(obj: object, line_no: int) -> Row:
@@ -288,31 +657,46 @@ def load_row(obj: object, line_no: int) -> Row:
     if not isinstance(obj, dict):
         raise SessionFileError(None, line_no, f"a row must be a JSON object, got {_shown(obj)}")
     fields = _Fields(obj, line_no)
-    row = Row(  # fields are checked in the order they are written
-        kind=fields.member("kind", RowKind),
-        text=fields.string("text"),
-        time=fields.time("time"),
-        author=fields.optional_string("author"),
-        seq=fields.optional_int("seq"),
-        id=fields.optional_string("id"),
-        mine=fields.boolean("mine"),
-        state=fields.optional_member("state", SendState),
-        direction=fields.member("direction", Direction),
-        severity=fields.optional_member("severity", Severity),
-    )
-    if "mention" in obj:  # optional: files from before it existed read as False
-        row.mention = fields.boolean("mention")
-    if "opcode" in obj:  # optional: only control frames have one
-        row.opcode = fields.optional_member("opcode", Opcode)
+    # Fields are checked in the order they are written, then the row is made
+    # in one call (a Row may pack its fields: setting them one by one costs).
+    kind = fields.member("kind", RowKind)
+    text = fields.string("text")
+    time = fields.time("time")
+    author = fields.optional_string("author")
+    seq = fields.optional_int("seq")
+    id_ = fields.optional_string("id")
+    mine = fields.boolean("mine")
+    state = fields.optional_member("state", SendState)
+    direction = fields.member("direction", Direction)
+    severity = fields.optional_member("severity", Severity)
+    # Optional: files from before "mention" existed read as False, and only
+    # control frames have an "opcode".
+    mention = fields.boolean("mention") if "mention" in obj else False
+    opcode = fields.optional_member("opcode", Opcode) if "opcode" in obj else None
     has_raw = obj.get("raw") is not None
     has_b64 = obj.get("raw_b64") is not None
     if has_raw and has_b64:
         raise SessionFileError(None, line_no, "'raw' and 'raw_b64' cannot both be given")
+    raw: str | bytes | None = None
     if has_raw:
-        row.raw = fields.string("raw")
+        raw = fields.string("raw")
     elif has_b64:
-        row.raw = fields.base64("raw_b64")
-    return row
+        raw = fields.base64("raw_b64")
+    return Row(
+        kind=kind,
+        text=text,
+        time=time,
+        author=author,
+        seq=seq,
+        id=id_,
+        mine=mine,
+        state=state,
+        direction=direction,
+        severity=severity,
+        raw=raw,
+        mention=mention,
+        opcode=opcode,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,66 +705,6 @@ class _Header:
     exported: datetime | None
     url: str | None
     room: str | None
-
-
-def _parse(source: Path, stream: IO[bytes]) -> Session:
-    header: _Header | None = None
-    rows: list[Row] = []
-    for line_no, obj in _objects(source, stream):
-        try:
-            if header is None:
-                header = _header(obj, line_no)
-            else:
-                rows.append(load_row(obj, line_no))
-        except SessionFileError as exc:  # raised without the path: add it
-            raise SessionFileError(source, exc.line, exc.reason) from None
-    if header is None:
-        raise SessionFileError(source, None, "not a Roomcast session file (it is empty)")
-    if len(rows) != header.rows:
-        raise SessionFileError(
-            source,
-            None,
-            f"the header says {_count(header.rows)}, but the file holds {len(rows)}",
-        )
-    return Session(rows=rows, exported=header.exported, url=header.url, room=header.room)
-
-
-def _objects(source: Path, stream: IO[bytes]) -> Iterator[tuple[int, object]]:
-    """Each non-blank line's JSON value with its line number.
-
-    Lines are split on ``\\n`` only: JSON text may hold U+2028 and other
-    characters that ``str.splitlines`` would also break at. A UTF-8 byte order
-    mark (as some Windows editors add) and ``\\r\\n`` endings are accepted.
-    """
-    total = 0
-    for line_no, data in enumerate(stream, start=1):
-        total += len(data)
-        if total > MAX_IMPORT_BYTES:  # the file grew after it was measured
-            raise SessionFileError(
-                source, None, f"too large to import (over {_size(MAX_IMPORT_BYTES)})"
-            )
-        if line_no == 1 and data.startswith(_BOM):
-            data = data[len(_BOM) :]
-        data = data.rstrip(b"\r\n")  # so that JSON error columns count within the line
-        if not data.strip():
-            continue
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            bad = data[exc.start]
-            reason = f"not UTF-8 text (byte 0x{bad:02x} at column {exc.start + 1})"
-            raise SessionFileError(source, line_no, reason) from None
-        try:
-            obj = json.loads(text)
-        except json.JSONDecodeError as exc:
-            reason = f"not valid JSON ({exc.msg} at column {exc.colno})"
-            raise SessionFileError(source, line_no, reason) from None
-        except RecursionError:
-            raise SessionFileError(source, line_no, "not valid JSON (nested too deeply)") from None
-        except ValueError:  # an integer beyond sys.get_int_max_str_digits()
-            reason = "not valid JSON (a number has too many digits)"
-            raise SessionFileError(source, line_no, reason) from None
-        yield line_no, obj
 
 
 def _header(obj: object, line_no: int) -> _Header:
@@ -473,20 +797,35 @@ class _Fields:
 
     def member(self, key: str, cls: type[_E]) -> _E:
         value = self._get(key)
-        for member in cls:
-            # Compare types too: JSON true is not 1, and 20.0 is not the level 20.
-            if type(value) is type(member.value) and value == member.value:
-                return member
-        raise self._bad(key, f"one of {_choices(cls)}", value)
+        found = _member(cls, value)
+        if found is None:
+            raise self._bad(key, f"one of {_choices(cls)}", value)
+        return found
 
     def optional_member(self, key: str, cls: type[_E]) -> _E | None:
         value = self._get(key)
         if value is None:
             return None
-        for member in cls:
-            if type(value) is type(member.value) and value == member.value:
-                return member
-        raise self._bad(key, f"null or one of {_choices(cls)}", value)
+        found = _member(cls, value)
+        if found is None:
+            raise self._bad(key, f"null or one of {_choices(cls)}", value)
+        return found
+
+
+#: Each enum's members by ``(type, value)``: a lookup per field, not a loop.
+_MEMBERS: dict[type[Enum], dict[tuple[type, object], Enum]] = {}
+
+
+def _member(cls: type[_E], value: object) -> _E | None:
+    """The member of ``cls`` whose value is ``value``, of the same type too:
+    JSON true is not 1, and 20.0 is not the level 20."""
+    table = _MEMBERS.get(cls)
+    if table is None:
+        table = _MEMBERS[cls] = {(type(m.value), m.value): m for m in cls}
+    if not isinstance(value, str | int | float):  # unhashable (a list), or null
+        return None
+    found = table.get((type(value), value))
+    return found if isinstance(found, cls) else None
 
 
 def _choices(cls: type[Enum]) -> str:

@@ -14,6 +14,7 @@ first, and offers to keep hosting in the background where a tray exists.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 import time
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QProgressDialog,
     QPushButton,
     QSizePolicy,
     QSplitter,
@@ -43,7 +45,7 @@ from roomcast.server.notices import Notice, Severity
 
 from .client import ConnectionState, Status
 from .connection_options import ConnectionOptions
-from .export import SessionFileError, read_session, write_session
+from .export import SessionFileError, open_session, snapshot
 from .filtering import MessageFilterModel
 from .host_controls import HostControls
 from .hosting import HostSettings
@@ -56,6 +58,7 @@ from .rows import Row
 from .saved import SavedConnections
 from .session import ChatSession
 from .theme import Theme, ThemeController
+from .transfers import SessionSave
 from .widgets.controls import Composer, ComposerBar, ConnectionBar, MemberList
 from .widgets.filter_bar import FilterBar, FindController
 from .widgets.hosting import HostDialog, InvitePanel
@@ -72,6 +75,8 @@ NOTIFICATION_MS = 5000
 #: The member column: wide enough for a long name, never a third of the window.
 SIDE_MAX_WIDTH = 260
 ROOMS_MAX_WIDTH = 300
+#: An export's progress dialog appears only if it is expected to take longer.
+EXPORT_PROGRESS_AFTER_MS = 500
 
 
 def describe(status: Status) -> str:
@@ -338,6 +343,8 @@ class MainWindow(QMainWindow):
         self.theme = ThemeController(app, self)
         self.preferences: PreferencesDialog | None = None
         self.viewers: list[SessionViewer] = []
+        #: The export running (or the last one): its result is the rows written.
+        self.export_task: asyncio.Task[int | None] | None = None
         self.saved_connections = SavedConnections(settings)
         self.saved_dialog: SavedConnectionsDialog | None = None
         self._build_menus()
@@ -448,24 +455,64 @@ class MainWindow(QMainWindow):
         dialog.open()  # not exec(): no nested event loop under qasync
         return dialog
 
-    def export_session(self, path: str) -> int | None:
+    def export_session(self, path: str) -> asyncio.Task[int | None]:
+        """Write the rows shown now to ``path`` (rows arriving meanwhile are not
+        in the file): a slice at a time on the event loop, with a progress
+        dialog whose Cancel leaves no file (desktop/export.py). The task's
+        result is the number of rows written, None if cancelled or failed."""
         model = self.session.model
         model.flush()
+        rows = snapshot(model.rows)
         status = self.session.status
-        try:
-            count = write_session(
-                model.rows, path, url=status.url or None, room=status.room or None
+        progress = QProgressDialog(
+            self.tr("Exporting the session to {path}…").format(path=path),
+            self.tr("Cancel"),
+            0,
+            len(rows),
+            self,
+        )
+        # Not modal: the conversation goes on while a long export runs (and a
+        # modal one's setValue would process events inside our slice).
+        progress.setWindowModality(Qt.WindowModality.NonModal)
+        progress.setMinimumDuration(EXPORT_PROGRESS_AFTER_MS)
+        self.export_action.setEnabled(False)  # one export at a time
+        saving = SessionSave(
+            rows, path, url=status.url or None, room=status.room or None, parent=self
+        )
+        saving.progressed.connect(progress.setValue)
+        progress.canceled.connect(saving.cancel)
+        saving.finished.connect(lambda count: self._exported(path, count))
+        saving.failed.connect(lambda exc: self._export_failed(path, exc))
+
+        def done(_: asyncio.Task[int | None]) -> None:
+            # Here, not in a slot: a task cancelled before it ran never emits.
+            # (Closing emits canceled: the task is done, it is a no-op.)
+            progress.close()
+            progress.deleteLater()
+            saving.deleteLater()
+            self.export_action.setEnabled(True)
+
+        saving.task.add_done_callback(done)
+        self.export_task = saving.task
+        return saving.task
+
+    def _exported(self, path: str, count: int | None) -> None:
+        if count is None:
+            self.show_notice(
+                self.tr("Export cancelled: nothing was written to {path}").format(path=path)
             )
-        except OSError as exc:
-            self.session.report(
-                Severity.ERROR,
-                self.tr("Could not export the session to {path}: {reason}").format(
-                    path=path, reason=exc.strerror or exc
-                ),
+        else:
+            self.show_notice(
+                self.tr("Exported {count} rows to {path}").format(count=count, path=path)
             )
-            return None
-        self.show_notice(self.tr("Exported {count} rows to {path}").format(count=count, path=path))
-        return count
+
+    def _export_failed(self, path: str, exc: OSError) -> None:
+        self.session.report(
+            Severity.ERROR,
+            self.tr("Could not export the session to {path}: {reason}").format(
+                path=path, reason=exc.strerror or exc
+            ),
+        )
 
     def ask_import(self) -> QFileDialog:
         dialog = QFileDialog(self, self.tr("Open a saved session"))
@@ -476,22 +523,29 @@ class MainWindow(QMainWindow):
         return dialog
 
     def open_saved_session(self, path: str) -> SessionViewer | None:
-        """A saved session in a read-only window; a bad file is a notice, not a crash."""
+        """A saved session in a read-only window, filled as the file is read
+        (desktop/widgets/session_viewer.py); a bad file is a notice, not a crash."""
         try:
-            saved = read_session(path)
+            reader = open_session(path)  # the header only: the rows are read in the viewer
         except SessionFileError as exc:
-            self.session.report(
-                Severity.ERROR,
-                self.tr("Could not open the saved session: {error}").format(error=exc),
-            )
+            self._cannot_open(str(exc))
             return None
-        viewer = SessionViewer(saved, path, self)
+        viewer = SessionViewer(reader, path, self)
+        # Closing it frees its rows (a saved session may hold a million).
+        viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        viewer.failed.connect(self._cannot_open)
         self.viewers.append(viewer)
         viewer.destroyed.connect(
             lambda: self.viewers.remove(viewer) if viewer in self.viewers else None
         )
         viewer.show()
         return viewer
+
+    def _cannot_open(self, error: str) -> None:
+        self.session.report(
+            Severity.ERROR,
+            self.tr("Could not open the saved session: {error}").format(error=error),
+        )
 
     def _go_to_address(self) -> None:
         """Ctrl+L: the address of the room shown is fixed while it is connected,
@@ -1054,6 +1108,9 @@ class MainWindow(QMainWindow):
             return
         if not self.in_background:
             self.save_settings()
+        if self.export_task is not None:
+            # An export cut short by quitting leaves no file, not half of one.
+            self.export_task.cancel()
         super().closeEvent(event)
         if self.tray is not None:
             self.tray.hide()

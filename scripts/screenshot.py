@@ -11,7 +11,10 @@ the member table), ``host-kick.png`` (the kick dialog), ``network-rooms.png``
 ``reset.png`` (the room's server restarted without its history: the one
 system row, then the new history), ``rooms.png`` (three
 rooms open at once, one of them hosted, unread counts on the others),
-``quit-hosting.png`` (quitting while guests are in the hosted room) and the
+``quit-hosting.png`` (quitting while guests are in the hosted room),
+``session-export.png`` and ``session-reading.png`` (saving 400,000 rows,
+and a saved session being read into its viewer, each with its progress and
+Cancel) and the
 inspector on a foreign server: ``inspector-json.png`` (a JSON frame's tree
 in the detail pane, control frames shown), ``inspector-hex.png`` (a binary
 frame's hex and ASCII) and ``inspector-send.png`` (the send-mode selector on
@@ -28,10 +31,11 @@ import contextlib
 import json
 import sys
 import tempfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 from qasync import QEventLoop
 from websockets.asyncio.client import connect
 from websockets.typing import Subprotocol
@@ -39,6 +43,7 @@ from websockets.typing import Subprotocol
 from roomcast.desktop.client import ConnectionState
 from roomcast.desktop.main_window import MainWindow
 from roomcast.desktop.models import MessageListModel
+from roomcast.desktop.rows import Row, RowKind
 from roomcast.desktop.session import ChatSession
 from roomcast.server.app import RoomServer, ServerConfig
 
@@ -58,6 +63,8 @@ GUEST_PHONE = SHOTS / "guest-phone.png"
 GUEST_DESKTOP = SHOTS / "guest-desktop.png"
 NETWORK_ROOMS = SHOTS / "network-rooms.png"
 KICK = SHOTS / "host-kick.png"
+EXPORTING = SHOTS / "session-export.png"
+READING = SHOTS / "session-reading.png"
 
 
 async def until(predicate, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
@@ -219,6 +226,52 @@ async def network_rooms(app: QApplication) -> Path:
     window.close()
     hosting.close()
     return NETWORK_ROOMS
+
+
+def many_rows(n: int) -> list[Row]:
+    """Chat rows as a long inspector or chat session holds them."""
+    start = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
+    names = ("alice", "bob", "carol", "dave")
+    return [
+        Row(
+            kind=RowKind.CHAT,
+            text=f"status update {i}: build {i % 97} passed",
+            time=start + timedelta(milliseconds=40 * i),
+            author=names[i % 4],
+            seq=i + 1,
+            raw=json.dumps({"type": "message", "seq": i + 1, "content": f"status update {i}"}),
+        )
+        for i in range(n)
+    ]
+
+
+async def sessions(app: QApplication) -> list[Path]:
+    """A long session saved (the progress dialog, Cancel) and a saved one
+    being read into its viewer (the progress bar, Stop reading)."""
+    window, session = new_window(900, 600)
+    rows = many_rows(400_000)
+    session.model.timeline.extend(rows)
+    session.model.flush()
+    folder = Path(tempfile.mkdtemp())
+    task = window.export_session(str(folder / "standup.jsonl"))
+
+    def progress_shown() -> bool:
+        return any(d.isVisible() for d in window.findChildren(QProgressDialog))
+
+    await until(progress_shown)
+    await asyncio.sleep(0.3)  # painted (no processEvents: a save is under way)
+    grab_widget(window.findChildren(QProgressDialog)[0], EXPORTING)
+    await task
+    viewer = window.open_saved_session(str(folder / "standup.jsonl"))
+    assert viewer is not None
+    viewer.resize(760, 520)
+    await until(lambda: viewer.model.rowCount() > 60_000, timeout=60.0)
+    await asyncio.sleep(0.1)
+    grab_widget(viewer, READING)
+    viewer.close()
+    await session.aclose()
+    window.close()
+    return [EXPORTING, READING]
 
 
 async def themes(app: QApplication) -> list[Path]:
@@ -493,6 +546,7 @@ def main() -> int:
         paths.append(loop.run_until_complete(reset(app)))
         paths += loop.run_until_complete(rooms(app))
         paths += loop.run_until_complete(inspector(app))
+        paths += loop.run_until_complete(sessions(app))
         paths += loop.run_until_complete(guest())
     finally:
         asyncio.set_event_loop(None)

@@ -1418,7 +1418,7 @@
     </message>
     <message>
         <source>Disconnected — {detail}</source>
-        <extracomment>At most one typing hint per this many seconds (PROTOCOL.md, typing: a hint). The member column: wide enough for a long name, never a third of the window.</extracomment>
+        <extracomment>At most one typing hint per this many seconds (PROTOCOL.md, typing: a hint). The member column: wide enough for a long name, never a third of the window. An export&apos;s progress dialog appears only if it is expected to take longer.</extracomment>
         <translation>Getrennt – {detail}</translation>
     </message>
     <message>
@@ -1508,6 +1508,7 @@
     </message>
     <message>
         <source>&amp;Room</source>
+        <extracomment>The export running (or the last one): its result is the rows written.</extracomment>
         <translation>&amp;Raum</translation>
     </message>
     <message>
@@ -1569,6 +1570,18 @@
     <message>
         <source>Roomcast sessions (*.jsonl)</source>
         <translation>Roomcast-Sitzungen (*.jsonl)</translation>
+    </message>
+    <message>
+        <source>Exporting the session to {path}…</source>
+        <translation>Die Sitzung wird nach {path} exportiert…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Export cancelled: nothing was written to {path}</source>
+        <translation>Export abgebrochen: nach {path} wurde nichts geschrieben</translation>
     </message>
     <message>
         <source>Could not export the session to {path}: {reason}</source>
@@ -2607,7 +2620,7 @@
     <name>Rows</name>
     <message>
         <source>(JSON nested too deeply to show here; Copy raw has the frame)</source>
-        <extracomment>A ping, pong or close frame (RFC 6455, 5.5), recorded only while the window&apos;s &quot;Show control frames&quot; is on: ``opcode`` says which, ``raw`` holds the payload (for a close: the 2-byte code and the UTF-8 reason). The text shown: chat content, the system text, pretty JSON, raw text, or the binary summary. Always rendered as plain text. The client message id (chat rows) — how an acknowledgement finds its row. The frame as it travelled (text or bytes), for &quot;Copy raw&quot;. A chat message from someone else that names us (notifications.mentions): the list marks it. Only set on CONTROL rows; data rows&apos; opcode follows from ``raw`` (str: text, bytes: binary) — see :func:`opcode_of`. A JSON object or array whose one-line form fits in this many characters (its indentation included) is shown on one line: ``{&quot;price&quot;: 101.25, &quot;size&quot;: 300}`` is one row of an order book, not four lines. Only containers with at most this many entries are tried on one line (bounds the cost: each try serializes the container once). Shows a marked text in the user&apos;s language: ``desktop/i18n.py`` sets it to ``QCoreApplication.translate``; headless it changes nothing (desktop/texts.py). What :func:`pretty_json` shows for a value nested deeper than it can walk (the frame itself is kept: Copy raw has it).</extracomment>
+        <extracomment>A ping, pong or close frame (RFC 6455, 5.5), recorded only while the window&apos;s &quot;Show control frames&quot; is on: ``opcode`` says which, ``raw`` holds the payload (for a close: the 2-byte code and the UTF-8 reason). The text is a slice of the raw frame (its UTF-8 bytes ``[start, start + length)``). The text is ``binary_summary(raw)`` (made when asked for). ``_raw`` holds the UTF-8 bytes of a *text* frame (``raw`` decodes them). The id is a slice of the raw frame too (start, then length: ids are short). Who sent a chat row (None: not a chat row, or our own before the welcome). The server&apos;s number of a chat row (PROTOCOL.md, seq), once it has one. A JSON object or array whose one-line form fits in this many characters (its indentation included) is shown on one line: ``{&quot;price&quot;: 101.25, &quot;size&quot;: 300}`` is one row of an order book, not four lines. Only containers with at most this many entries are tried on one line (bounds the cost: each try serializes the container once). Shows a marked text in the user&apos;s language: ``desktop/i18n.py`` sets it to ``QCoreApplication.translate``; headless it changes nothing (desktop/texts.py). What :func:`pretty_json` shows for a value nested deeper than it can walk (the frame itself is kept: Copy raw has it).</extracomment>
         <translation>(JSON zu tief verschachtelt, um es hier zu zeigen; „Roh kopieren“ enthält den Frame)</translation>
     </message>
 </context>
@@ -3407,6 +3420,7 @@
     <name>SessionViewer</name>
     <message>
         <source>Find…</source>
+        <extracomment>The progress bar&apos;s steps (per mille of the file): its range is an int, and a file may be larger than 2 GiB. Reading ended: every row is shown, or (Cancel) the rows read until then. The file turned out to be damaged partway: the error, for the window that opened it to report. The viewer closes itself. How many rows the file says it holds.</extracomment>
         <translation>Suchen …</translation>
     </message>
     <message>
@@ -3416,6 +3430,22 @@
     <message>
         <source>The rows of a saved session, read-only, oldest first</source>
         <translation>Die Zeilen einer gespeicherten Sitzung, schreibgeschützt, die ältesten zuerst</translation>
+    </message>
+    <message>
+        <source>Reading the saved session</source>
+        <translation>Die gespeicherte Sitzung wird gelesen</translation>
+    </message>
+    <message>
+        <source>Stop reading</source>
+        <translation>Lesen beenden</translation>
+    </message>
+    <message>
+        <source>reading {count} of {total} rows…</source>
+        <translation>{count} von {total} Zeilen gelesen…</translation>
+    </message>
+    <message>
+        <source>{count} of {total} rows (reading stopped)</source>
+        <translation>{count} von {total} Zeilen (Lesen beendet)</translation>
     </message>
     <message>
         <source>{count} rows</source>

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import dataclasses
+import errno
 import itertools
 import json
 import os
+import random
 import shutil
 import sys
 import tempfile
+import tracemalloc
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -20,17 +24,23 @@ import pytest
 from roomcast.desktop import export
 from roomcast.desktop.export import (
     FORMAT,
-    MAX_IMPORT_BYTES,
+    MAX_LINE_BYTES,
     VERSION,
+    Pacer,
     Session,
     SessionFileError,
+    SessionWriter,
     dump_row,
     format_time,
     load_row,
+    open_session,
+    read_rows,
     read_session,
+    save_session,
     write_session,
 )
 from roomcast.desktop.rows import Direction, Opcode, Row, RowKind, SendState
+from roomcast.desktop.timeline import Timeline
 from roomcast.server.notices import Severity
 from tests.helpers import run_unprivileged
 
@@ -51,10 +61,33 @@ def world_folder() -> Path:
     return folder
 
 
+#: Row's public fields, in its constructor's order (Row's own layout may differ).
+FIELDS = (
+    "kind",
+    "text",
+    "time",
+    "author",
+    "seq",
+    "id",
+    "mine",
+    "state",
+    "direction",
+    "severity",
+    "raw",
+    "mention",
+    "opcode",
+)
+
+
+def replace(row: Row, **changes: object) -> Row:
+    """A copy of ``row`` with ``changes``, through Row's public constructor."""
+    return Row(**{name: getattr(row, name) for name in FIELDS} | changes)  # type: ignore[arg-type]
+
+
 def snapshot(row: Row) -> tuple[object, ...]:
     """Every field, plus what equality of aware datetimes ignores: the offset and
     the exact type of ``raw``."""
-    values = tuple(getattr(row, f.name) for f in dataclasses.fields(row))
+    values = tuple(getattr(row, name) for name in FIELDS)
     return (*values, row.time.utcoffset(), type(row.raw))
 
 
@@ -68,6 +101,10 @@ def assert_same_rows(got: list[Row], want: list[Row]) -> None:
     assert len(got) == len(want)
     for back, row in zip(got, want, strict=True):
         assert snapshot(back) == snapshot(row)
+
+
+def names(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
 
 
 def temp_files(folder: Path) -> list[str]:
@@ -208,9 +245,9 @@ def test_dump_row_writes_every_field_with_enum_values() -> None:
         "mention": False,
         "raw": '{"type":"send"}',
     }
-    assert dump_row(dataclasses.replace(row, mention=True))["mention"] is True
-    assert dump_row(dataclasses.replace(row, raw=b"\x00\xff"))["raw_b64"] == "AP8="
-    assert "raw" not in dump_row(dataclasses.replace(row, raw=b"\x00\xff"))
+    assert dump_row(replace(row, mention=True))["mention"] is True
+    assert dump_row(replace(row, raw=b"\x00\xff"))["raw_b64"] == "AP8="
+    assert "raw" not in dump_row(replace(row, raw=b"\x00\xff"))
     bare = dump_row(Row(RowKind.BINARY, "b", time=WHEN))
     assert "raw" not in bare
     assert "raw_b64" not in bare
@@ -414,25 +451,85 @@ def test_an_unreadable_file() -> None:
         shutil.rmtree(folder)
 
 
-def test_a_file_over_the_limit_is_refused_before_reading(tmp_path: Path) -> None:
+@pytest.mark.parametrize("header", [False, True])
+def test_one_endless_line_costs_at_most_the_line_limit(tmp_path: Path, header: bool) -> None:
+    """A 2 GiB line (a disk image, a file that never had a newline) is refused
+    after reading MAX_LINE_BYTES of it, never held whole."""
     path = tmp_path / "huge.jsonl"
     with path.open("wb") as f:
-        f.truncate(MAX_IMPORT_BYTES + 1)  # sparse: nothing is really written or read
-    assert MAX_IMPORT_BYTES == 512 * 1024 * 1024
-    assert str(read_error(path)) == (
-        "huge.jsonl: too large to import (536,870,913 bytes; the limit is 512 MiB)"
-    )
+        if header:
+            f.write(header_line(1).encode() + b"\n")
+        f.truncate(2 * 1024**3)  # sparse: only the part read is ever paged in
+    tracemalloc.start()
+    try:
+        error = read_error(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    line = 2 if header else 1
+    assert str(error) == f"huge.jsonl line {line}: longer than 32 MiB, the most one line may hold"
+    assert MAX_LINE_BYTES == 32 * 1024 * 1024
+    assert peak < 3 * MAX_LINE_BYTES  # what one line may cost, and nowhere near the 2 GiB
 
 
-def test_a_file_at_the_limit_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = write_file(tmp_path, header_line(0))
-    monkeypatch.setattr(export, "MAX_IMPORT_BYTES", path.stat().st_size)
-    assert read_session(path).rows == []
-    monkeypatch.setattr(export, "MAX_IMPORT_BYTES", 3 * 1024)
-    path.write_bytes(b"x" * (3 * 1024 + 5))
-    assert str(read_error(path)) == (
-        "session.jsonl: too large to import (3,077 bytes; the limit is 3 KiB)"
+def test_a_line_at_the_limit_is_read_and_one_byte_more_is_not(tmp_path: Path) -> None:
+    first = header_line(1).encode()
+    row = json.dumps(row_obj(text="x" * 500)).encode()
+    path = tmp_path / "session.jsonl"
+    path.write_bytes(first + b"\n" + row + b"\n")
+    with open_session(path, max_line_bytes=len(row)) as reader:
+        assert [r.text for r in reader] == ["x" * 500]
+    with pytest.raises(SessionFileError) as caught:
+        with open_session(path, max_line_bytes=len(row) - 1) as reader:
+            list(reader)
+    assert str(caught.value) == (
+        f"session.jsonl line 2: longer than {len(row) - 1:,} bytes, the most one line may hold"
     )
+    with pytest.raises(SessionFileError) as caught:
+        open_session(path, max_line_bytes=len(first) - 1)  # the header itself
+    assert caught.value.line == 1
+
+
+def test_a_row_too_long_to_read_back_is_not_written(tmp_path: Path) -> None:
+    path = tmp_path / "out.jsonl"
+    path.write_text("earlier export")
+    writer = SessionWriter(path, rows=2, max_line_bytes=1000)
+    writer.write(Row(RowKind.TEXT, "small", time=WHEN))
+    with pytest.raises(OSError, match=r"^\[Errno 27\] row 2 is too large") as caught:
+        writer.write(Row(RowKind.TEXT, "x" * 2000, time=WHEN))
+    assert caught.value.errno == errno.EFBIG
+    assert caught.value.filename == os.path.realpath(path)
+    assert caught.value.strerror == (
+        "row 2 is too large for a session file (2,172 bytes; one row may take 1,000 bytes)"
+    )
+    assert path.read_text() == "earlier export"
+    assert names(tmp_path) == ["out.jsonl"]
+
+
+def test_a_truncated_file_names_the_cut_line(tmp_path: Path) -> None:
+    rows = [Row(RowKind.CHAT, f"message {n}", time=WHEN, seq=n) for n in range(1000)]
+    path = tmp_path / "session.jsonl"
+    write_session(rows, path)
+    data = path.read_bytes()
+    lines = data.split(b"\n")
+    cut = sum(len(line) + 1 for line in lines[:500]) + 20  # 20 bytes into line 501
+    path.write_bytes(data[:cut])
+    error = read_error(path)
+    assert error.line == 501
+    assert error.reason.startswith("not valid JSON (")
+    # Cut at the end of a line: every line is good, but rows are missing.
+    path.write_bytes(data[: cut - 20])
+    error = read_error(path)
+    assert str(error) == "session.jsonl: the header says 1000 rows, but the file holds 499"
+
+
+def test_random_bytes_are_refused_on_their_first_line(tmp_path: Path) -> None:
+    noise = random.Random(20).randbytes(1 << 20)
+    path = tmp_path / "noise.bin"
+    path.write_bytes(b"\xff" + noise)
+    error = read_error(path)
+    assert error.line == 1
+    assert error.reason == "not UTF-8 text (byte 0xff at column 1)"
 
 
 def test_not_utf8(tmp_path: Path) -> None:
@@ -782,3 +879,189 @@ def test_a_symlink_is_written_through(tmp_path: Path) -> None:
     assert link.is_symlink()
     assert [row.text for row in read_session(real).rows] == ["via link"]
     assert temp_files(tmp_path) == []
+
+
+# -- streaming -----------------------------------------------------------------------
+
+
+def many_rows(n: int) -> Iterator[Row]:
+    kinds = list(RowKind)
+    for i in range(n):
+        yield Row(
+            kind=kinds[i % len(kinds)],
+            text=f"message {i} 🙂",
+            time=WHEN + timedelta(microseconds=i),
+            author=f"user{i % 13}",
+            seq=i,
+            id=f"id{i}",
+            mine=i % 2 == 0,
+            direction=Direction.OUT if i % 2 == 0 else Direction.IN,
+            raw=i.to_bytes(4, "big") if i % 3 == 0 else f"frame {i}",
+            opcode=Opcode.PING if kinds[i % len(kinds)] is RowKind.CONTROL else None,
+        )
+
+
+def write_many(path: Path, n: int) -> None:
+    """``n`` rows written as they are made: none of them held."""
+    with SessionWriter(path, rows=n, room="big") as writer:
+        for row in many_rows(n):
+            writer.write(row)
+        assert writer.commit() == n
+
+
+def test_reading_a_large_file_holds_one_row_at_a_time(tmp_path: Path) -> None:
+    path = tmp_path / "big.jsonl"
+    write_many(path, 60_000)
+    assert path.stat().st_size > 12 * 1024 * 1024
+    bound = 4 * 1024 * 1024  # the reader's 1 MiB buffer and one row, with room
+    tracemalloc.start()
+    try:
+        with open_session(path) as reader:
+            assert reader.rows == 60_000
+            assert reader.room == "big"
+            rows = iter(reader)
+            first = next(rows)
+            assert reader.position < 2 * 1024 * 1024  # not the whole file
+            assert first.text == "message 0 🙂"
+            counted = 1 + sum(1 for _ in rows)
+            assert reader.position == reader.size
+        _, streamed_peak = tracemalloc.get_traced_memory()
+        # The fault this bound catches: keeping what was read (the old reader
+        # built every row into a list). A third of the file already breaks it.
+        tracemalloc.reset_peak()
+        with open_session(path) as reader:
+            kept = list(itertools.islice(reader, 20_000))
+        _, kept_peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert counted == 60_000
+    assert len(kept) == 20_000
+    assert streamed_peak < bound < kept_peak
+
+
+def test_a_file_written_row_by_row_reads_back_equal(tmp_path: Path) -> None:
+    path = tmp_path / "big.jsonl"
+    write_many(path, 10_000)
+    with open_session(path) as reader:
+        for back, row in zip(reader, many_rows(10_000), strict=True):
+            assert snapshot(back) == snapshot(row)
+        assert reader.count == 10_000
+
+
+def test_the_writer_must_get_the_rows_it_promised(tmp_path: Path) -> None:
+    path = tmp_path / "out.jsonl"
+    writer = SessionWriter(path, rows=2)
+    writer.write(Row(RowKind.TEXT, "a", time=WHEN))
+    with pytest.raises(ValueError, match="1 rows written, but the header promised 2"):
+        writer.commit()
+    writer = SessionWriter(path, rows=0)
+    with pytest.raises(ValueError, match="more rows than the 0 the header promised"):
+        writer.write(Row(RowKind.TEXT, "a", time=WHEN))
+    with SessionWriter(path, rows=1) as writer:
+        writer.write(Row(RowKind.TEXT, "left unfinished", time=WHEN))
+    assert names(tmp_path) == []  # never committed: nothing at all
+
+
+def test_the_pacer_gives_way_by_time() -> None:
+    now = [100.0]
+    pacer = Pacer(0.010, clock=lambda: now[0])
+    assert not pacer.due()
+    now[0] += 0.009
+    assert not pacer.due()
+    now[0] += 0.001
+    assert pacer.due()
+    pacer.restart()
+    assert not pacer.due()
+
+
+async def test_save_session_gives_way_and_reports_progress(tmp_path: Path) -> None:
+    rows = list(many_rows(2000))
+    path = tmp_path / "out.jsonl"
+    seen: list[int] = []
+    others: list[int] = []
+
+    async def meanwhile() -> None:  # another task on the loop: it runs between slices
+        while len(others) < 5:
+            others.append(len(seen))
+            await asyncio.sleep(0)
+
+    other = asyncio.ensure_future(meanwhile())
+    count = await save_session(rows, path, room="r", progress=seen.append, slice_seconds=0)
+    await other
+    assert count == 2000
+    assert seen == list(range(1, 2001))  # a slice of 0 s: one row each
+    assert others[:3] == [1, 2, 3]  # it ran after each row
+    back = read_session(path)
+    assert back.room == "r"
+    assert_same_rows(back.rows, rows)
+
+
+async def test_a_cancelled_save_leaves_no_partial_file(tmp_path: Path) -> None:
+    path = tmp_path / "out.jsonl"
+    path.write_text("earlier export")
+    rows = list(many_rows(5000))
+    temps: list[list[str]] = []
+
+    def progress(written: int) -> None:
+        if written == 1000:
+            temps.append(temp_files(tmp_path))  # half written, beside the target
+            task.cancel()
+
+    task = asyncio.ensure_future(save_session(rows, path, progress=progress, slice_seconds=0))
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert len(temps) == 1 and len(temps[0]) == 1
+    assert path.read_text() == "earlier export"
+    assert names(tmp_path) == ["out.jsonl"]
+
+
+async def test_read_rows_hands_over_slices_and_stops_when_cancelled(tmp_path: Path) -> None:
+    path = tmp_path / "big.jsonl"
+    write_many(path, 3000)
+    taken: list[Row] = []
+    with open_session(path) as reader:
+        assert await read_rows(reader, taken.extend) == 3000
+    assert [row.seq for row in taken] == list(range(3000))
+
+    taken.clear()
+    slices: list[int] = []
+
+    def take(batch: list[Row]) -> None:
+        slices.append(len(batch))
+        taken.extend(batch)
+        if len(taken) >= 100:
+            task.cancel()
+
+    with open_session(path) as reader:
+        task = asyncio.ensure_future(read_rows(reader, take, slice_seconds=0))
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert reader.count == 100
+    assert slices == [1] * 100
+    assert [row.seq for row in taken] == list(range(100))  # every row read was handed over
+
+
+async def test_read_rows_raises_at_a_bad_line_after_the_good_ones(tmp_path: Path) -> None:
+    path = write_file(tmp_path, header_line(3), json.dumps(row_obj()), json.dumps(row_obj()), "{")
+    taken: list[Row] = []
+    with open_session(path) as reader, pytest.raises(SessionFileError) as caught:
+        await read_rows(reader, taken.extend, slice_seconds=0)
+    assert str(caught.value).startswith("session.jsonl line 4: not valid JSON")
+    assert len(taken) == 2
+
+
+async def test_a_snapshot_keeps_the_rows_of_the_moment(tmp_path: Path) -> None:
+    timeline = Timeline()
+    timeline.extend(Row(RowKind.CHAT, f"before {n}", time=WHEN, seq=n) for n in range(10))
+    timeline.flush()
+    rows = export.snapshot(timeline.rows)
+    path = tmp_path / "out.jsonl"
+    task = asyncio.ensure_future(save_session(rows, path, slice_seconds=0))
+    await asyncio.sleep(0)  # the save has begun
+    # Meanwhile the live room goes on: new rows, an older page, then a reset.
+    timeline.extend(Row(RowKind.CHAT, f"after {n}", time=WHEN, seq=100 + n) for n in range(5))
+    timeline.flush()
+    timeline.prepend_history([Row(RowKind.CHAT, "older", time=WHEN, seq=-1)])
+    timeline.clear()
+    assert await task == 10
+    assert [row.text for row in read_session(path).rows] == [f"before {n}" for n in range(10)]

@@ -3,14 +3,16 @@ and the window exporting its session as JSON Lines and opening it again."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import asyncio
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QProgressDialog, QPushButton
 from pytestqt.qtbot import QtBot
 
-from roomcast.desktop.export import Session, dump_row
+from roomcast.desktop.export import Session, SessionWriter, dump_row, open_session, read_session
 from roomcast.desktop.rows import Direction, Row, RowKind, SendState
 from roomcast.desktop.sending import SendMode
 from roomcast.desktop.widgets.session_viewer import SessionViewer
@@ -38,10 +40,11 @@ async def test_export_then_import_round_trips_every_row(qtbot: QtBot, tmp_path: 
         assert any(r.direction is Direction.OUT for r in model.rows)
 
         path = tmp_path / "saved.jsonl"
-        assert window.export_session(str(path)) == len(model.rows)
+        assert await window.export_session(str(path)) == len(model.rows)
         viewer = window.open_saved_session(str(path))
         assert viewer is not None
         qtbot.addWidget(viewer)
+        await until(lambda: not viewer.reading)
         assert viewer.windowTitle() == "saved.jsonl (read-only) — Roomcast"
         assert [dump_row(r) for r in viewer.model.rows] == [dump_row(r) for r in model.rows]
         assert viewer.info.text().startswith(f"Read-only: {len(model.rows)} rows · team · saved ")
@@ -125,3 +128,134 @@ def test_find_in_a_saved_session_counts_and_steps_through_matches(qtbot: QtBot) 
     assert viewer.view.model().rowCount() == 4
     close.trigger()
     assert not viewer.isVisible()
+
+
+# -- big files: streamed, never freezing, with progress and Cancel ----------------------
+
+WHEN = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+
+
+def chat_rows(n: int, start: int = 0) -> list[Row]:
+    return [
+        Row(
+            kind=RowKind.CHAT,
+            text=f"message {i}",
+            time=WHEN + timedelta(milliseconds=i),
+            author=f"user{i % 7}",
+            seq=i,
+            raw=f'{{"type":"message","seq":{i},"content":"message {i}"}}',
+        )
+        for i in range(start, start + n)
+    ]
+
+
+def write_rows(path: Path, n: int) -> None:
+    with SessionWriter(path, rows=n, room="big") as writer:
+        for row in chat_rows(n):
+            writer.write(row)
+        writer.commit()
+
+
+def info(viewer: SessionViewer) -> str:
+    """The viewer's info line without the time the file was saved (it was just now)."""
+    text, saved, when = viewer.info.text().partition(" · saved ")
+    assert saved and when
+    return text
+
+
+def names(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+async def test_a_big_file_is_shown_as_it_is_read(qtbot: QtBot, tmp_path: Path) -> None:
+    path = tmp_path / "big.jsonl"
+    write_rows(path, 20_000)
+    viewer = SessionViewer(open_session(path), path)
+    qtbot.addWidget(viewer)
+    viewer.show()
+    qtbot.waitExposed(viewer)
+    assert viewer.reading
+    assert viewer.progress.isVisible() and viewer.cancel_button.isVisible()
+    assert info(viewer) == "Read-only: reading 0 of 20000 rows… · big"
+    seen: list[int] = []
+    viewer.progress.valueChanged.connect(seen.append)
+    loaded: list[bool] = []
+    viewer.loaded.connect(lambda: loaded.append(True))
+    await until(lambda: loaded, timeout=60)
+    assert not viewer.reading and not viewer.stopped
+    assert not viewer.progress.isVisible() and not viewer.cancel_button.isVisible()
+    assert info(viewer) == "Read-only: 20000 rows · big"
+    assert [row.text for row in viewer.model.rows] == [f"message {i}" for i in range(20_000)]
+    assert seen == sorted(seen) and seen[-1] == 1000  # per mille of the file, to the end
+    assert len(seen) > 1  # it gave way to the loop (and so to painting) in between
+
+
+async def test_stop_reading_keeps_what_was_read(qtbot: QtBot, tmp_path: Path) -> None:
+    path = tmp_path / "big.jsonl"
+    write_rows(path, 50_000)
+    viewer = SessionViewer(open_session(path), path)
+    qtbot.addWidget(viewer)
+    viewer.show()
+    await until(lambda: viewer.model.rowCount() > 0 or viewer.model.pending_count > 0)
+    qtbot.mouseClick(viewer.cancel_button, Qt.MouseButton.LeftButton)
+    await until(lambda: not viewer.reading)
+    shown = viewer.model.rowCount()
+    assert viewer.stopped
+    assert 0 < shown < 50_000
+    assert [row.seq for row in viewer.model.rows] == list(range(shown))
+    assert info(viewer) == f"Read-only: {shown} of 50000 rows (reading stopped) · big"
+    assert not viewer.cancel_button.isVisible()
+
+
+async def test_a_file_damaged_partway_closes_the_viewer_and_says_where(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    async with open_window(qtbot, tmp_path) as window:
+        path = tmp_path / "damaged.jsonl"
+        write_rows(path, 3000)
+        lines = path.read_bytes().split(b"\n")
+        lines[2001] = lines[2001][:30]  # row 2001, line 2002: cut short
+        path.write_bytes(b"\n".join(lines))
+        viewer = window.open_saved_session(str(path))
+        assert viewer is not None  # the header was good
+        await until(lambda: window.viewers == [], what="the viewer closed")
+        assert window.notice_label.text().startswith(
+            "✖ Could not open the saved session: damaged.jsonl line 2002: not valid JSON ("
+        )
+
+
+async def test_rows_arriving_during_an_export_are_not_in_it(qtbot: QtBot, tmp_path: Path) -> None:
+    async with open_window(qtbot, tmp_path) as window:
+        timeline = window.session.model.timeline
+        timeline.extend(chat_rows(20_000))
+        path = tmp_path / "saved.jsonl"
+        task = window.export_session(str(path))
+        assert not window.export_action.isEnabled()  # one export at a time
+        await asyncio.sleep(0)
+        # The room goes on: more rows, then the history is reset.
+        timeline.extend(chat_rows(500, start=20_000))
+        window.session.model.flush()
+        timeline.clear()
+        assert await task == 20_000
+        assert window.export_action.isEnabled()
+        saved = read_session(path).rows
+        assert [row.text for row in saved] == [f"message {i}" for i in range(20_000)]
+        assert window.notice_label.text() == f"Exported 20000 rows to {path}"
+
+
+async def test_cancelling_an_export_leaves_no_file(qtbot: QtBot, tmp_path: Path) -> None:
+    async with open_window(qtbot, tmp_path) as window:
+        window.session.model.timeline.extend(chat_rows(50_000))
+        folder = tmp_path / "out"
+        folder.mkdir()
+        path = folder / "saved.jsonl"
+        task = window.export_session(str(path))
+        (progress,) = window.findChildren(QProgressDialog)
+        await until(lambda: names(folder) != [], what="the temporary file")
+        assert names(folder)[0].startswith(".saved.jsonl.")
+        (cancel,) = progress.findChildren(QPushButton)
+        cancel.click()
+        assert await task is None
+        assert names(folder) == []
+        assert window.notice_label.text() == f"Export cancelled: nothing was written to {path}"
+        assert window.export_action.isEnabled()
