@@ -577,9 +577,14 @@ def test_a_switch_to_a_long_conversation_measures_only_what_is_in_view(
     assert bar_at_bottom(view)
     assert visible_rows_exact(view)
     idle(qtbot, view)
-    assert geometry(view) == fresh_geometry(view)
     assert bar_at_bottom(view)
-    assert counter.calls <= BIG + 2 * rows_in_view  # each row about once
+    assert visible_rows_exact(view)
+    # Rows never seen are not measured in the background: 35 µs each, a
+    # second per 30,000 rows (issue 20). They are measured as they are seen.
+    assert counter.calls <= 2 * rows_in_view
+    view.verticalScrollBar().setValue(0)
+    qtbot.waitUntil(lambda: visible_rows_exact(view))
+    assert counter.calls <= 6 * rows_in_view
 
 
 @pytest.mark.parametrize("meanwhile", ["nothing", "resized"])
@@ -613,7 +618,7 @@ def test_a_restored_position_stays_on_top_while_the_rest_is_measured(
         assert top_row(view) == before
         steps += 1
     assert steps > 1
-    assert geometry(view) == fresh_geometry(view)
+    assert visible_rows_exact(view)  # the rows not seen are measured when they are
     assert view.scroll_position() == position
     # And rows arriving below are counted, not followed.
     a.extend(many(BIG + 1, 2))
