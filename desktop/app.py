@@ -274,6 +274,10 @@ class MainThreadGC:
         self._timer.start()
 
     def _collect(self) -> None:
+        self.collect()
+
+    def collect(self) -> None:
+        """One pass (the timer's): collect what is not frozen, then freeze it."""
         self._collections += 1
         if self._collections % self._thaw_every == 0:
             self._gc.unfreeze()

@@ -51,8 +51,10 @@ no more memory to save or open than the rows the window holds anyway:
   and can stop.
 * **On the event loop** (:func:`save_session`, :func:`read_rows`) the same
   work is done in slices of about :data:`SLICE_SECONDS`, giving way to the
-  loop between them, so that the window stays responsive (no threads: rows
-  are only touched on the loop's thread). Cancelling a save removes the
+  loop between them, so that the window stays responsive (rows are only
+  touched on the loop's thread; the one call that may not be sliced, the
+  save's final ``fsync``, waits in the loop's executor, holding no row).
+  Cancelling a save removes the
   temporary file; cancelling a read keeps the rows handed over so far.
 """
 
@@ -295,20 +297,29 @@ class SessionWriter:
             self._out.write(line)
         self.written += 1
 
-    def commit(self) -> int:
-        """Make the file: flushed to disk, then renamed over ``path``. Returns
-        the number of rows written."""
+    def commit(self, *, synced: bool = False) -> int:
+        """Make the file: flushed to disk (unless :meth:`flush` and an
+        ``os.fsync`` of :meth:`fileno` did it: ``synced``), then renamed over
+        ``path``. Returns the number of rows written."""
         with self._undone_on_failure():
             if self.written != self.rows:
                 raise ValueError(
                     f"{self.written} rows written, but the header promised {self.rows}"
                 )
             self._out.flush()
-            os.fsync(self._out.fileno())
+            if not synced:
+                os.fsync(self._out.fileno())
             self._out.close()
             os.replace(self._temp, self.target)
             self._done = True
         return self.written
+
+    def flush(self) -> None:
+        """What was written, from our buffer to the operating system's."""
+        self._out.flush()
+
+    def fileno(self) -> int:
+        return self._out.fileno()
 
     def abort(self) -> None:
         """Give up: the temporary file is removed, ``path`` stays as it was.
@@ -392,8 +403,8 @@ async def save_session(
     ``rows`` must not change until this returns: pass a :func:`snapshot`.
     Cancelling the task removes the temporary file (nothing at ``path``
     changes) and raises ``CancelledError`` as usual. The final flush to disk
-    (``fsync``) is one call: on a slow disk it is the one pause of the save
-    that may be longer than a slice.
+    (``fsync``, about 100 ms for 34 MB here) waits in the loop's executor,
+    so that the window goes on painting meanwhile; the rename is on the loop.
     """
     pacer = Pacer(slice_seconds)
     with SessionWriter(path, rows=len(rows), url=url, room=room) as writer:
@@ -404,7 +415,9 @@ async def save_session(
                     progress(writer.written)
                 await asyncio.sleep(0)
                 pacer.restart()
-        return writer.commit()
+        writer.flush()
+        await asyncio.get_running_loop().run_in_executor(None, os.fsync, writer.fileno())
+        return writer.commit(synced=True)
 
 
 def _create_temp(target: Path) -> tuple[int, Path]:

@@ -2,8 +2,8 @@
 
 Widgets emit signals and have no async methods (docs/architecture.md): the
 work of :func:`~desktop.export.save_session` and
-:func:`~desktop.export.read_rows`, a slice at a time on the qasync loop (no
-threads), runs in these objects, which own their task and say what happened
+:func:`~desktop.export.read_rows`, a slice at a time on the qasync loop (rows
+are touched on its thread only), runs in these objects, which own their task and say what happened
 by signals. A window shows the progress and offers Cancel; closing the
 window cancels the work (the object is the window's child).
 

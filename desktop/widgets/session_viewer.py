@@ -167,14 +167,14 @@ class SessionViewer(QMainWindow):
         source = self._source
         if self._reading is not None and isinstance(source, SessionReader):
             count = self.tr("reading {count} of {total} rows…").format(
-                count=source.count, total=source.rows
+                count=f"{source.count:,}", total=f"{source.rows:,}"
             )
         elif self._stopped:
             count = self.tr("{count} of {total} rows (reading stopped)").format(
-                count=self.model.rowCount(), total=self._total
+                count=f"{self.model.rowCount():,}", total=f"{self._total:,}"
             )
         else:
-            count = self.tr("{count} rows").format(count=self.model.rowCount())
+            count = self.tr("{count} rows").format(count=f"{self.model.rowCount():,}")
         details = [count]
         where = source.room or source.url or ""
         if where:

@@ -176,7 +176,7 @@ async def test_a_big_file_is_shown_as_it_is_read(qtbot: QtBot, tmp_path: Path) -
     qtbot.waitExposed(viewer)
     assert viewer.reading
     assert viewer.progress.isVisible() and viewer.cancel_button.isVisible()
-    assert info(viewer) == "Read-only: reading 0 of 20000 rows… · big"
+    assert info(viewer) == "Read-only: reading 0 of 20,000 rows… · big"
     seen: list[int] = []
     viewer.progress.valueChanged.connect(seen.append)
     loaded: list[bool] = []
@@ -184,7 +184,7 @@ async def test_a_big_file_is_shown_as_it_is_read(qtbot: QtBot, tmp_path: Path) -
     await until(lambda: loaded, timeout=60)
     assert not viewer.reading and not viewer.stopped
     assert not viewer.progress.isVisible() and not viewer.cancel_button.isVisible()
-    assert info(viewer) == "Read-only: 20000 rows · big"
+    assert info(viewer) == "Read-only: 20,000 rows · big"
     assert [row.text for row in viewer.model.rows] == [f"message {i}" for i in range(20_000)]
     assert seen == sorted(seen) and seen[-1] == 1000  # per mille of the file, to the end
     assert len(seen) > 1  # it gave way to the loop (and so to painting) in between
@@ -203,7 +203,7 @@ async def test_stop_reading_keeps_what_was_read(qtbot: QtBot, tmp_path: Path) ->
     assert viewer.stopped
     assert 0 < shown < 50_000
     assert [row.seq for row in viewer.model.rows] == list(range(shown))
-    assert info(viewer) == f"Read-only: {shown} of 50000 rows (reading stopped) · big"
+    assert info(viewer) == f"Read-only: {shown:,} of 50,000 rows (reading stopped) · big"
     assert not viewer.cancel_button.isVisible()
 
 
