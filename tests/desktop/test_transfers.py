@@ -16,23 +16,23 @@ from tests.helpers import until
 
 
 async def test_a_save_reports_its_progress_and_the_rows_written(tmp_path: Path) -> None:
-    rows = list(many_rows(30_000))
+    rows = list(many_rows(5_000))
     path = tmp_path / "s.jsonl"
     saving = SessionSave(rows, path, room="big")
     progress: list[int] = []
     finished: list[object] = []
     saving.progressed.connect(progress.append)
     saving.finished.connect(finished.append)
-    assert await saving.task == 30_000
-    assert finished == [30_000]
-    assert progress == sorted(progress) and all(0 < p <= 30_000 for p in progress)
+    assert await saving.task == 5_000
+    assert finished == [5_000]
+    assert progress == sorted(progress) and all(0 < p <= 5_000 for p in progress)
     assert [dump_row(r) for r in read_session(path).rows] == [dump_row(r) for r in rows]
 
 
 async def test_the_users_cancel_writes_nothing_and_says_so(tmp_path: Path) -> None:
     path = tmp_path / "s.jsonl"
     path.write_text("the old file\n")
-    saving = SessionSave(list(many_rows(200_000)), path)
+    saving = SessionSave(list(many_rows(20_000)), path)
     finished: list[object] = []
     saving.finished.connect(finished.append)
     saving.progressed.connect(lambda _: saving.cancel())  # after the first slice
@@ -43,7 +43,7 @@ async def test_the_users_cancel_writes_nothing_and_says_so(tmp_path: Path) -> No
 
 
 async def test_a_cancel_from_outside_propagates_and_reports_nothing(tmp_path: Path) -> None:
-    saving = SessionSave(list(many_rows(200_000)), tmp_path / "s.jsonl")
+    saving = SessionSave(list(many_rows(20_000)), tmp_path / "s.jsonl")
     finished: list[object] = []
     saving.finished.connect(finished.append)
     await asyncio.sleep(0)
@@ -64,7 +64,7 @@ async def test_a_save_that_cannot_write_fails_with_the_error(tmp_path: Path) -> 
 
 async def test_reading_hands_over_every_row_then_ends(tmp_path: Path) -> None:
     path = tmp_path / "s.jsonl"
-    rows = list(many_rows(20_000))
+    rows = list(many_rows(5_000))
     write_session(rows, path)
     reading = SessionRead(open_session(path))
     got: list[object] = []
@@ -78,7 +78,7 @@ async def test_reading_hands_over_every_row_then_ends(tmp_path: Path) -> None:
 
 async def test_the_users_stop_keeps_what_was_read(tmp_path: Path) -> None:
     path = tmp_path / "s.jsonl"
-    write_session(many_rows(200_000), path)
+    write_session(many_rows(20_000), path)
     reading = SessionRead(open_session(path))
     got: list[object] = []
     ended: list[bool] = []
@@ -87,7 +87,7 @@ async def test_the_users_stop_keeps_what_was_read(tmp_path: Path) -> None:
     reading.ended.connect(ended.append)
     await until(lambda: ended, what="the read to end")
     assert ended == [True]
-    assert 0 < len(got) < 200_000
+    assert 0 < len(got) < 20_000
     assert reading.reader._stream.closed  # the file is let go
 
 
