@@ -284,6 +284,18 @@ def settled() -> None:
         collector.collect()
 
 
+async def measuring() -> tuple[float, Heartbeat]:
+    """Start an app phase's measured span: the peak reset, the RSS before it,
+    the collector settled, the heartbeat running."""
+    reset_peak()
+    base = proc_status_mb("VmRSS")
+    settled()
+    heartbeat = Heartbeat()
+    heartbeat.start()
+    await asyncio.sleep(0.05)
+    return base, heartbeat
+
+
 def phase_save(path: Path, rows: int) -> dict[str, Any]:
     from roomcast.desktop.models import MessageListModel
 
@@ -291,12 +303,7 @@ def phase_save(path: Path, rows: int) -> dict[str, Any]:
         model = MessageListModel()
         model.timeline.extend(make_rows(rows))
         model.flush()
-        reset_peak()
-        base = proc_status_mb("VmRSS")
-        settled()
-        heartbeat = Heartbeat()
-        heartbeat.start()
-        await asyncio.sleep(0.05)
+        base, heartbeat = await measuring()
         clock = Clock()
         started = time.perf_counter()
         held = snapshot(model.rows)  # what Save does, at once, on the loop
@@ -323,12 +330,7 @@ def phase_open(path: Path, rows: int) -> dict[str, Any]:
     from roomcast.desktop.widgets.session_viewer import SessionViewer
 
     async def main() -> dict[str, Any]:
-        reset_peak()
-        base = proc_status_mb("VmRSS")
-        settled()
-        heartbeat = Heartbeat()
-        heartbeat.start()
-        await asyncio.sleep(0.05)
+        base, heartbeat = await measuring()
         clock = Clock()
         viewer = SessionViewer(open_session(path), path)
         loaded = asyncio.Event()
