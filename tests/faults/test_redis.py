@@ -21,6 +21,7 @@ import redis as redis_py
 from tests.faults.client import ProtocolClient, make_client
 from tests.faults.harness import FAST, Client, account, conclude, running, settle, traffic
 from tests.helpers import WAIT, RedisServer, ServerProcess, free_port, server_process, until
+from tests.hostile.harness import status_kib
 from tests.server.test_redis_hub import Joiner
 
 
@@ -218,6 +219,7 @@ async def test_a_node_killed_while_a_crowd_joins(redis: RedisServer) -> None:
     lease lapses; in the end everyone left sees the same room, without A's."""
     many = ("--max-connections-per-address", "100", "--handshake-burst", "100")
     with nodes(redis.url, 3, BEAT, *many) as procs:
+        rss_before = [status_kib(p.proc.pid, "VmRSS") for p in procs[1:]]
         crowd = [
             [Joiner(p.url + "r/crowd", f"{side}{i}") for i in range(CROWD)]
             + [Joiner(p.url + "r/crowd", None) for _ in range(3)]
@@ -242,6 +244,13 @@ async def test_a_node_killed_while_a_crowd_joins(redis: RedisServer) -> None:
             await asyncio.sleep(3 * BEAT)  # and nothing more comes
             room = {j.welcomes[-1]["you"] for j in survivors}
             assert all(j.view() == room for j in survivors)
+            # The survivors hold their members, not the batches, claims and
+            # hand-offs of the crowd: RSS from /proc grew by a few MiB at most.
+            grown = [
+                status_kib(p.proc.pid, "VmRSS") - kib
+                for p, kib in zip(procs[1:], rss_before, strict=True)
+            ]
+            assert max(grown) < 16 * 1024, f"a surviving node grew {grown} KiB"
         finally:
             stop.set()
             results = await asyncio.gather(*tasks, return_exceptions=True)
